@@ -1,0 +1,203 @@
+"""Command line: ``bedarfsradar init-db | demo | serve | user | backup | restore``.
+
+Errors are one line on stderr with a specific exit code, never a traceback:
+1 unexpected, 2 usage, 3 database unreachable or misconfigured, 4 invalid data file,
+5 user or backup problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from bedarfsradar.backup import BackupError
+from bedarfsradar.context import AppContext, init_db, load_demo
+from bedarfsradar.db import DatabaseConfigError
+from bedarfsradar.users import UserError
+from surveys.loader import QuestionnaireError
+from surveys.storage import StorageError
+
+EXIT_UNEXPECTED, EXIT_USAGE, EXIT_DATABASE, EXIT_DATA, EXIT_USER = 1, 2, 3, 4, 5
+
+DEMO_USERS = (
+    ("admin", "demo-admin-2026", "admin"),
+    ("guide", "demo-guide-2026", "guide"),
+    ("viewer", "demo-viewer-2026", "viewer"),
+)
+
+
+def _out(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def cmd_init_db(ctx: AppContext, args: argparse.Namespace) -> int:
+    result = init_db(ctx)
+    _out(
+        f"database at revision {result.revision}; questionnaire versions "
+        + ", ".join(f"{a}={v}" for a, v in result.versions.items())
+        + f"; {result.offers_added} offers added"
+    )
+    return 0
+
+
+def ensure_demo_users(ctx: AppContext) -> list[tuple[str, str, str]]:
+    from bedarfsradar.users import add_user, user_exists
+
+    created = []
+    for name, password, role in DEMO_USERS:
+        if not user_exists(ctx.db, ctx.municipality_id, name):
+            add_user(ctx.db, ctx.municipality_id, name, password, role, actor="demo")
+            created.append((name, password, role))
+    return created
+
+
+def cmd_demo(ctx: AppContext, args: argparse.Namespace) -> int:
+    stored = load_demo(ctx, force=args.force)
+    if stored is None:
+        _out("database has data already: demo not loaded (existing data kept)")
+    else:
+        _out("demo data loaded: " + ", ".join(f"{n} {a}" for a, n in stored.items()))
+    ensure_demo_users(ctx)
+    for name, password, role in demo_logins(ctx):
+        _out(f"demo login: {name} / {password} ({role})")
+    return 0
+
+
+def demo_logins(ctx: AppContext) -> list[tuple[str, str, str]]:
+    """Demo users whose password is still the published demo password."""
+    from sqlalchemy import select
+
+    from bedarfsradar.db.schema import AppUser
+    from bedarfsradar.users import verify_password
+
+    with ctx.db.read() as s:
+        hashes = dict(
+            s.execute(
+                select(AppUser.username, AppUser.password_hash).where(
+                    AppUser.municipality_id == ctx.municipality_id, AppUser.active.is_(True)
+                )
+            ).all()
+        )
+    return [(n, p, r) for n, p, r in DEMO_USERS if n in hashes and verify_password(hashes[n], p)]
+
+
+def cmd_serve(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar import server
+
+    host = args.host or ctx.settings.host
+    port = args.port or ctx.settings.port
+    init_db(ctx)  # migrations current before the first request
+    _out(f"Bedarfsradar on http://{host}:{port}/  (dashboard; login at /login)")
+    _out(f"  public surveys: http://{host}:{port}/u/<kampagne>  health: /healthz")
+    server.run(host, port)
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Passwort: ")
+    if getpass.getpass("Passwort wiederholen: ") != first:
+        raise UserError("passwords do not match")
+    return first
+
+
+def cmd_user(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar import users
+
+    mid = ctx.municipality_id
+    if args.action == "add":
+        users.add_user(ctx.db, mid, args.username, _password(args), args.role)
+        _out(f"user {args.username} ({args.role}) added")
+    elif args.action == "passwd":
+        users.set_password(ctx.db, mid, args.username, _password(args))
+        _out(f"password of {args.username} changed")
+    else:
+        users.set_active(ctx.db, mid, args.username, args.action == "enable")
+        _out(f"user {args.username} {args.action}d")
+    return 0
+
+
+def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar.backup import backup
+
+    path = backup(
+        ctx.db,
+        ctx.settings.effective_database_url,
+        Path(args.dir) if args.dir else ctx.settings.backup_dir,
+    )
+    _out(f"backup written: {path}")
+    return 0
+
+
+def cmd_restore(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar.backup import restore
+
+    if not args.yes:
+        _out("restore replaces ALL data in the database; repeat with --yes to proceed")
+        return EXIT_USAGE
+    restore(ctx.db, ctx.settings.effective_database_url, Path(args.file))
+    _out(f"restored from {args.file}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bedarfsradar", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init-db", help="create or migrate the database and load questionnaires")
+    d = sub.add_parser("demo", help="load demo data into an empty database")
+    d.add_argument("--force", action="store_true", help="add demo campaigns even if data exist")
+    s = sub.add_parser("serve", help="run dashboard and public survey on one port")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    u = sub.add_parser("user", help="manage dashboard users")
+    u.add_argument("action", choices=["add", "passwd", "disable", "enable"])
+    u.add_argument("username")
+    u.add_argument("--role", default="guide", choices=["admin", "guide", "viewer"])
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    b = sub.add_parser("backup", help="write a backup file")
+    b.add_argument("--dir", help="target folder (default: backups/)")
+    r = sub.add_parser("restore", help="replace the database with a backup")
+    r.add_argument("file")
+    r.add_argument("--yes", action="store_true")
+    return p
+
+
+COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
+    "init-db": cmd_init_db, "demo": cmd_demo, "serve": cmd_serve, "user": cmd_user,
+    "backup": cmd_backup, "restore": cmd_restore,
+}  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    ctx = AppContext()
+    try:
+        return COMMANDS[args.command](ctx, args)
+    except DatabaseConfigError as exc:
+        return _fail(EXIT_DATABASE, f"database: {exc}")
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        return _fail(EXIT_DATABASE, f"database not reachable: {reason}")
+    except QuestionnaireError as exc:
+        return _fail(EXIT_DATA, f"invalid data file:\n{exc}")
+    except (UserError, BackupError, StorageError, LookupError) as exc:
+        return _fail(EXIT_USER, str(exc).strip("'\""))
+    except SQLAlchemyError as exc:
+        return _fail(EXIT_DATABASE, f"database error: {type(exc).__name__}")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"bedarfsradar: {message}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

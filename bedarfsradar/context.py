@@ -1,0 +1,117 @@
+"""Composition root: builds the database, storage and data catalogue from the settings.
+
+CLI commands, the server and the dashboard all obtain their collaborators here, so there
+is one way to reach the database and one place where data files are loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from bedarfsradar.db import Database, migrate
+from bedarfsradar.settings import Settings, get_settings
+from surveys import demo
+from surveys.loader import NeedArea, load_bundle, load_taxonomy
+from surveys.model import QuestionnaireBundle
+from surveys.offers import add_offers, load_offers
+from surveys.storage import Storage
+
+AUDIENCES = ("newcomer", "volunteer", "administration")
+
+
+@dataclass(frozen=True)
+class Geography:
+    slug: str
+    name: str
+    stadtteile: dict[str, str]  # code -> name
+    inhabitants: dict[str, int]
+
+
+def load_geography(path: Path) -> Geography:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    m = raw["municipality"]
+    return Geography(
+        slug=m["slug"],
+        name=m["name"],
+        stadtteile={s["code"]: s["name"] for s in raw["stadtteile"]},
+        inhabitants={s["code"]: int(s.get("inhabitants", 0)) for s in raw["stadtteile"]},
+    )
+
+
+class AppContext:
+    """Everything a command or page needs, created lazily from one settings object."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or get_settings()
+
+    @cached_property
+    def db(self) -> Database:
+        return Database.from_url(self.settings.effective_database_url)
+
+    @cached_property
+    def storage(self) -> Storage:
+        return Storage(self.db, self.settings.effective_secret_key)
+
+    @cached_property
+    def taxonomy(self) -> list[NeedArea]:
+        return load_taxonomy(self.settings.data_dir / "taxonomy.yaml")
+
+    @cached_property
+    def geography(self) -> Geography:
+        return load_geography(self.settings.data_dir / "geography.yaml")
+
+    def bundles(self) -> dict[str, QuestionnaireBundle]:
+        qdir = self.settings.questionnaire_dir
+        return {
+            a: load_bundle(qdir / f"{a}.yaml", qdir / "translations", self.taxonomy)
+            for a in AUDIENCES
+        }
+
+    @cached_property
+    def municipality_id(self) -> int:
+        found = self.storage.municipality_id(self.settings.municipality)
+        if found is None:
+            raise LookupError(
+                f"municipality {self.settings.municipality!r} not in the database: "
+                "run 'bedarfsradar init-db'"
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class InitResult:
+    revision: str | None
+    versions: dict[str, int]
+    offers_added: int
+
+
+def init_db(ctx: AppContext) -> InitResult:
+    """Migrate to head, create the municipality, store the questionnaires (a new immutable
+    version only when their content changed) and load the offers catalogue once."""
+    migrate.upgrade(ctx.db)
+    geo = ctx.geography
+    mid = ctx.storage.ensure_municipality(ctx.settings.municipality, geo.name)
+    versions = {
+        a: ctx.storage.store_questionnaire_version(mid, b) for a, b in ctx.bundles().items()
+    }
+    offers_path = ctx.settings.data_dir / "offers.yaml"
+    added = 0
+    if offers_path.exists():
+        offers, is_example = load_offers(
+            offers_path, {a.code for a in ctx.taxonomy}, set(geo.stadtteile)
+        )
+        added = add_offers(ctx.db, mid, offers, is_example)
+    return InitResult(migrate.current_revision(ctx.db), versions, added)
+
+
+def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
+    """Fill an empty database with the demo campaigns; None if it has responses already."""
+    result = init_db(ctx)
+    mid = ctx.municipality_id
+    if not force and (ctx.storage.campaigns(mid) or ctx.storage.count_responses(mid)):
+        return None
+    return demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)

@@ -1,0 +1,115 @@
+"""Engine and session factory: the one way to reach the database.
+
+SQLite (default): WAL, ``synchronous=FULL``, ``busy_timeout`` and foreign keys on every
+connection; write transactions start with ``BEGIN IMMEDIATE`` so that concurrent writers
+queue for the lock instead of failing on upgrade (plain ``BEGIN`` lost 336 of 500
+submissions under 50 writers in a probe). Read transactions stay deferred, so the
+dashboard never blocks the survey.
+
+PostgreSQL: ``pool_pre_ping`` so a server restart is invisible to the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseConfigError(ValueError):
+    """The database URL cannot be used; the message is one line for the CLI."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Autocommit at the driver level: SQLAlchemy's "begin" event below emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_write") else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseConfigError(f"cannot parse database URL {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseConfigError(
+            f"unsupported database {backend!r}: use sqlite:///… or postgresql+psycopg://…"
+        )
+    try:
+        if backend == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                from pathlib import Path
+
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+        else:
+            if parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(
+                parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800
+            )
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseConfigError(f"no driver for {parsed.drivername!r}: {exc}") from exc
+    return engine
+
+
+@dataclass
+class Database:
+    """Engine plus session factories; ``write()`` for transactions that change data."""
+
+    engine: Engine
+
+    def __post_init__(self) -> None:
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = (
+            self.engine.execution_options(sqlite_write=True) if self.is_sqlite else self.engine
+        )
+        self._write = sessionmaker(self._writer, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        return cls(make_engine(url))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        with self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction, for hot paths (survey submissions)."""
+        with self._writer.begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()

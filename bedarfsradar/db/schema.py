@@ -1,0 +1,176 @@
+"""The database schema (SQLAlchemy 2 typed ORM). Alembic migrations mirror it exactly.
+
+Privacy by construction: a response has no IP address, user agent or exact timestamp —
+only the coarse month of submission. Receipt and resume codes are stored as SHA-256
+hashes, never in clear. Every tenant-owned row carries ``municipality_id``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class QuestionnaireVersion(Base):
+    """An immutable, content-hashed questionnaire with its translations."""
+
+    __tablename__ = "questionnaire_version"
+    __table_args__ = (UniqueConstraint("municipality_id", "content_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    audience: Mapped[str] = mapped_column(String(32))
+    version_label: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Campaign(Base):
+    """A survey wave for one audience, e.g. "Welle 1 – Frühjahr 2026 (Zugewanderte)"."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    wave: Mapped[int] = mapped_column(Integer, default=1)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # draft | open | closed
+    opens_on: Mapped[str | None] = mapped_column(String(10))  # ISO date
+    closes_on: Mapped[str | None] = mapped_column(String(10))
+    modes: Mapped[list[Any]] = mapped_column(JSON, default=lambda: ["online", "assisted", "paper"])
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Known population sizes or response targets, e.g. {"total": 400, "hallgarten": 40}."""
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+
+
+class Response(Base):
+    __tablename__ = "response"
+    __table_args__ = (Index("ix_response_campaign_status", "campaign_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    language: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(16), default="online")  # online|assisted|paper
+    status: Mapped[str] = mapped_column(String(16), default="partial")  # partial | complete
+    month: Mapped[str] = mapped_column(String(7))
+    """Coarse month of the last change ("2026-03"): enough for waves and retention, never
+    an exact timestamp."""
+    sensitive_consent: Mapped[bool | None] = mapped_column(Boolean)
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    resume_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(Base):
+    """One answer in long format. Matrix: item = row code; ranking: item = rank ("1".."3");
+    multiple choice: one row per selected option; free text in ``text``."""
+
+    __tablename__ = "answer"
+    __table_args__ = (Index("ix_answer_response", "response_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(64), default="")
+    value: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Offer(Base):
+    """An existing local offer (course, counselling, club, café …)."""
+
+    __tablename__ = "offer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str | None] = mapped_column(String(200))
+    areas: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    stadtteil: Mapped[str] = mapped_column(String(32))  # a Stadtteil code, "all" or "online"
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    times: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    cost: Mapped[str] = mapped_column(String(16), default="free")  # free | low | fee
+    childcare: Mapped[bool] = mapped_column(Boolean, default=False)
+    accessible: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact: Mapped[str | None] = mapped_column(String(300))
+    since: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM"
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+
+class FreeTextCode(Base):
+    __tablename__ = "free_text_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
+    coder: Mapped[str] = mapped_column(String(64))
+    area: Mapped[str | None] = mapped_column(String(32))
+    theme: Mapped[str | None] = mapped_column(String(100))
+
+
+class AppUser(Base):
+    __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("municipality_id", "username"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # admin | guide | viewer
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditLog(Base):
+    """Append-only: who exported, viewed raw data, deleted, changed users."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

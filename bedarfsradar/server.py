@@ -1,0 +1,124 @@
+"""One process, one port: the Streamlit dashboard and the Starlette routes in ``st.App``.
+
+``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
+current) · ``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
+``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
+applied here as ``STREAMLIT_*`` environment variables before Streamlit loads its config.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from pathlib import Path
+
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bedarfsradar import PROJECT_ROOT
+
+CONFIG_FILE = PROJECT_ROOT / "streamlit_config.toml"
+DASHBOARD_SCRIPT = PROJECT_ROOT / "dashboard" / "app.py"
+
+
+def _env_name(section: str, key: str) -> str:
+    # Streamlit's own rule (ConfigOption.env_var): camelCase -> SNAKE_CASE
+    snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", f"{section}_{key}")
+    return "STREAMLIT_" + re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", snake).upper()
+
+
+def apply_streamlit_config(path: Path = CONFIG_FILE) -> dict[str, str]:
+    """Export every option of ``streamlit_config.toml`` as Streamlit's environment
+    variable (``server.enableCORS`` → ``STREAMLIT_SERVER_ENABLE_CORS``)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    applied: dict[str, str] = {}
+    for section, options in data.items():
+        for key, value in options.items():
+            name = _env_name(section, key)
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            os.environ[name] = text
+            applied[name] = text
+    return applied
+
+
+async def healthz(request: Request) -> JSONResponse:
+    from bedarfsradar.context import AppContext
+    from bedarfsradar.db import migrate
+
+    ctx: AppContext = request.app.state.context if hasattr(request.app.state, "context") else _ctx()
+    try:
+        current = migrate.is_current(ctx.db)
+    except Exception as exc:
+        return JSONResponse({"status": "error", "database": type(exc).__name__}, status_code=503)
+    if not current:
+        return JSONResponse({"status": "error", "database": "migrations pending"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+_CONTEXT = None
+
+
+def _ctx():  # type: ignore[no-untyped-def]
+    global _CONTEXT
+    if _CONTEXT is None:
+        from bedarfsradar.context import AppContext
+
+        _CONTEXT = AppContext()
+    return _CONTEXT
+
+
+def routes() -> list[Route]:
+    return [Route("/healthz", healthz)]
+
+
+class _DropAll(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def silence_access_log() -> None:
+    """Access logs would store respondents' IP addresses: never write them."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _DropAll) for f in access.filters):
+        access.addFilter(_DropAll())
+
+
+def create_app():  # type: ignore[no-untyped-def]
+    apply_streamlit_config()
+    silence_access_log()
+    import streamlit as st
+
+    return st.App(
+        str(DASHBOARD_SCRIPT),
+        routes=routes(),
+        middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+    )
+
+
+def run(host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "bedarfsradar.server:app",
+        host=host,
+        port=port,
+        factory=False,
+        proxy_headers=False,
+        server_header=False,
+        access_log=False,
+    )
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    # ``bedarfsradar.server:app`` is built on first access so that importing this module
+    # (tests, CLI) does not start Streamlit's configuration machinery.
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(name)

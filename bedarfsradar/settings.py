@@ -1,0 +1,53 @@
+"""One settings object, read from ``BEDARFSRADAR_*`` environment variables (or ``.env``)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bedarfsradar import PROJECT_ROOT
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BEDARFSRADAR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    """Questionnaires, taxonomy, offers, geography — and, by default, the SQLite file."""
+    database_url: str = ""
+    """``sqlite:///path`` or ``postgresql+psycopg://user:pw@host/db``; empty = SQLite file in
+    ``data_dir``."""
+    municipality: str = "oestrich-winkel"
+    host: str = "127.0.0.1"
+    port: int = 8501
+    secret_key: str = Field(default="", repr=False)
+    """Signs session cookies and derives receipt codes. Empty = a key kept in
+    ``data_dir/.secret_key`` (created on first use, never committed)."""
+    backup_dir: Path = PROJECT_ROOT / "backups"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'bedarfsradar.db'}"
+
+    @property
+    def effective_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / ".secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @property
+    def questionnaire_dir(self) -> Path:
+        return self.data_dir / "questionnaires"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
