@@ -1,0 +1,1 @@
+"""Guide dashboard: thin Streamlit pages over ``analysis/`` results."""
