@@ -19,6 +19,7 @@ from surveys.loader import NeedArea, load_bundle, load_taxonomy
 from surveys.model import QuestionnaireBundle
 from surveys.offers import add_offers, load_offers
 from surveys.storage import Storage
+from surveys.ui_text import UiText, load_ui_text
 
 AUDIENCES = ("newcomer", "volunteer", "administration")
 
@@ -70,6 +71,10 @@ class AppContext:
             a: load_bundle(qdir / f"{a}.yaml", qdir / "translations", self.taxonomy)
             for a in AUDIENCES
         }
+
+    @cached_property
+    def ui_text(self) -> UiText:
+        return load_ui_text(self.settings.data_dir / "ui")
 
     @cached_property
     def municipality_id(self) -> int:

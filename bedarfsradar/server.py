@@ -18,7 +18,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from bedarfsradar import PROJECT_ROOT
 
@@ -72,8 +72,24 @@ def _ctx():  # type: ignore[no-untyped-def]
     return _CONTEXT
 
 
-def routes() -> list[Route]:
-    return [Route("/healthz", healthz)]
+def survey_app(ctx=None):  # type: ignore[no-untyped-def]
+    from surveys.web import SurveyConfig, create_survey_app
+
+    ctx = ctx or _ctx()
+    return create_survey_app(
+        SurveyConfig(
+            storage=ctx.storage,
+            secret=ctx.settings.effective_secret_key,
+            ui=ctx.ui_text,
+            submissions_per_minute=ctx.settings.survey_submissions_per_minute,
+            secure_cookies=ctx.settings.secure_cookies,
+        )
+    )
+
+
+def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
+    """The Starlette routes beside the dashboard (public survey under /u)."""
+    return [Route("/healthz", healthz), Mount("/u", app=survey_app(ctx))]
 
 
 class _DropAll(logging.Filter):

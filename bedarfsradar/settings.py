@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     """Signs session cookies and derives receipt codes. Empty = a key kept in
     ``data_dir/.secret_key`` (created on first use, never committed)."""
     backup_dir: Path = PROJECT_ROOT / "backups"
+    survey_submissions_per_minute: int = 120
+    """Per-campaign limit on completed submissions (anti-bot; the town's peak is ~500/day)."""
+    secure_cookies: bool = False
+    """Set true behind HTTPS so cookies carry the Secure flag."""
 
     @property
     def effective_database_url(self) -> str:

@@ -414,24 +414,33 @@ class Storage:
         if mode not in campaign.modes:
             raise StorageError(f"mode {mode!r} is not allowed in campaign {campaign.slug!r}")
 
-    def resume(self, campaign: CampaignInfo, code: str) -> tuple[str, list[AnswerRow]] | None:
-        """The client UUID and stored rows of a partial response, by resume code."""
+    def resume(self, campaign: CampaignInfo, code: str) -> tuple[str, bool | None] | None:
+        """The client UUID and sensitive consent of a partial response, by resume code."""
+        if len(normalise_code(code)) != 10:
+            return None
         with self.db.read() as s:
-            r = s.scalar(
-                select(Response).where(
+            row = s.execute(
+                select(Response.client_uuid, Response.sensitive_consent).where(
                     Response.resume_hash == code_hash(code),
                     Response.campaign_id == campaign.id,
                     Response.status == "partial",
                 )
-            )
-            if r is None:
-                return None
+            ).first()
+            return (row[0], row[1]) if row else None
+
+    def partial_rows(self, campaign: CampaignInfo, client_uuid: str) -> list[AnswerRow]:
+        """Stored rows of a response in progress (empty if none or already complete)."""
+        with self.db.read() as s:
             rows = s.execute(
-                select(Answer.question_id, Answer.item, Answer.value, Answer.text).where(
-                    Answer.response_id == r.id
+                select(Answer.question_id, Answer.item, Answer.value, Answer.text)
+                .join(Response, Response.id == Answer.response_id)
+                .where(
+                    Response.client_uuid == client_uuid,
+                    Response.campaign_id == campaign.id,
+                    Response.status == "partial",
                 )
             ).all()
-            return r.client_uuid, [AnswerRow(*row) for row in rows]
+        return [AnswerRow(*row) for row in rows]
 
     def response_status(self, client_uuid: str) -> str | None:
         with self.db.read() as s:

@@ -24,7 +24,7 @@ def free_port() -> int:
 
 def test_healthz_is_503_until_migrated_then_ok(sqlite_url):
     ctx = make_context(sqlite_url)
-    app = Starlette(routes=routes())
+    app = Starlette(routes=routes(ctx))
     app.state.context = ctx
     client = TestClient(app)
     pending = client.get("/healthz")

@@ -1,0 +1,533 @@
+"""The public survey: server-rendered HTML, one section per page, no JavaScript needed.
+
+Routes (mounted at ``/u``)::
+
+    GET  /{slug}/                      language choice (each language named in itself)
+    GET  /{slug}/{lang}/               introduction and privacy notice
+    POST /{slug}/{lang}/start          privacy notice accepted
+    GET  /{slug}/{lang}/einwilligung   separate consent before sensitive questions
+    POST /{slug}/{lang}/einwilligung
+    GET  /{slug}/{lang}/s/{section}    one section
+    POST /{slug}/{lang}/s/{section}    validate, store as partial, go on (or back)
+    GET  /{slug}/{lang}/pruefen        review all answers
+    POST /{slug}/{lang}/pruefen        submit (idempotent on the client UUID)
+    GET  /{slug}/{lang}/danke          receipt code
+    GET/POST /{slug}/{lang}/weiter     resume with a code
+    GET/POST /{slug}/{lang}/loeschen   delete answers with the receipt code
+
+Every POST carries a CSRF token bound to the respondent's state and a honeypot field.
+A storage failure never loses what was typed: the page is shown again with the answers
+in the form and a request to try again (HTTP 503).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from surveys.answers import (
+    AnswerError,
+    clean_answers,
+    from_rows,
+    question_visible,
+    section_visible,
+    to_rows,
+)
+from surveys.languages import SOURCE_LANGUAGE, language, ordered
+from surveys.model import QuestionnaireBundle, Section
+from surveys.storage import (
+    AlreadyComplete,
+    CampaignClosed,
+    CampaignInfo,
+    CampaignNotFound,
+    Storage,
+)
+from surveys.ui_text import UiText
+from surveys.web.security import RateLimiter, SecurityHeaders
+from surveys.web.state import COOKIE, StateCodec, SurveyState, new_state
+from surveys.web.views import answer_text, form_answers, html_id, section_fields
+
+HERE = Path(__file__).resolve().parent
+HONEYPOT = "website"
+MIN_FILL_SECONDS = 20
+"""Online respondents faster than this from privacy notice to submit are treated as bots
+(the shortest plausible human run through the newcomer survey takes over a minute)."""
+MAX_FORM_BYTES = 100_000
+
+
+@dataclass
+class SurveyConfig:
+    storage: Storage
+    secret: str
+    ui: UiText
+    submissions_per_minute: int = 120
+    secure_cookies: bool = False
+
+
+class _Ctx:
+    """Everything one request needs: campaign, questionnaire, language, state."""
+
+    def __init__(self, app: SurveyApp, request: Request, campaign: CampaignInfo,
+                 bundle: QuestionnaireBundle, lang: str, state: SurveyState | None):  # fmt: skip
+        self.app = app
+        self.request = request
+        self.campaign = campaign
+        self.bundle = bundle
+        self.lang = lang
+        self.state = state
+        self.new_cookie: SurveyState | None = None
+
+    @property
+    def q(self):  # type: ignore[no-untyped-def]
+        return self.bundle.questionnaire
+
+    def t(self, key: str, **params: Any) -> str:
+        return self.app.config.ui.get(key, self.lang, **params)
+
+    def url(self, *parts: str) -> str:
+        return "/".join(["/u", self.campaign.slug, self.lang, *parts]) + ("/" if not parts else "")
+
+
+class SurveyApp:
+    def __init__(self, config: SurveyConfig):
+        self.config = config
+        self.codec = StateCodec(config.secret)
+        self.limiter = RateLimiter(config.submissions_per_minute)
+        self._bundles: dict[int, QuestionnaireBundle] = {}
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+    def bundle(self, version_id: int) -> QuestionnaireBundle:
+        if version_id not in self._bundles:
+            self._bundles[version_id] = self.config.storage.questionnaire_bundle(version_id)
+        return self._bundles[version_id]
+
+    def languages(self, bundle: QuestionnaireBundle) -> list[str]:
+        """Languages offered to respondents: complete questionnaire and UI translations."""
+        complete = [
+            code for code in bundle.languages()
+            if not bundle.missing_keys(code) and not self.config.ui.missing_keys(code)
+        ]  # fmt: skip
+        return ordered(complete)
+
+    def render(self, ctx: _Ctx | None, template: str, status: int = 200, lang: str = "de",
+               **values: Any) -> HTMLResponse:  # fmt: skip
+        lang = ctx.lang if ctx else lang
+        meta = language(lang)
+        ui = self.config.ui
+        html = self.env.get_template(template).render(
+            lang=meta.html_lang,
+            dir=meta.direction,
+            t=lambda key, **p: ui.get(key, lang, **p),
+            ctx=ctx,
+            honeypot=HONEYPOT,
+            **values,
+        )
+        response = HTMLResponse(html, status_code=status)
+        response.headers["cache-control"] = "no-store"
+        if ctx is not None and ctx.new_cookie is not None:
+            self.set_cookie(response, ctx)
+        return response
+
+    def set_cookie(self, response: Response, ctx: _Ctx) -> None:
+        state = ctx.new_cookie or ctx.state
+        assert state is not None
+        response.set_cookie(
+            COOKIE, self.codec.dumps(state), max_age=60 * 60 * 24 * 60,
+            path=f"/u/{ctx.campaign.slug}", httponly=True, samesite="lax",
+            secure=self.config.secure_cookies,
+        )  # fmt: skip
+
+    def redirect(self, ctx: _Ctx, url: str) -> Response:
+        response = RedirectResponse(url, status_code=303)
+        if ctx.new_cookie is not None:
+            self.set_cookie(response, ctx)
+        return response
+
+    def message(self, ctx: _Ctx | None, key: str, status: int, lang: str = "de") -> HTMLResponse:
+        return self.render(ctx, "message.html", status=status, lang=lang, message_key=key)
+
+    def context(
+        self, request: Request, need_state: bool = False, allow_closed: bool = False
+    ) -> _Ctx | Response:
+        slug = request.path_params["slug"]
+        lang = request.path_params.get("lang", SOURCE_LANGUAGE)
+        try:
+            campaign = self.config.storage.campaign(slug)
+        except CampaignNotFound:
+            return self.message(None, "survey_not_found", 404, _safe_lang(lang))
+        bundle = self.bundle(campaign.questionnaire_version_id)
+        if "lang" in request.path_params and lang not in self.languages(bundle):
+            return RedirectResponse(f"/u/{slug}/", status_code=303)
+        state = self.codec.loads(request.cookies.get(COOKIE))
+        ctx = _Ctx(self, request, campaign, bundle, lang, state)
+        if campaign.status != "open" and not allow_closed:
+            return self.message(ctx, "survey_closed", 410)
+        if need_state and (state is None or not state.privacy):
+            return RedirectResponse(ctx.url(), status_code=303)
+        return ctx
+
+    async def read_form(self, request: Request) -> FormData | None:
+        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+            return None
+        return await request.form(max_files=0, max_fields=500)
+
+    def check_post(self, ctx: _Ctx, form: FormData | None) -> Response | None:
+        """CSRF and honeypot; a failing request changes nothing."""
+        if form is None:
+            return self.message(ctx, "error_try_again", 413)
+        if ctx.state is None or not self.codec.csrf_ok(ctx.state, ctx.campaign.slug,
+                                                       form.get("csrf")):  # fmt: skip
+            return self.message(ctx, "error_session_expired", 403)
+        if form.get(HONEYPOT):
+            return self.message(ctx, "error_try_again", 400)
+        return None
+
+    def stored_answers(self, ctx: _Ctx) -> dict[str, Any]:
+        assert ctx.state is not None
+        rows = self.config.storage.partial_rows(ctx.campaign, ctx.state.uuid)
+        return from_rows(ctx.q, rows) if rows else {}
+
+    def visible_sections(self, ctx: _Ctx, answers: dict[str, Any]) -> list[Section]:
+        consent = ctx.state.consent if ctx.state else None
+        out = []
+        for section in ctx.q.sections:
+            if section.sensitive and consent is None:
+                out.append(section)  # asked for consent first; shown if given
+            elif section_visible(ctx.q, section, answers, consent):
+                out.append(section)
+        return out
+
+    def next_url(self, ctx: _Ctx, answers: dict[str, Any], after: str | None) -> str:
+        """The page after section ``after`` (None: the first), asking consent on the way."""
+        sections = self.visible_sections(ctx, answers)
+        ids = [s.id for s in sections]
+        start = ids.index(after) + 1 if after in ids else 0
+        for section in sections[start:]:
+            if section.sensitive and ctx.state and ctx.state.consent is None:
+                return ctx.url("einwilligung") + f"?weiter={section.id}"
+            return ctx.url("s", section.id)
+        return ctx.url("pruefen")
+
+    def continue_url(self, ctx: _Ctx, answers: dict[str, Any]) -> str:
+        """Where a returning respondent goes on: the first visible section without any
+        stored answer (sections are optional, so "answered" means "has an answer")."""
+        answered = {key.split(".", 1)[0] for key in answers}
+        previous: str | None = None
+        for section in self.visible_sections(ctx, answers):
+            if not answered & {qq.id for qq in section.questions}:
+                return self.next_url(ctx, answers, previous)
+            previous = section.id
+        return ctx.url("pruefen")
+
+    def csrf(self, ctx: _Ctx) -> str:
+        state = ctx.new_cookie or ctx.state
+        assert state is not None
+        return self.codec.csrf_token(state, ctx.campaign.slug)
+
+    # -- pages ---------------------------------------------------------------------------
+    async def choose_language(self, request: Request) -> Response:
+        ctx = self.context(request)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        mode = request.query_params.get("modus")
+        if mode in ("assisted", "paper") and self.codec.mode_ok(
+            ctx.campaign.slug, mode, request.query_params.get("sig")
+        ):
+            ctx.new_cookie = new_state(mode)  # a new interview in the guide's mode
+        langs = [language(code) for code in self.languages(ctx.bundle)]
+        return self.render(ctx, "languages.html", languages=langs)
+
+    async def intro(self, request: Request) -> Response:
+        ctx = self.context(request)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        if ctx.state is None or ctx.state.done:
+            ctx.new_cookie = new_state(ctx.state.mode if ctx.state else "online")
+        elif ctx.state.privacy:
+            return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
+        return self.render(ctx, "intro.html", csrf=self.csrf(ctx))
+
+    async def start(self, request: Request) -> Response:
+        ctx = self.context(request)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        form = await self.read_form(request)
+        if (problem := self.check_post(ctx, form)) is not None:
+            return problem
+        assert ctx.state is not None
+        ctx.new_cookie = ctx.state.with_(privacy=True, started=time.time())
+        ctx.state = ctx.new_cookie
+        return self.redirect(ctx, self.next_url(ctx, {}, None))
+
+    async def consent(self, request: Request) -> Response:
+        ctx = self.context(request, need_state=True)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        then = request.query_params.get("weiter", "")
+        error = None
+        if request.method == "POST":
+            form = await self.read_form(request)
+            if (problem := self.check_post(ctx, form)) is not None:
+                return problem
+            assert form is not None and ctx.state is not None
+            choice = form.get("consent")
+            if choice in ("yes", "no"):
+                ctx.new_cookie = ctx.state.with_(consent=choice == "yes")
+                ctx.state = ctx.new_cookie
+                answers = self.stored_answers(ctx)
+                previous = self._section_before(ctx, answers, then)
+                return self.redirect(ctx, self.next_url(ctx, answers, previous))
+            error = ctx.t("error_required")
+        return self.render(ctx, "consent.html", status=400 if error else 200, error=error,
+                           then=then, csrf=self.csrf(ctx))  # fmt: skip
+
+    def _section_before(self, ctx: _Ctx, answers: dict[str, Any], section_id: str) -> str | None:
+        ids = [s.id for s in ctx.q.sections]
+        if section_id not in ids:
+            return None
+        i = ids.index(section_id)
+        return ids[i - 1] if i > 0 else None
+
+    def _section(self, ctx: _Ctx, section_id: str) -> Section | None:
+        return next((s for s in ctx.q.sections if s.id == section_id), None)
+
+    async def section(self, request: Request) -> Response:
+        ctx = self.context(request, need_state=True)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        assert ctx.state is not None
+        if ctx.state.done:
+            return RedirectResponse(ctx.url("danke"), status_code=303)
+        section = self._section(ctx, request.path_params["section"])
+        if section is None:
+            return self.message(ctx, "survey_not_found", 404)
+        stored = self.stored_answers(ctx)
+        if request.method == "GET":
+            if not section_visible(ctx.q, section, stored, ctx.state.consent):
+                return RedirectResponse(self.next_url(ctx, stored, section.id), status_code=303)
+            return self.section_page(ctx, section, stored, [], stored)
+        form = await self.read_form(request)
+        if (problem := self.check_post(ctx, form)) is not None:
+            return problem
+        assert form is not None
+        page = form_answers(section, ctx.bundle, form)
+        own = {qq.id for qq in section.questions}
+        merged = {k: v for k, v in stored.items() if k.split(".", 1)[0] not in own}
+        merged.update(page)
+        cleaned, errors = clean_answers(ctx.q, merged, ctx.state.consent, sections=[section])
+        going_back = form.get("nav") == "back"
+        if errors and not going_back:
+            return self.section_page(ctx, section, merged, errors, stored, status=400)
+        try:
+            self.config.storage.save_partial(
+                ctx.campaign, ctx.state.uuid, to_rows(ctx.q, cleaned), own, ctx.lang,
+                ctx.state.mode, ctx.state.consent,
+            )  # fmt: skip
+        except AlreadyComplete:
+            return RedirectResponse(ctx.url("danke"), status_code=303)
+        except SQLAlchemyError:
+            return self.section_page(ctx, section, merged, [], stored, status=503,
+                                     failure=ctx.t("error_try_again"))  # fmt: skip
+        answers = {**merged, **cleaned}
+        shown = set(str(form.get("shown") or "").split(","))
+        now_visible = {
+            qq.id for qq in section.questions
+            if question_visible(ctx.q, qq, answers, ctx.state.consent)
+        }  # fmt: skip
+        if not going_back and now_visible - shown:
+            # Without JavaScript a follow-up question (e.g. children's ages after "yes")
+            # can only appear after a round trip: show the page again with it.
+            return self.section_page(ctx, section, answers, [], answers)
+        if going_back:
+            return RedirectResponse(self.previous_url(ctx, answers, section.id), status_code=303)
+        return RedirectResponse(self.next_url(ctx, answers, section.id), status_code=303)
+
+    def previous_url(self, ctx: _Ctx, answers: dict[str, Any], section_id: str) -> str:
+        ids = [s.id for s in self.visible_sections(ctx, answers)]
+        i = ids.index(section_id) if section_id in ids else len(ids)
+        return ctx.url("s", ids[i - 1]) if i > 0 else ctx.url()
+
+    def section_page(self, ctx: _Ctx, section: Section, answers: dict[str, Any],
+                     errors: list[AnswerError], stored: dict[str, Any], status: int = 200,
+                     failure: str | None = None) -> HTMLResponse:  # fmt: skip
+        assert ctx.state is not None
+        sections = self.visible_sections(ctx, answers)
+        ids = [s.id for s in sections]
+        step = ids.index(section.id) + 1 if section.id in ids else 1
+        fields = section_fields(ctx.bundle, section, ctx.lang, answers, errors, ctx.app.config.ui,
+                                ctx.state.consent)  # fmt: skip
+        summary = [(f.id, f.label, f.error) for f in fields if f.error]
+        summary += [(html_id(r.name), f"{f.label} – {r.label}", r.error) for f in fields
+                    for r in f.rows if r.error]  # fmt: skip
+        resume = self.config.storage.resume_code(ctx.state.uuid) if stored else None
+        return self.render(
+            ctx, "section.html", status=status, section=section, fields=fields,
+            title=ctx.bundle.text(f"section.{section.id}.title", ctx.lang),
+            intro=ctx.bundle.text(f"section.{section.id}.intro", ctx.lang)
+            if section.intro else "",
+            step=step, total=len(ids) + 1, summary=summary, failure=failure,
+            csrf=self.csrf(ctx), resume=resume, first=step == 1,
+            shown=",".join(f.name for f in fields),
+        )  # fmt: skip
+
+    async def review(self, request: Request) -> Response:
+        ctx = self.context(request, need_state=True)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        assert ctx.state is not None
+        if ctx.state.done:
+            return RedirectResponse(ctx.url("danke"), status_code=303)
+        stored = self.stored_answers(ctx)
+        answers, _ = clean_answers(ctx.q, stored, ctx.state.consent)
+        if request.method == "GET":
+            return self.review_page(ctx, answers)
+        form = await self.read_form(request)
+        if (problem := self.check_post(ctx, form)) is not None:
+            return problem
+        assert form is not None
+        if form.get("client_uuid") != ctx.state.uuid:
+            return self.message(ctx, "error_session_expired", 403)
+        online = ctx.state.mode == "online"
+        if online and time.time() - ctx.state.started < MIN_FILL_SECONDS:
+            return self.review_page(ctx, answers, status=429, failure=ctx.t("error_too_fast"))
+        already = self.config.storage.response_status(ctx.state.uuid) == "complete"
+        if not already and not self.limiter.allow(ctx.campaign.slug):
+            return self.review_page(ctx, answers, status=429,
+                                    failure=ctx.t("error_rate_limited"))  # fmt: skip
+        try:
+            self.config.storage.complete_response(
+                ctx.campaign, ctx.state.uuid, to_rows(ctx.q, answers), ctx.lang,
+                ctx.state.mode, ctx.state.consent,
+            )  # fmt: skip
+        except CampaignClosed:
+            return self.message(ctx, "survey_closed", 410)
+        except SQLAlchemyError:
+            return self.review_page(ctx, answers, status=503, failure=ctx.t("error_try_again"))
+        ctx.new_cookie = ctx.state.with_(done=True)
+        return self.redirect(ctx, ctx.url("danke"))
+
+    def review_page(self, ctx: _Ctx, answers: dict[str, Any], status: int = 200,
+                    failure: str | None = None) -> HTMLResponse:  # fmt: skip
+        assert ctx.state is not None
+        blocks = []
+        for section in self.visible_sections(ctx, answers):
+            items = []
+            for question in section.questions:
+                lines = answer_text(ctx.bundle, question, answers, ctx.lang)
+                if lines:
+                    items.append((ctx.bundle.text(f"q.{question.id}.label", ctx.lang), lines))
+            blocks.append((section.id, ctx.bundle.text(f"section.{section.id}.title", ctx.lang),
+                           items))  # fmt: skip
+        return self.render(ctx, "review.html", status=status, blocks=blocks, failure=failure,
+                           csrf=self.csrf(ctx), client_uuid=ctx.state.uuid)  # fmt: skip
+
+    async def thanks(self, request: Request) -> Response:
+        ctx = self.context(request, allow_closed=True)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        if ctx.state is None or not ctx.state.done:
+            return RedirectResponse(ctx.url(), status_code=303)
+        code = self.config.storage.receipt_code(ctx.state.uuid)
+        return self.render(ctx, "thanks.html", code=code,
+                           thank_you=ctx.bundle.text("thank_you", ctx.lang),
+                           assisted=ctx.state.mode != "online")  # fmt: skip
+
+    async def resume(self, request: Request) -> Response:
+        ctx = self.context(request)
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        if ctx.state is None:
+            ctx.new_cookie = new_state()
+            ctx.state = ctx.new_cookie
+        error = None
+        if request.method == "POST":
+            form = await self.read_form(request)
+            if (problem := self.check_post(ctx, form)) is not None:
+                return problem
+            assert form is not None
+            found = self.config.storage.resume(ctx.campaign, str(form.get("code") or ""))
+            if found is not None:
+                client_uuid, consent = found
+                ctx.new_cookie = SurveyState(uuid=client_uuid, consent=consent, privacy=True,
+                                             started=time.time() - MIN_FILL_SECONDS)  # fmt: skip
+                ctx.state = ctx.new_cookie
+                return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
+            error = ctx.t("delete_not_found")
+        return self.render(ctx, "code_form.html", status=400 if error else 200, error=error,
+                           title_key="resume_title", hint_key="resume_hint",
+                           button_key="resume_button", action=ctx.url("weiter"),
+                           csrf=self.csrf(ctx), done=None)  # fmt: skip
+
+    async def delete(self, request: Request) -> Response:
+        ctx = self.context(request, allow_closed=True)  # deletion works after the survey
+        if not isinstance(ctx, _Ctx):
+            return ctx
+        if ctx.state is None:
+            ctx.new_cookie = new_state()
+            ctx.state = ctx.new_cookie
+        error = done = None
+        if request.method == "POST":
+            form = await self.read_form(request)
+            if (problem := self.check_post(ctx, form)) is not None:
+                return problem
+            assert form is not None
+            if self.config.storage.delete_by_receipt(str(form.get("code") or ""),
+                                                     ctx.campaign.municipality_id):  # fmt: skip
+                done = ctx.t("delete_done")
+            else:
+                error = ctx.t("delete_not_found")
+        return self.render(ctx, "code_form.html", status=400 if error else 200, error=error,
+                           title_key="delete_title", hint_key="delete_hint",
+                           button_key="delete_button", action=ctx.url("loeschen"),
+                           csrf=self.csrf(ctx), done=done)  # fmt: skip
+
+
+def _safe_lang(lang: str) -> str:
+    try:
+        language(lang)
+    except ValueError:
+        return SOURCE_LANGUAGE
+    return lang
+
+
+def create_survey_app(config: SurveyConfig) -> Starlette:
+    survey = SurveyApp(config)
+
+    def route(path: str, endpoint: Callable[..., Any], methods: list[str]) -> Route:
+        return Route(path, endpoint, methods=methods)
+
+    routes = [
+        Mount("/_static", StaticFiles(directory=HERE / "static"), name="static"),
+        route("/{slug}/", survey.choose_language, ["GET"]),
+        route("/{slug}/{lang}/", survey.intro, ["GET"]),
+        route("/{slug}/{lang}/start", survey.start, ["POST"]),
+        route("/{slug}/{lang}/einwilligung", survey.consent, ["GET", "POST"]),
+        route("/{slug}/{lang}/s/{section}", survey.section, ["GET", "POST"]),
+        route("/{slug}/{lang}/pruefen", survey.review, ["GET", "POST"]),
+        route("/{slug}/{lang}/danke", survey.thanks, ["GET"]),
+        route("/{slug}/{lang}/weiter", survey.resume, ["GET", "POST"]),
+        route("/{slug}/{lang}/loeschen", survey.delete, ["GET", "POST"]),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    app.state.survey = survey
+    return app

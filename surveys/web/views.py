@@ -1,0 +1,244 @@
+"""View models: a questionnaire section in one language, ready for the templates.
+
+Generic for every question type — no per-question code. Templates only lay out what
+these dataclasses carry; all text is already in the respondent's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from surveys.answers import AnswerError, question_visible, visible_rows
+from surveys.model import Option, Question, QuestionnaireBundle, Section
+from surveys.ui_text import UiText
+
+# Eastern Arabic (Arabic) and Extended Arabic-Indic (Farsi/Urdu) digits typed on phones
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+
+
+@dataclass
+class OptionView:
+    code: str
+    label: str
+    hint: str | None
+    checked: bool
+    html_id: str
+
+
+@dataclass
+class RowView:
+    code: str
+    name: str
+    label: str
+    hint: str | None
+    options: list[OptionView]
+    error: str | None = None
+
+
+@dataclass
+class RankView:
+    name: str
+    label: str
+    selected: str
+
+
+@dataclass
+class FieldView:
+    id: str
+    name: str
+    type: str
+    label: str
+    hint: str | None
+    required: bool
+    options: list[OptionView] = field(default_factory=list)
+    rows: list[RowView] = field(default_factory=list)
+    ranks: list[RankView] = field(default_factory=list)
+    value: str = ""
+    error: str | None = None
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+def html_id(name: str) -> str:
+    return "f-" + name.replace(".", "-")
+
+
+def _option_key(question: Question, spec: str | list[Option] | None, kind: str) -> str:
+    if isinstance(spec, str):
+        return f"options.{spec}."
+    return f"q.{question.id}.{kind}."
+
+
+def _options(
+    bundle: QuestionnaireBundle,
+    question: Question,
+    options: list[Option],
+    prefix: str,
+    lang: str,
+    selected: set[str],
+    name: str,
+) -> list[OptionView]:
+    return [
+        OptionView(
+            code=o.code,
+            label=bundle.text(prefix + o.code, lang) or o.label,
+            hint=bundle.text(prefix + o.code + ".hint", lang) or None if o.hint else None,
+            checked=o.code in selected,
+            html_id=f"{html_id(name)}-{o.code}",
+        )
+        for o in options
+    ]
+
+
+def _as_set(value: Any) -> set[str]:
+    if value is None:
+        return set()
+    if isinstance(value, list | tuple):
+        return {str(v) for v in value}
+    return {str(value)}
+
+
+def section_fields(
+    bundle: QuestionnaireBundle,
+    section: Section,
+    lang: str,
+    answers: Mapping[str, Any],
+    errors: list[AnswerError],
+    ui: UiText,
+    consent: bool | None,
+) -> list[FieldView]:
+    """The visible questions of ``section`` with current values and error messages."""
+    q = bundle.questionnaire
+    messages = {e.key: ui.get(e.code, lang, **dict(e.params)) for e in errors}
+    fields: list[FieldView] = []
+    for question in section.questions:
+        if not question_visible(q, question, answers, consent):
+            continue
+        qid = question.id
+        view = FieldView(
+            id=html_id(qid),
+            name=qid,
+            type=question.type,
+            label=bundle.text(f"q.{qid}.label", lang),
+            hint=bundle.text(f"q.{qid}.hint", lang) or None,
+            required=question.required,
+            error=messages.get(qid),
+            max_length=question.max_length,
+            min=question.min,
+            max=question.max,
+        )
+        opt_prefix = _option_key(question, question.options, "option")
+        options = q.options_of(question)
+        if question.type == "matrix":
+            row_prefix = _option_key(question, question.rows, "row")
+            rows_by_code = {r.code: r for r in q.rows_of(question)}
+            for code in visible_rows(q, question, answers):
+                row = rows_by_code[code]
+                name = f"{qid}.{code}"
+                view.rows.append(
+                    RowView(
+                        code=code,
+                        name=name,
+                        label=bundle.text(row_prefix + code, lang) or row.label,
+                        hint=(bundle.text(row_prefix + code + ".hint", lang) or None)
+                        if row.hint
+                        else None,
+                        options=_options(
+                            bundle,
+                            question,
+                            options,
+                            opt_prefix,
+                            lang,
+                            _as_set(answers.get(name)),
+                            name,
+                        ),
+                        error=messages.get(name),
+                    )
+                )
+            if not view.rows:
+                continue
+        elif question.type == "ranking":
+            chosen = list(answers.get(qid) or [])
+            view.options = _options(bundle, question, options, opt_prefix, lang, set(), qid)
+            for i in range(1, (question.max_choices or 3) + 1):
+                view.ranks.append(
+                    RankView(
+                        name=f"{qid}.{i}",
+                        label=ui.get("rank_label", lang, n=i),
+                        selected=chosen[i - 1] if i <= len(chosen) else "",
+                    )
+                )
+        elif options:
+            view.options = _options(
+                bundle, question, options, opt_prefix, lang, _as_set(answers.get(qid)), qid
+            )
+        else:
+            value = answers.get(qid)
+            view.value = "" if value is None else str(value)
+        fields.append(view)
+    return fields
+
+
+def form_answers(section: Section, bundle: QuestionnaireBundle, form: FormData) -> dict[str, Any]:
+    """This page's answers from the POSTed form, in the form-mapping format."""
+    q = bundle.questionnaire
+    out: dict[str, Any] = {}
+    for question in section.questions:
+        qid = question.id
+        if question.type == "matrix":
+            for row in q.rows_of(question):
+                value = form.get(f"{qid}.{row.code}")
+                if value:
+                    out[f"{qid}.{row.code}"] = str(value)
+        elif question.type == "multiple":
+            values = [str(v) for v in form.getlist(qid) if v]
+            if values:
+                out[qid] = values
+        elif question.type == "ranking":
+            ranks = [
+                str(form.get(f"{qid}.{i}") or "") for i in range(1, (question.max_choices or 3) + 1)
+            ]
+            values = [r for r in ranks if r]
+            if values:
+                out[qid] = values
+        else:
+            value = form.get(qid)
+            if value is not None and str(value).strip():
+                text = str(value)
+                if question.type == "number":
+                    text = text.translate(_DIGITS)
+                out[qid] = text
+    return out
+
+
+def answer_text(
+    bundle: QuestionnaireBundle, question: Question, answers: Mapping[str, Any], lang: str
+) -> list[tuple[str | None, str]]:
+    """Review page lines for one question: (row label or None, answer text)."""
+    q = bundle.questionnaire
+    opt_prefix = _option_key(question, question.options, "option")
+    label_of = {o.code: bundle.text(opt_prefix + o.code, lang) or o.label
+                for o in q.options_of(question)}  # fmt: skip
+    qid = question.id
+    if question.type == "matrix":
+        row_prefix = _option_key(question, question.rows, "row")
+        lines = []
+        for row in q.rows_of(question):
+            value = answers.get(f"{qid}.{row.code}")
+            if value is not None:
+                row_label = bundle.text(row_prefix + row.code, lang) or row.label
+                lines.append((row_label, label_of.get(str(value), str(value))))
+        return lines
+    value = answers.get(qid)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        if question.type == "ranking":
+            return [(f"{i}.", label_of.get(v, v)) for i, v in enumerate(value, start=1)]
+        return [(None, ", ".join(label_of.get(v, v) for v in value))]
+    return [(None, label_of.get(str(value), str(value)))]

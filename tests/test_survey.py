@@ -1,0 +1,352 @@
+"""The public survey through HTTP (Starlette TestClient against the real routes)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+import surveys.web.app as survey_app
+from bedarfsradar.server import routes
+from surveys.web.state import StateCodec
+
+
+@pytest.fixture
+def env(sqlite_ctx, monkeypatch):
+    monkeypatch.setattr(survey_app, "MIN_FILL_SECONDS", 0)
+    ctx = sqlite_ctx
+    mid = ctx.municipality_id
+    version = ctx.storage.latest_version(mid, "newcomer")
+    ctx.storage.create_campaign(mid, "neu", "Test", version)
+    app = Starlette(routes=routes(ctx))
+    return ctx, app
+
+
+def client(app) -> TestClient:
+    return TestClient(app, follow_redirects=True)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def shown_of(html: str) -> str:
+    found = re.search(r'name="shown" value="([^"]*)"', html)
+    return found.group(1) if found else ""
+
+
+class Respondent:
+    """A browser without JavaScript: follows links and posts forms."""
+
+    def __init__(self, app, lang="de", slug="neu", query=""):
+        self.c = client(app)
+        self.lang = lang
+        self.base = f"/u/{slug}/{lang}"
+        if query:
+            self.c.get(f"/u/{slug}/{query}")
+        self.page = self.c.get(f"{self.base}/")
+
+    def accept_privacy(self):
+        self.page = self.c.post(f"{self.base}/start", data={"csrf": csrf_of(self.page.text)})
+        return self.page
+
+    def answer(self, data: dict, nav="next"):
+        """Post the current page's form with ``data`` (lists for multiple choice)."""
+        action = re.search(r'<form method="post" action="([^"]+)"', self.page.text).group(1)
+        action = action.replace("&amp;", "&")
+        payload = {"csrf": csrf_of(self.page.text), "shown": shown_of(self.page.text),
+                   "nav": nav, **data}  # fmt: skip
+        self.page = self.c.post(action, data=payload)
+        return self.page
+
+    @property
+    def path(self) -> str:
+        return self.page.url.path
+
+
+def run_to_review(r: Respondent, children="no", housing="5"):
+    r.accept_privacy()
+    assert r.path.endswith("/s/household")
+    r.answer({"stadtteil": "hallgarten", "children": children})
+    if children == "yes":  # follow-up appears on the same page after a round trip
+        assert r.path.endswith("/s/household")
+        assert 'name="children_ages"' in r.page.text
+        r.answer({"stadtteil": "hallgarten", "children": "yes", "children_ages": ["under3"]})
+    assert r.path.endswith("/s/needs")
+    r.answer({"need.housing": housing, "need.mobility": "4", "need.language": "dk"})
+    r.answer({"top3.1": "housing", "top3.2": "mobility"})
+    if housing in ("4", "5"):
+        assert r.path.endswith("/s/offers")
+        offers = {"offer.housing": "unknown", "offer.mobility": "known",
+                  "barriers": ["distance", "other"]}  # fmt: skip
+        r.answer(offers)
+        assert 'name="barriers_other"' in r.page.text  # "other" asks what it is
+        r.answer({**offers, "barriers_other": "<b>Bus</b>"})
+    if children == "yes":
+        assert r.path.endswith("/s/children_block")
+        r.answer({"childcare_status": "waiting"})
+    assert r.path.endswith("/s/administration")
+    r.answer({"admin_exp.letters": "2"})
+    r.answer({"gender": "female", "german_level": "a1_a2"})
+    assert r.path.endswith("/einwilligung")
+    r.answer({"consent": "no"})
+    assert r.path.endswith("/s/final")
+    r.answer({"helps_most": '<script>alert("x")</script> Ein Bus am Abend'})
+    assert r.path.endswith("/pruefen")
+
+
+def submit(r: Respondent):
+    uuid = re.search(r'name="client_uuid" value="([^"]+)"', r.page.text).group(1)
+    r.page = r.c.post(f"{r.base}/pruefen",
+                      data={"csrf": csrf_of(r.page.text), "client_uuid": uuid})  # fmt: skip
+    return uuid
+
+
+def test_complete_run_in_german_is_stored_with_language_and_mode(env):
+    ctx, app = env
+    r = Respondent(app)
+    run_to_review(r)
+    client_uuid = submit(r)
+    assert r.path.endswith("/danke")
+    code = re.search(r"Ihr Code: ([A-Z0-9]{5}-[A-Z0-9]{5})", r.page.text).group(1)
+    assert code == ctx.storage.receipt_code(client_uuid)
+    frame = ctx.storage.answers_frame(ctx.municipality_id)
+    assert set(frame["response_id"]) == {client_uuid}
+    assert set(frame["language"]) == {"de"} and set(frame["mode"]) == {"online"}
+    values = {(q, i): v for q, i, v in frame[["question_id", "item", "value"]].itertuples(False)}
+    assert values[("stadtteil", "")] == "hallgarten"
+    assert values[("need", "housing")] == "5"
+    assert values[("top3", "2")] == "mobility"
+    assert values[("offer", "mobility")] == "known"
+    assert ("children_ages", "") not in values
+    assert "residence_status" not in set(frame["question_id"])  # consent declined
+
+
+def test_skip_logic_hides_offers_when_no_need_is_rated_3_or_more(env):
+    ctx, app = env
+    r = Respondent(app)
+    r.accept_privacy()
+    r.answer({"children": "no"})
+    r.answer({"need.housing": "2", "need.language": "1"})
+    r.answer({})
+    assert r.path.endswith("/s/administration")  # offers and children blocks skipped
+    assert "Schritt 4 von" in r.page.text
+
+
+def test_follow_up_question_and_children_block_appear_with_children(env):
+    _, app = env
+    r = Respondent(app)
+    run_to_review(r, children="yes")
+    assert "Ihre Kinder" in r.page.text  # the children block appears in the review
+
+
+def test_review_escapes_free_text(env):
+    _, app = env
+    r = Respondent(app)
+    run_to_review(r)
+    assert "<script>alert" not in r.page.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Ein Bus am Abend" in r.page.text
+    assert "&lt;b&gt;Bus&lt;/b&gt;" in r.page.text
+
+
+def test_invalid_answer_shows_error_summary_and_keeps_answers(env):
+    ctx, app = env
+    r = Respondent(app)
+    r.accept_privacy()
+    page = r.answer({"stadtteil": "atlantis", "children": "no"})
+    assert page.status_code == 400
+    assert 'class="error-summary"' in page.text
+    assert '<a href="#f-stadtteil">In welchem Stadtteil wohnen Sie?: ' in page.text
+    assert "Diese Antwort ist nicht möglich" in page.text
+    assert 'value="no" checked' in page.text  # the valid answer is kept in the form
+    assert page.text.startswith("<!doctype html>")
+    assert "<title>! " in page.text  # the title tells screen reader users about errors
+    assert ctx.storage.count_responses(status="partial") == 0
+
+
+def test_validation_message_in_arabic(env):
+    _, app = env
+    r = Respondent(app, lang="ar")
+    r.accept_privacy()
+    page = r.answer({"stadtteil": "atlantis"})
+    assert page.status_code == 400
+    assert 'lang="ar" dir="rtl"' in page.text
+    arabic = app.routes[1].app.state.survey.config.ui.get("error_invalid_option", "ar")
+    assert arabic != "Diese Antwort ist nicht möglich. Bitte wählen Sie eine der Antworten."
+    assert arabic in page.text
+
+
+def test_back_button_keeps_answers(env):
+    _, app = env
+    r = Respondent(app)
+    r.accept_privacy()
+    r.answer({"stadtteil": "winkel", "children": "no"})
+    r.answer({"need.housing": "3"}, nav="back")
+    assert r.path.endswith("/s/household")
+    assert 'value="winkel" checked' in r.page.text
+    r.answer({"stadtteil": "winkel", "children": "no"})
+    assert 'value="3" checked' in r.page.text  # the page we went back from kept its answer
+
+
+def test_arabic_digits_are_accepted_in_numbers():
+    from surveys.web.views import _DIGITS
+
+    assert "١٢٫٥".translate(_DIGITS) == "12.5"
+    assert "۳۴".translate(_DIGITS) == "34"
+
+
+def test_double_submit_stores_one_response(env):
+    ctx, app = env
+    r = Respondent(app)
+    run_to_review(r)
+    review = r.page
+    submit(r)
+    r.page = review  # the respondent presses the button again on the old page
+    submit(r)
+    assert r.path.endswith("/danke")
+    assert ctx.storage.count_responses() == 1
+
+
+def test_honeypot_rejects_and_stores_nothing(env):
+    ctx, app = env
+    r = Respondent(app)
+    r.accept_privacy()
+    page = r.answer({"stadtteil": "winkel", "website": "http://spam.example"})
+    assert page.status_code == 400
+    assert ctx.storage.count_responses(status="partial") == 0
+
+
+def test_post_without_csrf_token_is_refused(env):
+    ctx, app = env
+    r = Respondent(app)
+    r.accept_privacy()
+    page = r.c.post("/u/neu/de/s/household", data={"stadtteil": "winkel"})
+    assert page.status_code == 403
+    forged = r.c.post("/u/neu/de/s/household", data={"stadtteil": "winkel", "csrf": "0" * 32})
+    assert forged.status_code == 403
+    assert ctx.storage.count_responses(status="partial") == 0
+
+
+def test_resume_with_code_in_a_new_browser(env):
+    ctx, app = env
+    r = Respondent(app)
+    r.accept_privacy()
+    r.answer({"stadtteil": "oestrich", "children": "no"})
+    code = re.search(r"([A-Z0-9]{5}-[A-Z0-9]{5})", r.page.text).group(1)
+    other = Respondent(app, lang="uk")  # another phone, another language
+    other.page = other.c.get("/u/neu/uk/weiter")
+    other.page = other.c.post(
+        "/u/neu/uk/weiter", data={"csrf": csrf_of(other.page.text), "code": code.lower()}
+    )
+    assert other.path.endswith("/s/needs")  # continues where the first phone stopped
+    other.answer({"need.housing": "2"})
+    frame = ctx.storage.answers_frame(ctx.municipality_id, include_partial=True)
+    assert frame["response_id"].nunique() == 1
+    assert set(frame["value"]) >= {"oestrich", "2"}
+
+
+def test_wrong_resume_code_gives_message(env):
+    _, app = env
+    r = Respondent(app)
+    r.page = r.c.get("/u/neu/de/weiter")
+    page = r.c.post("/u/neu/de/weiter", data={"csrf": csrf_of(r.page.text), "code": "ABCDE-FGHJK"})
+    assert page.status_code == 400
+    assert "Diesen Code kennen wir nicht" in page.text
+
+
+def test_receipt_code_deletes_the_response(env):
+    ctx, app = env
+    r = Respondent(app)
+    run_to_review(r)
+    submit(r)
+    code = re.search(r"Ihr Code: ([A-Z0-9]{5}-[A-Z0-9]{5})", r.page.text).group(1)
+    page = r.c.get("/u/neu/de/loeschen")
+    done = r.c.post("/u/neu/de/loeschen", data={"csrf": csrf_of(page.text), "code": code})
+    assert "Ihre Antworten sind gelöscht." in done.text
+    assert ctx.storage.count_responses() == 0
+
+
+def test_too_fast_submission_is_held_back(env, monkeypatch):
+    ctx, app = env
+    monkeypatch.setattr(survey_app, "MIN_FILL_SECONDS", 3600)
+    r = Respondent(app)
+    run_to_review(r)
+    submit(r)
+    assert r.page.status_code == 429
+    assert "mehr Zeit" in r.page.text
+    assert ctx.storage.count_responses() == 0
+    assert ctx.storage.count_responses(status="partial") == 1  # answers are not lost
+
+
+def test_rate_limit_per_campaign(env):
+    ctx, app = env
+    app.routes[1].app.state.survey.limiter.limit = 1
+    first, second = Respondent(app), Respondent(app)
+    run_to_review(first)
+    run_to_review(second)
+    submit(first)
+    submit(second)
+    assert second.page.status_code == 429
+    assert ctx.storage.count_responses() == 1
+    assert ctx.storage.count_responses(status="partial") == 1
+
+
+def test_assisted_mode_needs_the_guides_signature(env):
+    ctx, app = env
+    codec = StateCodec(ctx.settings.effective_secret_key)
+    sig = codec.mode_signature("neu", "assisted")
+    r = Respondent(app, query=f"?modus=assisted&sig={sig}")
+    run_to_review(r)
+    submit(r)
+    forged = Respondent(app, query="?modus=paper&sig=nope")
+    run_to_review(forged)
+    submit(forged)
+    frame = ctx.storage.answers_frame(ctx.municipality_id)
+    assert sorted(frame.groupby("response_id")["mode"].first()) == ["assisted", "online"]
+
+
+def test_security_headers_on_survey_pages(env):
+    _, app = env
+    page = client(app).get("/u/neu/")
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_state_cookie_is_httponly_samesite_and_scoped(env):
+    _, app = env
+    page = client(app).get("/u/neu/de/")
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/u/neu" in cookie
+
+
+def test_closed_campaign_refuses_but_deletion_still_works(env):
+    ctx, app = env
+    ctx.storage.set_campaign_status("neu", "closed")
+    c = client(app)
+    assert c.get("/u/neu/de/").status_code == 410
+    assert c.get("/u/neu/de/loeschen").status_code == 200
+
+
+def test_unknown_campaign_is_404_with_message(env):
+    _, app = env
+    page = client(app).get("/u/gibtsnicht/")
+    assert page.status_code == 404
+    assert "Diese Befragung gibt es nicht" in page.text
+
+
+def test_only_complete_languages_are_offered(env):
+    _, app = env
+    page = client(app).get("/u/neu/")
+    offered = re.findall(r'href="/u/neu/([a-z\-]+)/"', page.text)
+    survey = app.routes[1].app.state.survey
+    bundle = survey.bundle(1)
+    for code in offered:
+        assert bundle.missing_keys(code) == []
+    assert offered[0] == "de"
+    assert client(app).get("/u/neu/xx/", follow_redirects=False).status_code == 303
