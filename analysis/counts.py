@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-MIN_CELL = 5
+from analysis.disclosure import MIN_CELL
+
 SUPPRESSED = "·"
 AUDIENCE_LABELS = {
     "newcomer": "Zugewanderte",

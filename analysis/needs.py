@@ -1,0 +1,338 @@
+"""Needs index: who is in need in which area, prevalence by group, top three, ranking.
+
+Per person and need area the answer on the 1-5 severity scale ("Wie groß ist das Problem
+für Sie / Ihre Familie?") is coded:
+
+==========================  ===========  ===========  ================================
+answer                      in_need      severe       in prevalence base?
+==========================  ===========  ===========  ================================
+"1", "2"                    0            0            yes
+"3"                         1            0            yes
+"4", "5"                    1            1            yes
+"na" (betrifft mich nicht)  0            0            yes - the area does not affect
+                                                      them, so they are not in need
+"dk" (weiß nicht)           NaN          NaN          no  - reported as ``*_dk_share``
+no answer (item skipped)    -            -            no  (no row at all)
+==========================  ===========  ===========  ================================
+
+So **prevalence = share in need among respondents who gave a 1-5 rating or "na"**.
+Thresholds: in need = rating >= :data:`IN_NEED_MIN` (3), severe = rating >= :data:`SEVERE_MIN`
+(4). "na", "dk" and missing are never averaged into a scale value. The dk share uses the
+base of everyone who answered the item (1-5, na or dk).
+
+Indicators written (prefix ``need`` for newcomers, ``need_belief_<audience>`` for volunteers
+and administration, who answer "für die Zugewanderten, die Sie kennen"):
+``<prefix>_prevalence``, ``<prefix>_severe``, ``<prefix>_dk_share``; ``top3_share``;
+``need_prevalence_change`` (wave comparison). Shares are in [0, 1], Wilson 95 % CIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.disclosure import MIN_CELL, apply_suppression
+from analysis.estimate import (
+    PopulationSizes,
+    attach,
+    grouped_proportions,
+    take_respondent_columns,
+)
+from analysis.results import TOTAL_GROUP_VAR, concat_results, make_results
+from analysis.stats import newcombe_from_intervals
+from analysis.tidy import (
+    ADMIN_ONLY_AREAS,
+    ATTRIBUTE_QUESTIONS,
+    NEED_AREAS,
+    SurveyData,
+    matrix_long,
+    prepare,
+    ranking,
+)
+
+IN_NEED_MIN = 3
+SEVERE_MIN = 4
+NA_CODE = "na"
+DK_CODE = "dk"
+RATING_CODES = ("1", "2", "3", "4", "5")
+DEFAULT_GROUP_VARS: tuple[str, ...] = ATTRIBUTE_QUESTIONS
+
+
+def indicator_prefix(audience: str) -> str:
+    """``"need"`` for newcomers, ``"need_belief_<audience>"`` otherwise."""
+    return "need" if audience == "newcomer" else f"need_belief_{audience}"
+
+
+def _areas(audience: str, areas: Iterable[str] | None) -> list[str]:
+    if areas is not None:
+        return list(areas)
+    return list(NEED_AREAS) + (list(ADMIN_ONLY_AREAS) if audience == "administration" else [])
+
+
+def need_status(
+    data: SurveyData | pd.DataFrame,
+    audience: str = "newcomer",
+    areas: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Per person x area coding of the ``need`` matrix (see module docstring).
+
+    Columns: response_id, area (ordered categorical in area order), answer (str),
+    rating (float 1-5, NaN for na/dk), in_need, severe (float 1/0, NaN = not in base),
+    dk (float 1/0), plus the respondent columns (attributes, wave, weight).
+    Unknown answer codes raise ValueError. The frame is cached on ``data`` (read-only).
+    """
+    data = prepare(data)
+    area_list = _areas(audience, areas)
+    key = ("need_status", audience, tuple(area_list))
+    if key not in data.cache:
+        data.cache[key] = _need_status(data, audience, area_list)
+    return data.cache[key]
+
+
+def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.DataFrame:
+    m = matrix_long(data, "need", audience=audience)
+    m = m[m["item"].isin(area_list)]
+    codes, uniques = pd.factorize(m["value"])
+    canon = [*RATING_CODES, NA_CODE, DK_CODE]
+    norm = [str(u).strip().lower() for u in uniques]
+    bad = [u for u in norm if u not in canon]
+    if bad:
+        raise ValueError(f"unknown need answer codes: {sorted(bad)[:5]}")
+    to_canon = np.array([canon.index(u) for u in norm], dtype=np.int64)
+    ans_codes = to_canon[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+    rating_of = np.array([1, 2, 3, 4, 5, np.nan, np.nan])
+    rating = rating_of[ans_codes]
+    is_na = ans_codes == canon.index(NA_CODE)
+    is_dk = ans_codes == canon.index(DK_CODE)
+    in_need = np.where(is_dk, np.nan, np.where(is_na, 0.0, (rating >= IN_NEED_MIN) * 1.0))
+    severe = np.where(is_dk, np.nan, np.where(is_na, 0.0, (rating >= SEVERE_MIN) * 1.0))
+    out = pd.DataFrame(
+        {
+            "response_id": m["response_id"].to_numpy(),
+            "area": pd.Categorical(m["item"], categories=area_list, ordered=True),
+            "answer": pd.Categorical.from_codes(ans_codes, canon),
+            "rating": rating,
+            "in_need": in_need,
+            "severe": severe,
+            "dk": is_dk * 1.0,
+        }
+    )
+    resp_cols = [c for c in data.respondents.columns if c not in ("audience",)]
+    return attach(out, data.respondents, resp_cols)
+
+
+def prevalence(
+    data: SurveyData | pd.DataFrame,
+    audience: str = "newcomer",
+    group_vars: Iterable[str] = (),
+    areas: Iterable[str] | None = None,
+    confidence: float = 0.95,
+    population_size: PopulationSizes = None,
+    status: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Prevalence of need (>= 3), severe need (>= 4) and "weiß nicht" share per area.
+
+    Rows for the total (group_var "all") and every level of every ``group_vars`` attribute
+    (respondent columns such as "stadtteil", "german_level", "language", "wave").
+    Unsuppressed: call :func:`analysis.disclosure.apply_suppression` (or use
+    :func:`needs_results`) before showing. ``status`` may pass a precomputed
+    :func:`need_status` frame.
+    """
+    st = need_status(data, audience, areas) if status is None else status
+    st = st.assign(answered=1.0)
+    prefix = indicator_prefix(audience)
+    gv = list(group_vars)
+    kw = {
+        "level": "area",
+        "group_vars": gv,
+        "confidence": confidence,
+        "population_size": population_size,
+    }
+    return concat_results(
+        [
+            grouped_proportions(st, "in_need", f"{prefix}_prevalence", **kw),
+            grouped_proportions(st, "severe", f"{prefix}_severe", **kw),
+            grouped_proportions(st, "dk", f"{prefix}_dk_share", **kw),
+        ]
+    )
+
+
+def top3_share(
+    data: SurveyData | pd.DataFrame,
+    group_vars: Iterable[str] = (),
+    areas: Iterable[str] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Share of newcomers naming each area among their top three (any rank).
+
+    Base: newcomers with at least one answer to ``top3``. Indicator ``top3_share``.
+    """
+    data = prepare(data)
+    area_list = _areas("newcomer", areas)
+    r = ranking(data, "top3")
+    resp = data.respondents
+    ids = resp.index[resp["audience"] == "newcomer"]
+    r = r[r["response_id"].isin(ids) & r["value"].isin(area_list)]
+    base = pd.Index(r["response_id"].unique())
+    k = len(area_list)
+    mat = np.zeros((base.size, k), dtype=float)
+    mat[base.get_indexer(r["response_id"]), pd.Index(area_list).get_indexer(r["value"])] = 1.0
+    pos = np.repeat(resp.index.get_indexer(base), k)
+    long = pd.DataFrame(
+        {
+            "area": pd.Categorical.from_codes(np.tile(np.arange(k), base.size), area_list),
+            "named": mat.ravel(),
+            **take_respondent_columns(resp, pos, [*group_vars, "weight"]),
+        }
+    )
+    return grouped_proportions(
+        long,
+        "named",
+        "top3_share",
+        level="area",
+        group_vars=list(group_vars),
+        confidence=confidence,
+    )
+
+
+def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Rank the levels (areas) of one indicator within each group, with ties from CIs.
+
+    Rank 1 = highest estimate. For each level the plausible rank range is
+    [1 + #levels whose CI lies entirely above, K - #levels whose CI lies entirely below]
+    (K = ranked levels in the group): levels whose CIs overlap cannot be told apart.
+    Adds columns ``rank`` (Int64, position by estimate), ``rank_low``, ``rank_high``,
+    ``rank_label`` ("2" or "2–4") and ``rank_tied`` (bool: the range has more than one
+    rank). Suppressed or NaN rows are not ranked. Non-overlap of 95 % CIs is a conservative
+    criterion (it implies a significant difference, not vice versa).
+    """
+    df = results[results["indicator"] == indicator].copy()
+    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["rank_low"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["rank_high"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["rank_label"] = ""
+    df["rank_tied"] = False
+    for _, idx in df.groupby(["group_var", "group"], sort=False).groups.items():
+        sub = df.loc[idx]
+        ok = ~sub["suppressed"] & sub["estimate"].notna()
+        s = sub[ok].sort_values("estimate", ascending=False, kind="stable")
+        if not len(s):
+            continue
+        lo, hi = s["ci_low"].to_numpy(), s["ci_high"].to_numpy()
+        above = (lo[None, :] > hi[:, None]).sum(axis=1)
+        below = (hi[None, :] < lo[:, None]).sum(axis=1)
+        k = len(s)
+        r_low, r_high = 1 + above, k - below
+        df.loc[s.index, "rank"] = np.arange(1, k + 1)
+        df.loc[s.index, "rank_low"] = r_low
+        df.loc[s.index, "rank_high"] = r_high
+        df.loc[s.index, "rank_label"] = [
+            str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low, r_high, strict=True)
+        ]
+        df.loc[s.index, "rank_tied"] = r_low != r_high
+    return df.reset_index(drop=True)
+
+
+def need_change(
+    data: SurveyData | pd.DataFrame,
+    wave_from: int,
+    wave_to: int,
+    audience: str = "newcomer",
+    severe: bool = False,
+    areas: Iterable[str] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Change in need prevalence between two waves, p(wave_to) - p(wave_from), per area.
+
+    Newcombe (1998b) method 10 from the two waves' Wilson (or Wilson-Kish) intervals; waves
+    are independent samples (see :func:`analysis.stats.wave_change`). Indicator
+    ``<prefix>_prevalence_change`` (or ``_severe_change``), group_var "wave", group
+    "<to> vs <from>", ``n`` = the smaller of the two bases; extra columns
+    ``estimate_from``, ``estimate_to``, ``n_from``, ``n_to``.
+    """
+    kind = "severe" if severe else "prevalence"
+    st = need_status(data, audience, areas)
+    st = st[st["wave"].isin([wave_from, wave_to])].copy()
+    st["wave"] = st["wave"].astype(int).astype(str)
+    res = prevalence(data, audience, ["wave"], areas, confidence, status=st)
+    ind = f"{indicator_prefix(audience)}_{kind}"
+    res = res[(res["indicator"] == ind) & (res["group_var"] == "wave")]
+    a = res[res["group"] == str(wave_from)].set_index("level")
+    b = res[res["group"] == str(wave_to)].set_index("level")
+    common = [lv for lv in b.index if lv in a.index]
+    a, b = a.loc[common], b.loc[common]
+    d, lo, hi = newcombe_from_intervals(
+        b["estimate"], b["ci_low"], b["ci_high"], a["estimate"], a["ci_low"], a["ci_high"]
+    )
+    n = np.minimum(a["n"].to_numpy(dtype=float), b["n"].to_numpy(dtype=float))
+    k = len(common)
+    return make_results(
+        indicator=[f"{ind}_change"] * k,
+        group_var=["wave"] * k,
+        group=[f"{wave_to} vs {wave_from}"] * k,
+        level=common,
+        n=n,
+        n_weighted=np.minimum(a["n_weighted"].to_numpy(), b["n_weighted"].to_numpy()),
+        estimate=np.atleast_1d(d),
+        ci_low=np.atleast_1d(lo),
+        ci_high=np.atleast_1d(hi),
+        method=["newcombe"] * k,
+        estimate_from=a["estimate"].to_numpy(),
+        estimate_to=b["estimate"].to_numpy(),
+        n_from=a["n"].to_numpy(dtype=float),
+        n_to=b["n"].to_numpy(dtype=float),
+    )
+
+
+def needs_results(
+    data: SurveyData | pd.DataFrame,
+    group_vars: Iterable[str] = DEFAULT_GROUP_VARS,
+    areas: Iterable[str] | None = None,
+    weights: pd.Series | None = None,
+    min_cell: int = MIN_CELL,
+    confidence: float = 0.95,
+    population_size: PopulationSizes = None,
+) -> pd.DataFrame:
+    """Newcomers' needs, ready to display: prevalence, severe, dk share, top three, ranks.
+
+    Suppression (primary + secondary, redacted) is applied, then areas are ranked within
+    each group for ``need_prevalence``, ``need_severe`` and ``top3_share`` (rank columns;
+    NaN for other indicators).
+    """
+    data = prepare(data, weights)
+    gv = [g for g in group_vars if g in data.respondents.columns]
+    res = concat_results(
+        [
+            prevalence(data, "newcomer", gv, areas, confidence, population_size),
+            top3_share(data, gv, areas, confidence),
+        ]
+    )
+    res = apply_suppression(res, min_cell=min_cell)
+    ranked_inds = ["need_prevalence", "need_severe", "top3_share"]
+    ranked = [rank_levels(res, ind) for ind in ranked_inds]
+    rest = res[~res["indicator"].isin(ranked_inds)]
+    return concat_results([*ranked, rest])
+
+
+def audience_population_sizes(sizes: Mapping[str, int] | None, audience: str) -> int | None:
+    """Population size N of one audience from a {audience: N} mapping (or None)."""
+    if not sizes:
+        return None
+    return sizes.get(audience)
+
+
+__all__ = [
+    "DK_CODE",
+    "IN_NEED_MIN",
+    "NA_CODE",
+    "SEVERE_MIN",
+    "TOTAL_GROUP_VAR",
+    "need_change",
+    "need_status",
+    "needs_results",
+    "prevalence",
+    "rank_levels",
+    "top3_share",
+]
