@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     backup_dir: Path = PROJECT_ROOT / "backups"
     survey_submissions_per_minute: int = 120
     """Per-campaign limit on completed submissions (anti-bot; the town's peak is ~500/day)."""
+    survey_min_fill_seconds: float = 20
+    """Online answers submitted faster than this after the privacy notice are held back."""
     secure_cookies: bool = False
     """Set true behind HTTPS so cookies carry the Secure flag."""
 

@@ -13,14 +13,18 @@ from bedarfsradar.server import routes
 from surveys.web.state import StateCodec
 
 
+def survey_of(app) -> survey_app.SurveyApp:
+    return app.routes[1].app.state.survey
+
+
 @pytest.fixture
-def env(sqlite_ctx, monkeypatch):
-    monkeypatch.setattr(survey_app, "MIN_FILL_SECONDS", 0)
+def env(sqlite_ctx):
     ctx = sqlite_ctx
     mid = ctx.municipality_id
     version = ctx.storage.latest_version(mid, "newcomer")
     ctx.storage.create_campaign(mid, "neu", "Test", version)
     app = Starlette(routes=routes(ctx))
+    survey_of(app).config.min_fill_seconds = 0
     return ctx, app
 
 
@@ -110,7 +114,7 @@ def test_complete_run_in_german_is_stored_with_language_and_mode(env):
     run_to_review(r)
     client_uuid = submit(r)
     assert r.path.endswith("/danke")
-    code = re.search(r"Ihr Code: ([A-Z0-9]{5}-[A-Z0-9]{5})", r.page.text).group(1)
+    code = re.search(r"Ihr Code: \u2066([A-Z0-9]{5}-[A-Z0-9]{5})\u2069", r.page.text).group(1)
     assert code == ctx.storage.receipt_code(client_uuid)
     frame = ctx.storage.answers_frame(ctx.municipality_id)
     assert set(frame["response_id"]) == {client_uuid}
@@ -173,7 +177,7 @@ def test_validation_message_in_arabic(env):
     page = r.answer({"stadtteil": "atlantis"})
     assert page.status_code == 400
     assert 'lang="ar" dir="rtl"' in page.text
-    arabic = app.routes[1].app.state.survey.config.ui.get("error_invalid_option", "ar")
+    arabic = survey_of(app).config.ui.get("error_invalid_option", "ar")
     assert arabic != "Diese Antwort ist nicht möglich. Bitte wählen Sie eine der Antworten."
     assert arabic in page.text
 
@@ -261,16 +265,16 @@ def test_receipt_code_deletes_the_response(env):
     r = Respondent(app)
     run_to_review(r)
     submit(r)
-    code = re.search(r"Ihr Code: ([A-Z0-9]{5}-[A-Z0-9]{5})", r.page.text).group(1)
+    code = re.search(r"Ihr Code: \u2066([A-Z0-9]{5}-[A-Z0-9]{5})\u2069", r.page.text).group(1)
     page = r.c.get("/u/neu/de/loeschen")
     done = r.c.post("/u/neu/de/loeschen", data={"csrf": csrf_of(page.text), "code": code})
     assert "Ihre Antworten sind gelöscht." in done.text
     assert ctx.storage.count_responses() == 0
 
 
-def test_too_fast_submission_is_held_back(env, monkeypatch):
+def test_too_fast_submission_is_held_back(env):
     ctx, app = env
-    monkeypatch.setattr(survey_app, "MIN_FILL_SECONDS", 3600)
+    survey_of(app).config.min_fill_seconds = 3600
     r = Respondent(app)
     run_to_review(r)
     submit(r)
@@ -282,7 +286,7 @@ def test_too_fast_submission_is_held_back(env, monkeypatch):
 
 def test_rate_limit_per_campaign(env):
     ctx, app = env
-    app.routes[1].app.state.survey.limiter.limit = 1
+    survey_of(app).limiter.limit = 1
     first, second = Respondent(app), Respondent(app)
     run_to_review(first)
     run_to_review(second)
@@ -344,7 +348,7 @@ def test_only_complete_languages_are_offered(env):
     _, app = env
     page = client(app).get("/u/neu/")
     offered = re.findall(r'href="/u/neu/([a-z\-]+)/"', page.text)
-    survey = app.routes[1].app.state.survey
+    survey = survey_of(app)
     bundle = survey.bundle(1)
     for code in offered:
         assert bundle.missing_keys(code) == []

@@ -46,7 +46,7 @@ from surveys.answers import (
     section_visible,
     to_rows,
 )
-from surveys.languages import SOURCE_LANGUAGE, language, ordered
+from surveys.languages import SOURCE_LANGUAGE, language
 from surveys.model import QuestionnaireBundle, Section
 from surveys.storage import (
     AlreadyComplete,
@@ -55,6 +55,7 @@ from surveys.storage import (
     CampaignNotFound,
     Storage,
 )
+from surveys.translation_status import offered_languages
 from surveys.ui_text import UiText
 from surveys.web.security import RateLimiter, SecurityHeaders
 from surveys.web.state import COOKIE, StateCodec, SurveyState, new_state
@@ -75,13 +76,21 @@ class SurveyConfig:
     ui: UiText
     submissions_per_minute: int = 120
     secure_cookies: bool = False
+    min_fill_seconds: float = MIN_FILL_SECONDS
 
 
 class _Ctx:
     """Everything one request needs: campaign, questionnaire, language, state."""
 
-    def __init__(self, app: SurveyApp, request: Request, campaign: CampaignInfo,
-                 bundle: QuestionnaireBundle, lang: str, state: SurveyState | None):  # fmt: skip
+    def __init__(
+        self,
+        app: SurveyApp,
+        request: Request,
+        campaign: CampaignInfo,
+        bundle: QuestionnaireBundle,
+        lang: str,
+        state: SurveyState | None,
+    ):
         self.app = app
         self.request = request
         self.campaign = campaign
@@ -122,15 +131,13 @@ class SurveyApp:
         return self._bundles[version_id]
 
     def languages(self, bundle: QuestionnaireBundle) -> list[str]:
-        """Languages offered to respondents: complete questionnaire and UI translations."""
-        complete = [
-            code for code in bundle.languages()
-            if not bundle.missing_keys(code) and not self.config.ui.missing_keys(code)
-        ]  # fmt: skip
-        return ordered(complete)
+        """Languages offered to respondents: complete questionnaire and UI translations
+        (the one rule, shared with the guide's coverage report)."""
+        return offered_languages(bundle, self.config.ui)
 
-    def render(self, ctx: _Ctx | None, template: str, status: int = 200, lang: str = "de",
-               **values: Any) -> HTMLResponse:  # fmt: skip
+    def render(
+        self, ctx: _Ctx | None, template: str, status: int = 200, lang: str = "de", **values: Any
+    ) -> HTMLResponse:
         lang = ctx.lang if ctx else lang
         meta = language(lang)
         ui = self.config.ui
@@ -152,10 +159,14 @@ class SurveyApp:
         state = ctx.new_cookie or ctx.state
         assert state is not None
         response.set_cookie(
-            COOKIE, self.codec.dumps(state), max_age=60 * 60 * 24 * 60,
-            path=f"/u/{ctx.campaign.slug}", httponly=True, samesite="lax",
+            COOKIE,
+            self.codec.dumps(state),
+            max_age=60 * 60 * 24 * 60,
+            path=f"/u/{ctx.campaign.slug}",
+            httponly=True,
+            samesite="lax",
             secure=self.config.secure_cookies,
-        )  # fmt: skip
+        )
 
     def redirect(self, ctx: _Ctx, url: str) -> Response:
         response = RedirectResponse(url, status_code=303)
@@ -195,8 +206,9 @@ class SurveyApp:
         """CSRF and honeypot; a failing request changes nothing."""
         if form is None:
             return self.message(ctx, "error_try_again", 413)
-        if ctx.state is None or not self.codec.csrf_ok(ctx.state, ctx.campaign.slug,
-                                                       form.get("csrf")):  # fmt: skip
+        if ctx.state is None or not self.codec.csrf_ok(
+            ctx.state, ctx.campaign.slug, form.get("csrf")
+        ):
             return self.message(ctx, "error_session_expired", 403)
         if form.get(HONEYPOT):
             return self.message(ctx, "error_try_again", 400)
@@ -298,8 +310,14 @@ class SurveyApp:
                 previous = self._section_before(ctx, answers, then)
                 return self.redirect(ctx, self.next_url(ctx, answers, previous))
             error = ctx.t("error_required")
-        return self.render(ctx, "consent.html", status=400 if error else 200, error=error,
-                           then=then, csrf=self.csrf(ctx))  # fmt: skip
+        return self.render(
+            ctx,
+            "consent.html",
+            status=400 if error else 200,
+            error=error,
+            then=then,
+            csrf=self.csrf(ctx),
+        )
 
     def _section_before(self, ctx: _Ctx, answers: dict[str, Any], section_id: str) -> str | None:
         ids = [s.id for s in ctx.q.sections]
@@ -340,20 +358,27 @@ class SurveyApp:
             return self.section_page(ctx, section, merged, errors, stored, status=400)
         try:
             self.config.storage.save_partial(
-                ctx.campaign, ctx.state.uuid, to_rows(ctx.q, cleaned), own, ctx.lang,
-                ctx.state.mode, ctx.state.consent,
-            )  # fmt: skip
+                ctx.campaign,
+                ctx.state.uuid,
+                to_rows(ctx.q, cleaned),
+                own,
+                ctx.lang,
+                ctx.state.mode,
+                ctx.state.consent,
+            )
         except AlreadyComplete:
             return RedirectResponse(ctx.url("danke"), status_code=303)
         except SQLAlchemyError:
-            return self.section_page(ctx, section, merged, [], stored, status=503,
-                                     failure=ctx.t("error_try_again"))  # fmt: skip
+            return self.section_page(
+                ctx, section, merged, [], stored, status=503, failure=ctx.t("error_try_again")
+            )
         answers = {**merged, **cleaned}
         shown = set(str(form.get("shown") or "").split(","))
         now_visible = {
-            qq.id for qq in section.questions
+            qq.id
+            for qq in section.questions
             if question_visible(ctx.q, qq, answers, ctx.state.consent)
-        }  # fmt: skip
+        }
         if not going_back and now_visible - shown:
             # Without JavaScript a follow-up question (e.g. children's ages after "yes")
             # can only appear after a round trip: show the page again with it.
@@ -367,28 +392,48 @@ class SurveyApp:
         i = ids.index(section_id) if section_id in ids else len(ids)
         return ctx.url("s", ids[i - 1]) if i > 0 else ctx.url()
 
-    def section_page(self, ctx: _Ctx, section: Section, answers: dict[str, Any],
-                     errors: list[AnswerError], stored: dict[str, Any], status: int = 200,
-                     failure: str | None = None) -> HTMLResponse:  # fmt: skip
+    def section_page(
+        self,
+        ctx: _Ctx,
+        section: Section,
+        answers: dict[str, Any],
+        errors: list[AnswerError],
+        stored: dict[str, Any],
+        status: int = 200,
+        failure: str | None = None,
+    ) -> HTMLResponse:
         assert ctx.state is not None
         sections = self.visible_sections(ctx, answers)
         ids = [s.id for s in sections]
         step = ids.index(section.id) + 1 if section.id in ids else 1
-        fields = section_fields(ctx.bundle, section, ctx.lang, answers, errors, ctx.app.config.ui,
-                                ctx.state.consent)  # fmt: skip
+        fields = section_fields(
+            ctx.bundle, section, ctx.lang, answers, errors, ctx.app.config.ui, ctx.state.consent
+        )
         summary = [(f.id, f.label, f.error) for f in fields if f.error]
-        summary += [(html_id(r.name), f"{f.label} – {r.label}", r.error) for f in fields
-                    for r in f.rows if r.error]  # fmt: skip
-        resume = self.config.storage.resume_code(ctx.state.uuid) if stored else None
+        summary += [
+            (html_id(r.name), f"{f.label} – {r.label}", r.error)
+            for f in fields
+            for r in f.rows
+            if r.error
+        ]
+        resume = _ltr(self.config.storage.resume_code(ctx.state.uuid)) if stored else None
         return self.render(
-            ctx, "section.html", status=status, section=section, fields=fields,
+            ctx,
+            "section.html",
+            status=status,
+            section=section,
+            fields=fields,
             title=ctx.bundle.text(f"section.{section.id}.title", ctx.lang),
-            intro=ctx.bundle.text(f"section.{section.id}.intro", ctx.lang)
-            if section.intro else "",
-            step=step, total=len(ids) + 1, summary=summary, failure=failure,
-            csrf=self.csrf(ctx), resume=resume, first=step == 1,
+            intro=ctx.bundle.text(f"section.{section.id}.intro", ctx.lang) if section.intro else "",
+            step=step,
+            total=len(ids) + 1,
+            summary=summary,
+            failure=failure,
+            csrf=self.csrf(ctx),
+            resume=resume,
+            first=step == 1,
             shown=",".join(f.name for f in fields),
-        )  # fmt: skip
+        )
 
     async def review(self, request: Request) -> Response:
         ctx = self.context(request, need_state=True)
@@ -408,17 +453,20 @@ class SurveyApp:
         if form.get("client_uuid") != ctx.state.uuid:
             return self.message(ctx, "error_session_expired", 403)
         online = ctx.state.mode == "online"
-        if online and time.time() - ctx.state.started < MIN_FILL_SECONDS:
+        if online and time.time() - ctx.state.started < self.config.min_fill_seconds:
             return self.review_page(ctx, answers, status=429, failure=ctx.t("error_too_fast"))
         already = self.config.storage.response_status(ctx.state.uuid) == "complete"
         if not already and not self.limiter.allow(ctx.campaign.slug):
-            return self.review_page(ctx, answers, status=429,
-                                    failure=ctx.t("error_rate_limited"))  # fmt: skip
+            return self.review_page(ctx, answers, status=429, failure=ctx.t("error_rate_limited"))
         try:
             self.config.storage.complete_response(
-                ctx.campaign, ctx.state.uuid, to_rows(ctx.q, answers), ctx.lang,
-                ctx.state.mode, ctx.state.consent,
-            )  # fmt: skip
+                ctx.campaign,
+                ctx.state.uuid,
+                to_rows(ctx.q, answers),
+                ctx.lang,
+                ctx.state.mode,
+                ctx.state.consent,
+            )
         except CampaignClosed:
             return self.message(ctx, "survey_closed", 410)
         except SQLAlchemyError:
@@ -426,8 +474,9 @@ class SurveyApp:
         ctx.new_cookie = ctx.state.with_(done=True)
         return self.redirect(ctx, ctx.url("danke"))
 
-    def review_page(self, ctx: _Ctx, answers: dict[str, Any], status: int = 200,
-                    failure: str | None = None) -> HTMLResponse:  # fmt: skip
+    def review_page(
+        self, ctx: _Ctx, answers: dict[str, Any], status: int = 200, failure: str | None = None
+    ) -> HTMLResponse:
         assert ctx.state is not None
         blocks = []
         for section in self.visible_sections(ctx, answers):
@@ -436,10 +485,18 @@ class SurveyApp:
                 lines = answer_text(ctx.bundle, question, answers, ctx.lang)
                 if lines:
                     items.append((ctx.bundle.text(f"q.{question.id}.label", ctx.lang), lines))
-            blocks.append((section.id, ctx.bundle.text(f"section.{section.id}.title", ctx.lang),
-                           items))  # fmt: skip
-        return self.render(ctx, "review.html", status=status, blocks=blocks, failure=failure,
-                           csrf=self.csrf(ctx), client_uuid=ctx.state.uuid)  # fmt: skip
+            blocks.append(
+                (section.id, ctx.bundle.text(f"section.{section.id}.title", ctx.lang), items)
+            )
+        return self.render(
+            ctx,
+            "review.html",
+            status=status,
+            blocks=blocks,
+            failure=failure,
+            csrf=self.csrf(ctx),
+            client_uuid=ctx.state.uuid,
+        )
 
     async def thanks(self, request: Request) -> Response:
         ctx = self.context(request, allow_closed=True)
@@ -447,10 +504,14 @@ class SurveyApp:
             return ctx
         if ctx.state is None or not ctx.state.done:
             return RedirectResponse(ctx.url(), status_code=303)
-        code = self.config.storage.receipt_code(ctx.state.uuid)
-        return self.render(ctx, "thanks.html", code=code,
-                           thank_you=ctx.bundle.text("thank_you", ctx.lang),
-                           assisted=ctx.state.mode != "online")  # fmt: skip
+        code = _ltr(self.config.storage.receipt_code(ctx.state.uuid))
+        return self.render(
+            ctx,
+            "thanks.html",
+            code=code,
+            thank_you=ctx.bundle.text("thank_you", ctx.lang),
+            assisted=ctx.state.mode != "online",
+        )
 
     async def resume(self, request: Request) -> Response:
         ctx = self.context(request)
@@ -468,15 +529,27 @@ class SurveyApp:
             found = self.config.storage.resume(ctx.campaign, str(form.get("code") or ""))
             if found is not None:
                 client_uuid, consent = found
-                ctx.new_cookie = SurveyState(uuid=client_uuid, consent=consent, privacy=True,
-                                             started=time.time() - MIN_FILL_SECONDS)  # fmt: skip
+                ctx.new_cookie = SurveyState(
+                    uuid=client_uuid,
+                    consent=consent,
+                    privacy=True,
+                    started=time.time() - self.config.min_fill_seconds,
+                )
                 ctx.state = ctx.new_cookie
                 return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
             error = ctx.t("delete_not_found")
-        return self.render(ctx, "code_form.html", status=400 if error else 200, error=error,
-                           title_key="resume_title", hint_key="resume_hint",
-                           button_key="resume_button", action=ctx.url("weiter"),
-                           csrf=self.csrf(ctx), done=None)  # fmt: skip
+        return self.render(
+            ctx,
+            "code_form.html",
+            status=400 if error else 200,
+            error=error,
+            title_key="resume_title",
+            hint_key="resume_hint",
+            button_key="resume_button",
+            action=ctx.url("weiter"),
+            csrf=self.csrf(ctx),
+            done=None,
+        )
 
     async def delete(self, request: Request) -> Response:
         ctx = self.context(request, allow_closed=True)  # deletion works after the survey
@@ -491,15 +564,29 @@ class SurveyApp:
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
             assert form is not None
-            if self.config.storage.delete_by_receipt(str(form.get("code") or ""),
-                                                     ctx.campaign.municipality_id):  # fmt: skip
+            if self.config.storage.delete_by_receipt(
+                str(form.get("code") or ""), ctx.campaign.municipality_id
+            ):
                 done = ctx.t("delete_done")
             else:
                 error = ctx.t("delete_not_found")
-        return self.render(ctx, "code_form.html", status=400 if error else 200, error=error,
-                           title_key="delete_title", hint_key="delete_hint",
-                           button_key="delete_button", action=ctx.url("loeschen"),
-                           csrf=self.csrf(ctx), done=done)  # fmt: skip
+        return self.render(
+            ctx,
+            "code_form.html",
+            status=400 if error else 200,
+            error=error,
+            title_key="delete_title",
+            hint_key="delete_hint",
+            button_key="delete_button",
+            action=ctx.url("loeschen"),
+            csrf=self.csrf(ctx),
+            done=done,
+        )
+
+
+def _ltr(code: str) -> str:
+    """A Latin code inside right-to-left text: isolated (LRI … PDI) so it reads in order."""
+    return f"\u2066{code}\u2069"
 
 
 def _safe_lang(lang: str) -> str:

@@ -1,0 +1,115 @@
+"""Bytes a respondent's phone downloads for the first survey page, next to the Streamlit
+dashboard's first load, both measured in the same run against the same server.
+
+Usage: ``python bench/page_weight.py`` (needs /usr/bin/chromium and Playwright).
+Goal: the first survey page (HTML + CSS + images) ≤ 30 KB transferred.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_weight(
+    base: str, path: str, javascript: bool, settle: float, login: tuple[str, str] | None = None
+) -> tuple[int, int, int]:
+    """(requests, bytes transferred, bytes decoded) for one first load in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        responses = []
+        if login:  # the dashboard needs a login: sign in first, then measure its load
+            page.goto(base + "/login")
+            page.fill("input[name=username]", login[0])
+            page.fill("input[name=password]", login[1])
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            page = context.new_page()
+        page.on("response", lambda r: responses.append(r))
+        page.goto(base + path, wait_until="networkidle")
+        time.sleep(settle)
+        transferred = decoded = 0
+        for r in responses:
+            sizes = r.request.sizes()
+            transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            with contextlib.suppress(Exception):  # redirects have no body
+                decoded += len(r.body())
+        n = len(responses)
+        browser.close()
+    return n, transferred, decoded
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "BEDARFSRADAR_DATABASE_URL": f"sqlite:///{tmp}/pw.db",
+            "BEDARFSRADAR_SECRET_KEY": "bench",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "bedarfsradar.cli", "demo"],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            survey = load_weight(base, "/u/zugewanderte-w2/", javascript=False, settle=0)
+            dashboard = load_weight(
+                base, "/", javascript=True, settle=3, login=("guide", "demo-guide-2026")
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(
+        f"survey first page:    {survey[0]:>3} requests, {survey[1] / 1000:8.1f} KB "
+        f"transferred ({survey[2] / 1000:.1f} KB decoded)  goal ≤ 30 KB: "
+        f"{'met' if survey[1] <= 30_000 else 'NOT met'}"
+    )
+    print(
+        f"dashboard first load: {dashboard[0]:>3} requests, {dashboard[1] / 1000:8.1f} KB "
+        f"transferred ({dashboard[2] / 1000:.1f} KB decoded)"
+    )
+    print(f"dashboard / survey transferred: {dashboard[1] / max(survey[1], 1):.0f}×")
+
+
+if __name__ == "__main__":
+    main()
