@@ -37,7 +37,7 @@ def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test."""
     if not PG_URL:
         _pg_unavailable("BEDARFSRADAR_TEST_POSTGRES_URL is not set")
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     name = f"br_test_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:

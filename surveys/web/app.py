@@ -618,6 +618,20 @@ def create_survey_app(config: SurveyConfig) -> Starlette:
         route("/{slug}/{lang}/weiter", survey.resume, ["GET", "POST"]),
         route("/{slug}/{lang}/loeschen", survey.delete, ["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        # Database down or disk full while reading: a retry page in the respondent's
+        # language, never a trace. (Pages that write catch this themselves and show the
+        # form again with the answers kept.)
+        lang = _safe_lang(request.path_params.get("lang", SOURCE_LANGUAGE))
+        response = survey.message(None, "error_try_again", 503, lang)
+        response.headers["retry-after"] = "30"
+        return response
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={SQLAlchemyError: database_unavailable},
+    )
     app.state.survey = survey
     return app
