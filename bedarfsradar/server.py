@@ -46,18 +46,23 @@ def apply_streamlit_config(path: Path = CONFIG_FILE) -> dict[str, str]:
     return applied
 
 
-async def healthz(request: Request) -> JSONResponse:
-    from bedarfsradar.context import AppContext
+def healthz_endpoint(ctx=None):  # type: ignore[no-untyped-def]
+    """Readiness of the given context's database (default: the process-wide context)."""
     from bedarfsradar.db import migrate
 
-    ctx: AppContext = request.app.state.context if hasattr(request.app.state, "context") else _ctx()
-    try:
-        current = migrate.is_current(ctx.db)
-    except Exception as exc:
-        return JSONResponse({"status": "error", "database": type(exc).__name__}, status_code=503)
-    if not current:
-        return JSONResponse({"status": "error", "database": "migrations pending"}, status_code=503)
-    return JSONResponse({"status": "ok"})
+    async def healthz(request: Request) -> JSONResponse:
+        db = (ctx or _ctx()).db
+        try:
+            current = migrate.is_current(db)
+        except Exception as exc:
+            body = {"status": "error", "database": type(exc).__name__}
+            return JSONResponse(body, status_code=503)
+        if not current:
+            body = {"status": "error", "database": "migrations pending"}
+            return JSONResponse(body, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return healthz
 
 
 _CONTEXT = None
@@ -89,8 +94,14 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
 
 
 def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
-    """The Starlette routes beside the dashboard (public survey under /u)."""
-    return [Route("/healthz", healthz), Mount("/u", app=survey_app(ctx))]
+    """The Starlette routes beside the dashboard (public survey under /u, login)."""
+    from bedarfsradar.login import login_routes
+
+    return [
+        Route("/healthz", healthz_endpoint(ctx)),
+        Mount("/u", app=survey_app(ctx)),
+        *login_routes(ctx or _ctx()),
+    ]
 
 
 class _DropAll(logging.Filter):
@@ -110,10 +121,15 @@ def create_app():  # type: ignore[no-untyped-def]
     silence_access_log()
     import streamlit as st
 
+    from bedarfsradar.login import LoginRequired
+
     return st.App(
         str(DASHBOARD_SCRIPT),
         routes=routes(),
-        middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(LoginRequired, secret=_ctx().settings.effective_secret_key),
+        ],
     )
 
 

@@ -1,11 +1,33 @@
-"""Loading at the dashboard's data boundary, cached per process."""
+"""Loading at the dashboard's data boundary, cached per process.
+
+Every cache key includes :func:`data_version` (number and highest id of complete
+responses), so results are recomputed as soon as a response arrives or is deleted. The
+prepared survey data is cached as a resource (one shared, read-only object); results
+tables are cached as data per (campaigns, filters, breakdown). Every number comes from
+``analysis/``; this module only chooses which analysis function to call.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import func, select
 
+from analysis.admin import importance_performance, volunteer_results
+from analysis.compare import group_differences
+from analysis.disclosure import apply_suppression
+from analysis.needs import indicator_prefix, needs_results, prevalence
+from analysis.perception import perception_gap
+from analysis.results import concat_results, empty_results
+from analysis.subset import select_respondents
+from analysis.supply import barrier_shares, supply_gap
+from analysis.tidy import SurveyData, prepare
 from bedarfsradar.context import AppContext
+from bedarfsradar.db.schema import Response
+from surveys.offers import offers_frame
+
+Filters = tuple[tuple[str, tuple[str, ...]], ...]
+"""Hashable filters: ((attribute, (value, ...)), ...); an empty value tuple = no filter."""
 
 
 @st.cache_resource
@@ -13,7 +35,143 @@ def context() -> AppContext:
     return AppContext()
 
 
+def data_version() -> tuple[int, int]:
+    """(number, highest id) of complete responses: changes with every new or deleted one."""
+    ctx = context()
+    stmt = select(func.count(Response.id), func.max(Response.id)).where(
+        Response.municipality_id == ctx.municipality_id, Response.status == "complete"
+    )
+    with ctx.db.read() as s:
+        count, highest = s.execute(stmt).one()
+    return int(count or 0), int(highest or 0)
+
+
 @st.cache_data(ttl=30)
 def response_counts() -> pd.DataFrame:
     ctx = context()
     return ctx.storage.response_counts(ctx.municipality_id)
+
+
+@st.cache_resource(max_entries=4)
+def _survey_data(version: tuple[int, int]) -> SurveyData:
+    ctx = context()
+    return prepare(ctx.storage.answers_frame(ctx.municipality_id))
+
+
+def survey_data() -> SurveyData:
+    return _survey_data(data_version())
+
+
+def _population_sizes() -> dict[str, int]:
+    """Known audience sizes from the campaigns' ``targets.population`` (largest wins)."""
+    ctx = context()
+    sizes: dict[str, int] = {}
+    for c in ctx.storage.campaigns(ctx.municipality_id):
+        if "population" in c.targets:
+            sizes[c.audience] = max(sizes.get(c.audience, 0), int(c.targets["population"]))
+    return sizes
+
+
+@st.cache_data(max_entries=64)
+def needs_view(
+    filters: Filters, breakdown: str | None, audience: str, version: tuple[int, int]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(suppressed results, group differences) of the need items for one selection."""
+    sub = select_respondents(_survey_data(version), dict(filters), audience=audience)
+    group_vars = (breakdown,) if breakdown else ()
+    if audience == "newcomer":
+        shown = needs_results(sub, group_vars=group_vars)
+    else:
+        shown = apply_suppression(prevalence(sub, audience, group_vars))
+    differences = pd.DataFrame()
+    if breakdown and len(sub.respondents):
+        raw = prevalence(sub, audience, group_vars)
+        prefix = indicator_prefix(audience)
+        differences = pd.concat(
+            [
+                group_differences(raw, f"{prefix}_{name}", breakdown).assign(
+                    indicator=f"{prefix}_{name}"
+                )
+                for name in ("prevalence", "severe")
+            ],
+            ignore_index=True,
+        )
+    return shown, differences
+
+
+@st.cache_data(max_entries=16)
+def perception_view(waves: tuple[str, ...], severe: bool, version: tuple[int, int]):  # type: ignore[no-untyped-def]
+    sub = select_respondents(_survey_data(version), {"wave": waves})
+    return perception_gap(sub, population_sizes=_population_sizes(), severe=severe)
+
+
+def offers() -> pd.DataFrame:
+    ctx = context()
+    return offers_frame(ctx.db, ctx.municipality_id)
+
+
+@st.cache_data(max_entries=32)
+def supply_view(
+    waves: tuple[str, ...],
+    languages: tuple[str, ...],
+    times: tuple[str, ...],
+    max_cost: str | None,
+    childcare: bool,
+    offers_key: str,
+    version: tuple[int, int],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(supply gap rows, suppressed barrier shares); ``offers_key`` changes with the catalogue."""
+    sub = select_respondents(_survey_data(version), {"wave": waves})
+    gap = supply_gap(
+        sub,
+        offers(),
+        languages=languages or None,
+        times=times or None,
+        max_cost=max_cost,
+        childcare=childcare,
+    )
+    barriers = apply_suppression(barrier_shares(sub))
+    return gap, barriers
+
+
+@st.cache_data(max_entries=8)
+def admin_view(waves: tuple[str, ...], version: tuple[int, int]):  # type: ignore[no-untyped-def]
+    sub = select_respondents(_survey_data(version), {"wave": waves})
+    if not (sub.respondents["audience"] == "administration").any():
+        return empty_results(), pd.DataFrame()
+    grid = importance_performance(sub, population_size=_population_sizes().get("administration"))
+    return grid.results, grid.grid.assign(
+        crosshair_importance=grid.crosshair_importance,
+        crosshair_performance=grid.crosshair_performance,
+    )
+
+
+@st.cache_data(max_entries=8)
+def volunteer_view(waves: tuple[str, ...], version: tuple[int, int]) -> pd.DataFrame:
+    sub = select_respondents(_survey_data(version), {"wave": waves})
+    if not (sub.respondents["audience"] == "volunteer").any():
+        return empty_results()
+    return concat_results([volunteer_results(sub)])
+
+
+@st.cache_data(max_entries=2)
+def aggregate_sheets(version: tuple[int, int]) -> dict[str, pd.DataFrame]:
+    """Every published results table, suppressed and redacted (safe for every role)."""
+    ctx = context()
+    sub = _survey_data(version)
+    sheets = {
+        "Bedarfe": needs_results(sub),
+        "Perspektiven": perception_gap(sub, population_sizes=_population_sizes()),
+        "Angebotsluecken": supply_gap(sub, offers_frame(ctx.db, ctx.municipality_id)),
+        "Huerden": apply_suppression(barrier_shares(sub)),
+    }
+    admin_results, _ = admin_view((), version)
+    sheets["Verwaltung"] = admin_results
+    sheets["Ehrenamt"] = volunteer_view((), version)
+    return sheets
+
+
+def raw_answers() -> pd.DataFrame:
+    """Every answer of every complete response, free text included (guide/admin only)."""
+    ctx = context()
+    return ctx.storage.answers_frame(ctx.municipality_id)

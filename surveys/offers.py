@@ -131,3 +131,170 @@ def offers_frame(db: Database, municipality_id: int, active_only: bool = False) 
             for o in s.scalars(stmt)
         ]
     return pd.DataFrame(rows, columns=OFFER_COLUMNS)
+
+
+# -- editing by the guide (dashboard) ------------------------------------------------------
+LIST_FIELDS = ("areas", "languages", "times")
+MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_ROWS = 2_000
+
+
+def check_offer(offer: OfferIn, area_codes: set[str], stadtteile: set[str]) -> list[str]:
+    """Problems with codes the model cannot know (need areas, Stadtteile)."""
+    problems = []
+    unknown = [a for a in offer.areas if a not in area_codes]
+    if unknown:
+        problems.append(f"unbekannte Bedarfsfelder {unknown}")
+    if offer.stadtteil not in stadtteile | {"all", "online"}:
+        problems.append(f"unbekannter Stadtteil {offer.stadtteil!r}")
+    return problems
+
+
+def create_offer(db: Database, municipality_id: int, offer: OfferIn) -> int:
+    """Insert one offer; raises ValueError when its key exists already."""
+    with db.write() as s:
+        exists = s.scalar(
+            select(Offer.id).where(Offer.municipality_id == municipality_id, Offer.key == offer.key)
+        )
+        if exists is not None:
+            raise ValueError(f"Ein Angebot mit dem Schlüssel {offer.key!r} gibt es schon.")
+        row = Offer(municipality_id=municipality_id, is_example=False, **offer.model_dump())
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def update_offer(db: Database, municipality_id: int, offer_id: int, offer: OfferIn) -> None:
+    """Replace every field of an offer (the key stays); an edited example is real data."""
+    with db.write() as s:
+        row = s.scalar(
+            select(Offer).where(Offer.municipality_id == municipality_id, Offer.id == offer_id)
+        )
+        if row is None:
+            raise LookupError(f"offer {offer_id} not found")
+        for name, value in offer.model_dump(exclude={"key"}).items():
+            setattr(row, name, value)
+        row.is_example = False
+
+
+def set_offer_active(db: Database, municipality_id: int, offer_id: int, active: bool) -> None:
+    """Deactivate (or reactivate) an offer; offers are never deleted, only deactivated."""
+    with db.write() as s:
+        row = s.scalar(
+            select(Offer).where(Offer.municipality_id == municipality_id, Offer.id == offer_id)
+        )
+        if row is None:
+            raise LookupError(f"offer {offer_id} not found")
+        row.active = active
+
+
+def _split(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "ja", "yes", "x", "wahr"}
+
+
+def offers_from_table(
+    table: pd.DataFrame, area_codes: set[str], stadtteile: set[str]
+) -> list[OfferIn]:
+    """Offers from an uploaded table (CSV/XLSX read as text): one row per offer, columns as
+    in :class:`OfferIn`; list columns (areas, languages, times) separated by ";".
+
+    The table is accepted whole or not at all: every problem is collected and a
+    :class:`QuestionnaireError` lists them with their row numbers (as in the spreadsheet,
+    header = row 1)."""
+    problems: list[Problem] = []
+    if len(table) > MAX_IMPORT_ROWS:
+        raise QuestionnaireError([Problem("Tabelle", "", f"mehr als {MAX_IMPORT_ROWS} Zeilen")])
+    known = set(OfferIn.model_fields)
+    extra = [c for c in table.columns if str(c).strip() not in known]
+    if extra:
+        problems.append(Problem("Tabelle", "Spalten", f"unbekannte Spalten {extra}"))
+    offers: list[OfferIn] = []
+    keys: set[str] = set()
+    for i, raw in enumerate(table.to_dict("records"), start=2):
+        item: dict[str, object] = {}
+        for column, value in raw.items():
+            name = str(column).strip()
+            if name not in known or value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if isinstance(value, str) and not value.strip():
+                continue
+            if name in LIST_FIELDS:
+                item[name] = _split(value)
+            elif name in ("childcare", "accessible", "active"):
+                item[name] = _flag(value)
+            else:
+                item[name] = str(value).strip()
+        try:
+            offer = OfferIn.model_validate(item)
+        except ValidationError as exc:
+            problems += [Problem("Tabelle", f"Zeile {i}, {'.'.join(map(str, e['loc']))}",
+                                 e["msg"]) for e in exc.errors()]  # fmt: skip
+            continue
+        if offer.key in keys:
+            problems.append(Problem("Tabelle", f"Zeile {i}", f"Schlüssel {offer.key!r} doppelt"))
+        keys.add(offer.key)
+        problems += [Problem("Tabelle", f"Zeile {i}", p)
+                     for p in check_offer(offer, area_codes, stadtteile)]  # fmt: skip
+        offers.append(offer)
+    if problems:
+        raise QuestionnaireError(problems)
+    return offers
+
+
+def import_offers(db: Database, municipality_id: int, offers: list[OfferIn]) -> tuple[int, int]:
+    """Insert new keys and update existing ones, in one transaction: (added, updated)."""
+    added = updated = 0
+    with db.write() as s:
+        existing = {
+            o.key: o
+            for o in s.scalars(select(Offer).where(Offer.municipality_id == municipality_id))
+        }
+        for offer in offers:
+            row = existing.get(offer.key)
+            if row is None:
+                s.add(
+                    Offer(municipality_id=municipality_id, is_example=False, **offer.model_dump())
+                )
+                added += 1
+            else:
+                for name, value in offer.model_dump(exclude={"key"}).items():
+                    setattr(row, name, value)
+                row.is_example = False
+                updated += 1
+    return added, updated
+
+
+def read_offer_upload(filename: str, content: bytes) -> pd.DataFrame:
+    """An uploaded CSV (UTF-8, ";" or "," separated) or XLSX file as a table of text.
+
+    Raises QuestionnaireError for files over :data:`MAX_IMPORT_BYTES`, other formats or
+    unreadable content (nothing is imported then)."""
+    import io
+
+    def fail(message: str) -> QuestionnaireError:
+        return QuestionnaireError([Problem(filename, "", message)])
+
+    if len(content) > MAX_IMPORT_BYTES:
+        raise fail(f"Datei größer als {MAX_IMPORT_BYTES // 1_000_000} MB")
+    name = filename.lower()
+    try:
+        if name.endswith(".csv"):
+            text = content.decode("utf-8-sig")
+            return pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str,
+                               keep_default_na=False)  # fmt: skip
+        if name.endswith(".xlsx"):
+            return pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl",
+                                 keep_default_na=False)  # fmt: skip
+    except (UnicodeDecodeError, ValueError, KeyError, OSError) as exc:
+        raise fail(f"Datei nicht lesbar ({type(exc).__name__})") from exc
+    except Exception as exc:  # openpyxl raises many types for broken archives
+        raise fail(f"Datei nicht lesbar ({type(exc).__name__})") from exc
+    raise fail("nur .csv oder .xlsx")

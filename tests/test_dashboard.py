@@ -22,9 +22,15 @@ def demo_env(tmp_path_factory):
 @pytest.fixture
 def app_context(demo_env, monkeypatch):
     url, ctx = demo_env
+    import time
+
+    import dashboard.auth
     import dashboard.data
+    from bedarfsradar.session import SessionUser
 
     monkeypatch.setattr(dashboard.data, "context", lambda: ctx)
+    guide = SessionUser(1, "guide", "guide", ctx.municipality_id, time.time())
+    monkeypatch.setattr(dashboard.auth, "current_user", lambda: guide)
     dashboard.data.response_counts.clear()
     return ctx
 

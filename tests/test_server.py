@@ -25,7 +25,6 @@ def free_port() -> int:
 def test_healthz_is_503_until_migrated_then_ok(sqlite_url):
     ctx = make_context(sqlite_url)
     app = Starlette(routes=routes(ctx))
-    app.state.context = ctx
     client = TestClient(app)
     pending = client.get("/healthz")
     assert pending.status_code == 503
@@ -81,7 +80,11 @@ def served(tmp_path):
 def test_serve_runs_dashboard_and_routes_on_one_port_without_logging_ips(served):
     base, log = served
     assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
-    page = httpx.get(f"{base}/", headers={"Accept-Encoding": "gzip"})
+    assert httpx.get(f"{base}/").headers["location"] == "/login"  # not logged in
+    from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
+
+    session = SessionCodec("server-test").dumps(SessionUser(1, "guide", "guide", 1, time.time()))
+    page = httpx.get(f"{base}/", headers={"Accept-Encoding": "gzip"}, cookies={COOKIE: session})
     assert page.status_code == 200
     assert page.headers.get("content-encoding") == "gzip"
     assert "<noscript>" in page.text.lower() or "streamlit" in page.text.lower()

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from analysis.counts import MIN_CELL, response_overview
+from dashboard import auth
 from dashboard.data import response_counts
 
+auth.require()
 st.title("Überblick")
 counts = response_counts()
 if counts.empty:

@@ -1,0 +1,30 @@
+"""The audit log: append-only record of logins, exports, raw-data views, deletions and
+user changes. Never stores respondents' answers; ``detail`` holds names and counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from bedarfsradar.db import Database
+from bedarfsradar.db.schema import AuditLog
+
+
+def record(db: Database, municipality_id: int, actor: str, action: str, **detail: Any) -> None:
+    with db.write() as s:
+        s.add(AuditLog(municipality_id=municipality_id, actor=actor, action=action, detail=detail))
+
+
+def entries(db: Database, municipality_id: int, limit: int = 500) -> pd.DataFrame:
+    """Newest first: columns at, actor, action, detail."""
+    stmt = (
+        select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.detail)
+        .where(AuditLog.municipality_id == municipality_id)
+        .order_by(AuditLog.id.desc())
+        .limit(limit)
+    )
+    with db.read() as s:
+        rows = s.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["at", "actor", "action", "detail"])
