@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from bedarfsradar import cli_materials, cli_translations
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -146,6 +147,23 @@ def cmd_restore(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar import audit
+    from reports import ReportError, build_report
+    from reports.measures import MeasureRulesError
+
+    out = Path(args.output or f"bericht-{args.campaign}.{args.format}")
+    try:
+        data = build_report(ctx, args.campaign, args.format, compare=args.compare)
+    except (ReportError, MeasureRulesError) as exc:
+        return _fail(EXIT_DATA, f"report: {exc}")
+    out.write_bytes(data)
+    audit.record(ctx.db, ctx.municipality_id, "cli", "report", campaign=args.campaign,
+                 compare=args.compare, format=args.format)  # fmt: skip
+    _out(f"report written: {out} ({len(data) // 1024} KB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bedarfsradar", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -165,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("restore", help="replace the database with a backup")
     r.add_argument("file")
     r.add_argument("--yes", action="store_true")
+    rp = sub.add_parser("report", help="Stadtrat report (all audiences of the campaign's wave)")
+    rp.add_argument("--campaign", required=True, help="slug of any campaign of the wave")
+    rp.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
+    rp.add_argument("--compare", help="slug of a campaign of the previous wave")
+    rp.add_argument("--output", help="file to write (default: bericht-<campaign>.<format>)")
+    cli_translations.add_parsers(sub)
+    cli_materials.add_parsers(sub)
     return p
 
 
@@ -172,6 +197,8 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "init-db": cmd_init_db, "demo": cmd_demo, "serve": cmd_serve, "user": cmd_user,
     "backup": cmd_backup, "restore": cmd_restore,
 }  # fmt: skip
+COMMANDS["report"] = cmd_report
+COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

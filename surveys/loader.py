@@ -343,6 +343,10 @@ def parse_translation(raw: Any, name: str, questionnaire: Questionnaire) -> Tran
             problems.append(
                 Problem(name, f"strings.{key}", f"translation for an unknown id {key!r}")
             )
+    for field in ("string_status", "string_reviewers", "source_hashes"):
+        for key in getattr(tr, field):
+            if key not in tr.strings:
+                problems.append(Problem(name, f"{field}.{key}", f"no translation for {key!r}"))
     if problems:
         raise QuestionnaireError(problems)
     return tr

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Audience = Literal["newcomer", "volunteer", "administration"]
 QuestionType = Literal[
@@ -30,6 +30,8 @@ QuestionType = Literal[
 ]
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 ReviewStatus = Literal["draft", "reviewed"]
+StringStatus = Literal["draft", "reviewed", "outdated"]
+"""Review state of one translated string; *outdated*: the German source changed since."""
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 CODE_PATTERN = r"^[A-Za-z0-9_\-]+$"
@@ -152,6 +154,23 @@ class Translation(_Strict):
     reviewed_by: str | None = None
     """A role, never a name (e.g. "Muttersprachler/in, Dolmetscherpool Rheingau")."""
     strings: dict[str, str] = Field(default_factory=dict)
+    string_status: dict[str, StringStatus] = Field(default_factory=dict)
+    """Per-string review state where it differs from ``status`` (see
+    :mod:`surveys.translation_status`)."""
+    string_reviewers: dict[str, str] = Field(default_factory=dict)
+    """Role that reviewed a string, where it differs from ``reviewed_by``."""
+    source_hashes: dict[str, str] = Field(default_factory=dict)
+    """Short hash of the German source each string was translated from: a string whose
+    source changed since is *outdated*."""
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_review_fields(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # Versions stored before these fields existed must keep their content hash.
+        data = handler(self)
+        for name in ("string_status", "string_reviewers", "source_hashes"):
+            if not data.get(name):
+                data.pop(name, None)
+        return data
 
 
 class QuestionnaireBundle(_Strict):

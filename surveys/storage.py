@@ -282,6 +282,29 @@ class Storage:
             if done.rowcount == 0:
                 raise CampaignNotFound(slug)
 
+    def switch_campaign_version(self, slug: str, version_id: int) -> bool:
+        """Point a campaign at a newer version whose questions are identical to its current
+        one (only translations differ), e.g. after a translation import. Stored answers
+        stay valid because question ids and option codes are the same; a version with
+        other questions raises. False if the campaign already uses ``version_id``."""
+        with self.db.write() as s:
+            c = s.scalar(select(Campaign).where(Campaign.slug == slug))
+            if c is None:
+                raise CampaignNotFound(slug)
+            if c.questionnaire_version_id == version_id:
+                return False
+            old = s.get(QuestionnaireVersion, c.questionnaire_version_id)
+            new = s.get(QuestionnaireVersion, version_id)
+            if new is None or old is None or new.municipality_id != c.municipality_id:
+                raise StorageError(f"questionnaire version {version_id} not found")
+            if new.content.get("questionnaire") != old.content.get("questionnaire"):
+                raise StorageError(
+                    f"version {version_id} changes the questions of campaign {slug!r}; "
+                    "start a new campaign for it"
+                )
+            c.questionnaire_version_id = version_id
+            return True
+
     # -- responses -----------------------------------------------------------------------
     def _find_response(self, conn: Connection, client_uuid: str) -> Row[Any]:
         row = conn.execute(self._find_stmt, {"client_uuid": client_uuid}).first()

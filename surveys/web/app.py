@@ -46,7 +46,7 @@ from surveys.answers import (
     section_visible,
     to_rows,
 )
-from surveys.languages import SOURCE_LANGUAGE, language, ordered
+from surveys.languages import SOURCE_LANGUAGE, language
 from surveys.model import QuestionnaireBundle, Section
 from surveys.storage import (
     AlreadyComplete,
@@ -55,6 +55,7 @@ from surveys.storage import (
     CampaignNotFound,
     Storage,
 )
+from surveys.translation_status import offered_languages
 from surveys.ui_text import UiText
 from surveys.web.security import RateLimiter, SecurityHeaders
 from surveys.web.state import COOKIE, StateCodec, SurveyState, new_state
@@ -130,13 +131,9 @@ class SurveyApp:
         return self._bundles[version_id]
 
     def languages(self, bundle: QuestionnaireBundle) -> list[str]:
-        """Languages offered to respondents: complete questionnaire and UI translations."""
-        complete = [
-            code
-            for code in bundle.languages()
-            if not bundle.missing_keys(code) and not self.config.ui.missing_keys(code)
-        ]
-        return ordered(complete)
+        """Languages offered to respondents: complete questionnaire and UI translations
+        (the one rule, shared with the guide's coverage report)."""
+        return offered_languages(bundle, self.config.ui)
 
     def render(
         self, ctx: _Ctx | None, template: str, status: int = 200, lang: str = "de", **values: Any

@@ -1,0 +1,245 @@
+"""Commands ``translations export|import|status`` and ``xlsform export|import``.
+
+Registered in :mod:`bedarfsradar.cli` through :func:`add_parsers` and :data:`COMMANDS`.
+Imports validate everything first and change nothing without ``--yes``; exit code 4 when
+the file has errors (nothing written), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bedarfsradar.context import AppContext, init_db
+from surveys.loader import load_bundle
+from surveys.storage import StorageError
+
+EXIT_DATA = 4
+MAX_LISTED = 40
+
+
+def _out(msg: str = "") -> None:
+    print(msg, flush=True)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- translations -------------------------------------------------------------------------
+def _bundle(ctx: AppContext, questionnaire: str):  # type: ignore[no-untyped-def]
+    qdir = ctx.settings.questionnaire_dir
+    path = qdir / f"{questionnaire}.yaml"
+    if not path.exists():
+        raise LookupError(f"questionnaire {questionnaire!r} not found ({path})")
+    return load_bundle(path, qdir / "translations", ctx.taxonomy)
+
+
+def cmd_translations_export(ctx: AppContext, args: argparse.Namespace) -> int:
+    from surveys.translation_io import write_workbook
+    from surveys.translation_status import load_ui_string_sets
+
+    bundle = _bundle(ctx, args.questionnaire)
+    ui = ctx.ui_text
+    if args.languages:
+        languages = [c.strip() for c in args.languages.split(",") if c.strip()]
+    else:
+        languages = sorted(bundle.translations)
+    if not [c for c in languages if c != "de"]:
+        raise LookupError(
+            f"{args.questionnaire} has no translations yet: name the target languages, "
+            "e.g. --languages en,ar"
+        )
+    try:
+        path = write_workbook(
+            Path(args.output),
+            bundle,
+            ui.strings["de"],
+            load_ui_string_sets(ctx.settings.data_dir / "ui"),
+            languages,
+        )
+    except ValueError as exc:
+        raise LookupError(str(exc)) from exc
+    _out(f"workbook written: {path} ({', '.join(c for c in languages if c != 'de')})")
+    return 0
+
+
+def publish_translations(ctx: AppContext, questionnaire: str) -> tuple[int, list[str]]:
+    """Store the questionnaire with its translation files as a version (a new immutable
+    one only if the content changed) and move campaigns whose questions are identical
+    onto it. Returns the version id and the campaigns moved."""
+    result = init_db(ctx)
+    version = result.versions.get(questionnaire)
+    if version is None:  # a questionnaire beside the three audiences
+        version = ctx.storage.store_questionnaire_version(
+            ctx.municipality_id, _bundle(ctx, questionnaire)
+        )
+    moved = []
+    for campaign in ctx.storage.campaigns(ctx.municipality_id):
+        if campaign.status == "closed":
+            continue
+        try:
+            if ctx.storage.switch_campaign_version(campaign.slug, version):
+                moved.append(campaign.slug)
+        except StorageError:
+            continue  # another questionnaire, or other questions: stays on its version
+    return version, moved
+
+
+def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    from surveys.translation_io import (
+        TranslationImportError,
+        apply_import,
+        plan_import,
+        read_workbook,
+    )
+    from surveys.translation_status import load_ui_string_sets
+
+    try:
+        content = read_workbook(Path(args.file))
+    except TranslationImportError as exc:
+        for p in exc.problems:
+            _out(str(p))
+        _out("nothing changed")
+        return EXIT_DATA
+    questionnaire = args.questionnaire or content.questionnaire
+    if not questionnaire:
+        _out("error: the workbook does not name its questionnaire; use --questionnaire")
+        return EXIT_DATA
+    bundle = _bundle(ctx, questionnaire)
+    ui_source = ctx.ui_text.strings["de"]
+    plan = plan_import(
+        content, bundle, ui_source, load_ui_string_sets(ctx.settings.data_dir / "ui")
+    )
+    for lp in plan.languages.values():
+        _out(lp.summary())
+        old = bundle.translations.get(lp.language)
+        listed = 0
+        for kind, keys in (("+", lp.added), ("~", lp.changed), ("*", lp.status_changed)):
+            for key in keys:
+                if listed >= MAX_LISTED:
+                    break
+                listed += 1
+                entry = lp.entries[key]
+                before = (old.strings.get(key, "") if old else "") if kind == "~" else ""
+                arrow = f"{_short(before, 30)!r} -> " if before else ""
+                _out(f"  {kind} {key}: {arrow}{_short(entry.text)!r} [{entry.status}]")
+    for problem in plan.problems:
+        _out(str(problem))
+    if not plan.ok:
+        _out(f"{len(plan.errors)} error(s): nothing changed")
+        return EXIT_DATA
+    if not plan.has_changes:
+        _out("no changes")
+        return 0
+    if not args.yes:
+        _out("preview only: repeat with --yes to write the translation files and publish")
+        return 0
+    written = apply_import(
+        plan,
+        bundle,
+        ui_source,
+        ctx.settings.questionnaire_dir / "translations",
+        ctx.settings.data_dir / "ui",
+    )
+    for path in written:
+        _out(f"written: {path}")
+    version, moved = publish_translations(ctx, questionnaire)
+    _out(f"questionnaire version {version}" + (f"; campaigns now on it: {', '.join(moved)}"
+                                              if moved else ""))  # fmt: skip
+    _out("a running server shows new interface strings after a restart")
+    return 0
+
+
+def cmd_translations_status(ctx: AppContext, args: argparse.Namespace) -> int:
+    from surveys.translation_status import coverage, load_ui_string_sets
+
+    bundle = _bundle(ctx, args.questionnaire)
+    report = coverage(bundle, ctx.ui_text, load_ui_string_sets(ctx.settings.data_dir / "ui"))
+    for c in report:
+        shown = "offered" if c.offered else f"hidden: {c.hidden_reason}"
+        _out(
+            f"{c.language:8} {c.translated_pct:5.1f} % translated  {c.reviewed_pct:5.1f} % "
+            f"reviewed  {c.outdated:3d} outdated  {shown}"
+        )
+    return 0
+
+
+# -- XLSForm ------------------------------------------------------------------------------
+def cmd_xlsform_export(ctx: AppContext, args: argparse.Namespace) -> int:
+    from surveys.xlsform import write_xlsform
+
+    bundle = _bundle(ctx, args.questionnaire)
+    path = write_xlsform(bundle, Path(args.output))
+    _out(f"XLSForm written: {path} (languages: {', '.join(bundle.languages())})")
+    return 0
+
+
+def cmd_xlsform_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    from surveys.xlsform import XLSFormError, read_xlsform, write_yaml_files
+
+    try:
+        bundle = read_xlsform(Path(args.file))
+    except XLSFormError as exc:
+        for p in exc.problems:
+            _out(str(p))
+        _out(f"{len(exc.problems)} error(s): workbook rejected, nothing changed")
+        return EXIT_DATA
+    q = bundle.questionnaire
+    n_questions = sum(1 for _ in q.questions())
+    _out(
+        f"questionnaire {q.id!r} ({q.audience}, version {q.version}): {len(q.sections)} "
+        f"sections, {n_questions} questions, languages {', '.join(bundle.languages())}"
+    )
+    if not args.yes:
+        _out("preview only: repeat with --yes to store it as a questionnaire version")
+        return 0
+    if args.write_yaml:
+        for path in write_yaml_files(bundle, Path(args.write_yaml)):
+            _out(f"written: {path}")
+    init_db(ctx)
+    version = ctx.storage.store_questionnaire_version(ctx.municipality_id, bundle)
+    _out(f"stored as questionnaire version {version}")
+    return 0
+
+
+# -- registration -------------------------------------------------------------------------
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    t = sub.add_parser("translations", help="translation workbooks for interpreters")
+    tsub = t.add_subparsers(dest="action", required=True)
+    e = tsub.add_parser("export", help="write an XLSX workbook, one sheet per language")
+    e.add_argument("--questionnaire", default="newcomer")
+    e.add_argument("--languages", help="comma-separated codes (default: all with a file)")
+    e.add_argument("--output", required=True)
+    i = tsub.add_parser("import", help="check a returned workbook; write with --yes")
+    i.add_argument("file")
+    i.add_argument("--questionnaire", help="default: the one named in the workbook")
+    i.add_argument("--yes", action="store_true", help="write files and publish a version")
+    s = tsub.add_parser("status", help="coverage per language and why a language is hidden")
+    s.add_argument("--questionnaire", default="newcomer")
+
+    x = sub.add_parser("xlsform", help="questionnaires in the XLSForm standard")
+    xsub = x.add_subparsers(dest="action", required=True)
+    xe = xsub.add_parser("export", help="write a questionnaire as XLSForm")
+    xe.add_argument("--questionnaire", default="newcomer")
+    xe.add_argument("--output", required=True)
+    xi = xsub.add_parser("import", help="check an XLSForm; store a version with --yes")
+    xi.add_argument("file")
+    xi.add_argument("--write-yaml", metavar="DIR", help="also write <id>.yaml and translations")
+    xi.add_argument("--yes", action="store_true")
+
+
+def _translations(ctx: AppContext, args: argparse.Namespace) -> int:
+    return {
+        "export": cmd_translations_export,
+        "import": cmd_translations_import,
+        "status": cmd_translations_status,
+    }[args.action](ctx, args)
+
+
+def _xlsform(ctx: AppContext, args: argparse.Namespace) -> int:
+    return {"export": cmd_xlsform_export, "import": cmd_xlsform_import}[args.action](ctx, args)
+
+
+COMMANDS = {"translations": _translations, "xlsform": _xlsform}

@@ -1,0 +1,114 @@
+"""German number formatting for reports (Babel, locale de_DE).
+
+Shares use the same functions as the findings sentences (:mod:`analysis.findings`), so a
+number reads identically in a sentence, a table cell and the PDF: ``0.34 -> "34 %"``
+(Babel puts a no-break space before the percent sign), ``(0.27, 0.42) -> "27–42 %"``.
+Missing values (``None``/NaN, e.g. a redacted cell) format as "" - the caller decides
+whether that is a suppressed cell (:data:`SUPPRESSED`) or simply not applicable.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from analysis.findings import format_share, format_share_ci
+from analysis.results import SUPPRESSED_MARK
+
+LOCALE = "de_DE"
+SUPPRESSED = SUPPRESSED_MARK
+MINUS = "−"  # U+2212, typographic minus for signed differences
+
+
+def missing(x: object) -> bool:
+    """True for None, NaN and pandas' NA."""
+    if x is None:
+        return True
+    try:
+        return bool(math.isnan(float(x)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def share(x: float | None) -> str:
+    """0.34 -> "34 %"."""
+    return "" if missing(x) else format_share(float(x), LOCALE)  # type: ignore[arg-type]
+
+
+def share_ci(lo: float | None, hi: float | None) -> str:
+    """(0.27, 0.42) -> "27–42 %"."""
+    if missing(lo) or missing(hi):
+        return ""
+    return format_share_ci(float(lo), float(hi), LOCALE)  # type: ignore[arg-type]
+
+
+def share_with_ci(x: float | None, lo: float | None, hi: float | None) -> str:
+    """(0.34, 0.27, 0.42) -> "34 % (27–42 %)"."""
+    if missing(x):
+        return ""
+    ci = share_ci(lo, hi)
+    return f"{share(x)} ({ci})" if ci else share(x)
+
+
+def points(x: float | None, signed: bool = True) -> str:
+    """A difference of shares in percentage points: 0.123 -> "+12 Pp", -0.4 -> "−40 Pp"."""
+    if missing(x):
+        return ""
+    v = round(float(x) * 100)  # type: ignore[arg-type]
+    sign = ("+" if v > 0 else MINUS if v < 0 else "±") if signed else ""
+    return f"{sign}{format_decimal(abs(v), format='#,##0', locale=LOCALE)}\u00a0Pp"
+
+
+def points_ci(lo: float | None, hi: float | None) -> str:
+    """(-0.6, -0.21) -> "−60 bis −21 Pp"."""
+    if missing(lo) or missing(hi):
+        return ""
+
+    def one(v: float) -> str:
+        r = round(v * 100)
+        return f"{MINUS if r < 0 else ''}{format_decimal(abs(r), format='#,##0', locale=LOCALE)}"
+
+    return f"{one(float(lo))} bis {one(float(hi))}\u00a0Pp"  # type: ignore[arg-type]
+
+
+def points_with_ci(x: float | None, lo: float | None, hi: float | None) -> str:
+    """(-0.4, -0.6, -0.21) -> "−40 Pp (−60 bis −21 Pp)"."""
+    return f"{points(x)} ({points_ci(lo, hi)})" if not missing(x) else ""
+
+
+def scale(x: float | None, digits: int = 1) -> str:
+    """A mean on a 1-5 scale: 4.25 -> "4,3" (rounded half to even, as Babel does)."""
+    if missing(x):
+        return ""
+    return format_decimal(float(x), format="0." + "0" * digits, locale=LOCALE)  # type: ignore[arg-type]
+
+
+def scale_ci(lo: float | None, hi: float | None, digits: int = 1) -> str:
+    if missing(lo) or missing(hi):
+        return ""
+    return f"{scale(lo, digits)}–{scale(hi, digits)}"
+
+
+def count(x: float | None) -> str:
+    """1234 -> "1.234"."""
+    if missing(x):
+        return ""
+    return format_decimal(int(x), format="#,##0", locale=LOCALE)  # type: ignore[arg-type]
+
+
+def long_date(d: date) -> str:
+    """date(2026, 3, 9) -> "9. März 2026"."""
+    return format_date(d, format="long", locale=LOCALE)
+
+
+def or_suppressed(text: str, suppressed: bool) -> str:
+    """The cell text, or the suppression mark for a hidden cell."""
+    return SUPPRESSED if suppressed else text
+
+
+def scale_with_ci(x: float | None, lo: float | None, hi: float | None, digits: int = 1) -> str:
+    """(4.25, 4.0, 4.5) -> "4,3 (4,0–4,5)"."""
+    return f"{scale(x, digits)} ({scale_ci(lo, hi, digits)})" if not missing(x) else ""

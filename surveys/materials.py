@@ -1,0 +1,168 @@
+"""Campaign materials: the survey link as a QR code and a printable A4 poster (PDF).
+
+The poster carries the questionnaire's German title, the QR code (vector, error correction
+level M, so a creased or partly covered print still scans), the link in plain text for
+people who type it, and the one-line invitation (``poster_invitation`` in
+``data/ui/<code>.yaml``) in every language the survey offers, each line set in its own
+direction (from the language code, :mod:`surveys.languages`) and shaped with HarfBuzz
+(fpdf2 ``set_text_shaping``, needs ``uharfbuzz``), so Arabic and Farsi letters join
+correctly.
+
+Fonts come from Debian packages (no downloads): ``fonts-noto-core`` (Noto Sans, Noto Sans
+Arabic, Noto Sans Ethiopic) with ``fonts-dejavu-core`` as fallback for any other glyph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+
+from surveys.languages import SOURCE_LANGUAGE, language, ordered
+from surveys.ui_text import UiText
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/truetype/dejavu"))
+FONTS = {  # family -> (regular, bold)
+    "noto": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    "noto-arabic": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    "noto-ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
+    "dejavu": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+    "mono": ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"),
+}
+REQUIRED_FONTS = ("noto", "noto-arabic", "dejavu", "mono")
+SCRIPT_FONT = {"Arab": "noto-arabic", "Ethi": "noto-ethiopic"}
+INVITATION_KEY = "poster_invitation"
+QR_SIZE_MM = 80
+
+
+class MaterialsError(RuntimeError):
+    """Materials cannot be made here (e.g. fonts missing): the message says what to install."""
+
+
+def campaign_url(base_url: str, slug: str) -> str:
+    """The public survey address of a campaign: ``<base>/u/<slug>/``."""
+    return f"{base_url.rstrip('/')}/u/{slug}/"
+
+
+def qr_code(url: str) -> segno.QRCode:
+    """A QR code for ``url`` (error correction M, never a Micro QR that phones can't read)."""
+    return segno.make_qr(url, error="m", boost_error=False)
+
+
+def _font_path(name: str) -> Path | None:
+    for directory in FONT_DIRS:
+        if (directory / name).exists():
+            return directory / name
+    return None
+
+
+@dataclass(frozen=True)
+class PosterLine:
+    language: str
+    native_name: str
+    direction: str
+    text: str
+
+
+def poster_lines(ui: UiText, languages: Sequence[str]) -> list[PosterLine]:
+    """The invitation in each language that has one (German first, then survey order)."""
+    out = []
+    for code in ordered(list(dict.fromkeys([SOURCE_LANGUAGE, *languages]))):
+        text = ui.strings.get(code, {}).get(INVITATION_KEY)
+        if not text:
+            continue
+        meta = language(code)
+        out.append(PosterLine(code, meta.native_name, meta.direction, text))
+    return out
+
+
+def _script(code: str) -> str | None:
+    from surveys.translation_io import expected_script
+
+    return expected_script(code)
+
+
+def write_poster(
+    path: Path, url: str, ui: UiText, languages: Sequence[str], title: str | None = None
+) -> Path:
+    """Write a one-page A4 poster PDF; raises :class:`MaterialsError` without fonts."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(18, 16, 18)
+    pdf.set_title("Bedarfsradar – Einladung zur Befragung")
+    pdf.set_creator("Bedarfsradar")
+    families = []
+    for family, (regular, bold) in FONTS.items():
+        reg, bld = _font_path(regular), _font_path(bold)
+        if reg is None:
+            if family in REQUIRED_FONTS:
+                raise MaterialsError(
+                    f"font {regular} not found: apt-get install fonts-noto-core fonts-dejavu-core"
+                )
+            continue
+        pdf.add_font(family, "", str(reg))
+        pdf.add_font(family, "B", str(bld or reg))
+        families.append(family)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    # heading
+    pdf.set_fallback_fonts([f for f in families if f not in ("noto", "mono")])
+    pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
+    pdf.set_font("noto", "B", 24)
+    pdf.set_text_color(11, 79, 138)
+    pdf.multi_cell(
+        width, 11, title or "Ihre Meinung zählt!", align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.ln(4)
+
+    # QR code, drawn as vector squares
+    qr = qr_code(url)
+    rows = list(qr.matrix_iter(scale=1, border=4))
+    module = QR_SIZE_MM / len(rows)
+    x0, y0 = (pdf.w - QR_SIZE_MM) / 2, pdf.get_y()
+    pdf.set_fill_color(0, 0, 0)
+    for r, line in enumerate(rows):
+        for c, dark in enumerate(line):
+            if dark:
+                pdf.rect(x0 + c * module, y0 + r * module, module + 0.01, module + 0.01, style="F")
+    pdf.set_y(y0 + QR_SIZE_MM + 2)
+
+    # the link, for typing
+    pdf.set_font("mono", "B", 15)
+    pdf.set_text_color(0, 0, 0)
+    pdf.multi_cell(width, 8, url, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(5)
+    pdf.set_draw_color(11, 79, 138)
+    pdf.set_line_width(0.6)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(4)
+
+    # the invitation in every language, each in its own direction
+    lines = poster_lines(ui, languages)
+    text_size = 14 if len(lines) <= 8 else 12
+    for line in lines:
+        family = SCRIPT_FONT.get(_script(line.language) or "", "noto")
+        if family not in families:
+            family = "dejavu"
+        align = "R" if line.direction == "rtl" else "L"
+        pdf.set_text_shaping(use_shaping_engine=True, direction=line.direction)
+        pdf.set_fallback_fonts([f for f in ("noto", "dejavu") if f != family])
+        pdf.set_font(family, "", 9)
+        pdf.set_text_color(90, 90, 90)
+        pdf.multi_cell(width, 4.5, line.native_name, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "B", text_size)
+        pdf.set_text_color(0, 0, 0)
+        pdf.multi_cell(
+            width, text_size * 0.5, line.text, align=align, new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.ln(2.2)
+    if pdf.get_y() > pdf.h - 10:
+        raise MaterialsError("poster text does not fit one A4 page")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
