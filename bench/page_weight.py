@@ -41,12 +41,16 @@ def load_weight(
         context = browser.new_context(java_script_enabled=javascript)
         page = context.new_page()
         responses = []
-        if login:  # the dashboard needs a login: sign in first, then measure its load
+        if login:  # the dashboard needs a login: sign in, then measure a cold load
             page.goto(base + "/login")
             page.fill("input[name=username]", login[0])
             page.fill("input[name=password]", login[1])
             page.click("button[type=submit]")
             page.wait_for_load_state("networkidle")
+            cookies = context.cookies()
+            context.close()
+            context = browser.new_context(java_script_enabled=javascript)  # empty cache
+            context.add_cookies(cookies)
             page = context.new_page()
         page.on("response", lambda r: responses.append(r))
         page.goto(base + path, wait_until="networkidle")
