@@ -36,7 +36,7 @@ pytestmark = pytest.mark.slow
 class Load:
     """Simulated respondents in a background thread, bounded by a deadline and a stop flag."""
 
-    def __init__(self, base: str, clients: int = 10, seconds: float = 120):
+    def __init__(self, base: str, clients: int = 10, seconds: float = 300):
         self.results = Results()
         self.stop = threading.Event()
         deadline = time.monotonic() + seconds
@@ -50,7 +50,7 @@ class Load:
         self.thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
         self.thread.start()
 
-    def wait_for(self, acknowledged: int, timeout: float = 60) -> int:
+    def wait_for(self, acknowledged: int, timeout: float = 120) -> int:
         deadline = time.monotonic() + timeout
         while len(self.results.acknowledged) < acknowledged and time.monotonic() < deadline:
             time.sleep(0.2)
