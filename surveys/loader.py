@@ -285,6 +285,13 @@ def _check_expression(
     return problems
 
 
+def _known_codes(q: Questionnaire, spec: str | list[Option] | None) -> set[str]:
+    """Codes of an option spec; an unknown set name (reported elsewhere) has none."""
+    if isinstance(spec, list):
+        return {o.code for o in spec}
+    return {o.code for o in q.option_sets.get(spec or "", [])}
+
+
 def _check_row_refs(
     node: relevance.Node, earlier: dict[str, Question], name: str, path: str, q: Questionnaire
 ) -> list[Problem]:
@@ -296,7 +303,7 @@ def _check_row_refs(
             target = earlier.get(qid)
             if target is not None and target.type != "matrix":
                 problems.append(Problem(name, path, f"{qid!r} is not a matrix; {n.name!r}"))
-            elif target is not None and row not in {r.code for r in q.rows_of(target)}:
+            elif target is not None and row not in _known_codes(q, target.rows):
                 problems.append(Problem(name, path, f"matrix {qid!r} has no row {row!r}"))
         for child in (
             getattr(n, "args", ()) or getattr(n, "operands", ()) or getattr(n, "items", ())

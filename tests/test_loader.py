@@ -267,3 +267,15 @@ def test_file_path_in_message_uses_the_file_name(tmp_path: Path):
 
     with pytest.raises(QuestionnaireError, match=r"^my-questionnaire\.yaml: sections\[0\]"):
         load_questionnaire(path, TAXONOMY)
+
+
+def test_unknown_row_set_of_a_matrix_others_refer_to_is_reported_not_crashed():
+    # found by the fuzzer: later relevance ("need.{row} >= 3") looked up the missing set
+    raw = newcomer()
+    raw["sections"][1]["questions"][0]["rows"] = "districts"
+    problems = problems_of(raw)
+    assert problems[0] == (
+        "q.yaml: sections[1] (needs).questions[0] (need).rows: unknown option set "
+        "'districts' (known: agree, areas, severity, stadtteil, yes_no)"
+    )
+    assert any("matrix 'need' has no row" in p for p in problems)
