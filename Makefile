@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8501
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install lint format bench audit clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint:
 
 bench: install
 	$(BIN)/python bench/storage.py
+
+# Known vulnerabilities in the installed dependencies (pip-audit --strict, needs the
+# internet; exit 2 = could not audit, never a silent pass). Not part of `make test`.
+audit: install
+	.ci/audit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,4 +1,4 @@
-"""Command line: ``bedarfsradar init-db | demo | serve | user | backup | restore``.
+"""Command line: ``bedarfsradar init-db | demo | serve | user | backup | restore | purge``.
 
 Errors are one line on stderr with a specific exit code, never a traceback:
 1 unexpected, 2 usage, 3 database unreachable or misconfigured, 4 invalid data file,
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bedarfsradar import cli_materials, cli_translations
+from bedarfsradar import cli_materials, cli_privacy, cli_translations
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -113,11 +113,17 @@ def cmd_user(ctx: AppContext, args: argparse.Namespace) -> int:
 
     mid = ctx.municipality_id
     if args.action == "add":
-        users.add_user(ctx.db, mid, args.username, _password(args), args.role)
-        _out(f"user {args.username} ({args.role}) added")
+        role = args.role or "guide"
+        users.add_user(ctx.db, mid, args.username, _password(args), role)
+        _out(f"user {args.username} ({role}) added")
     elif args.action == "passwd":
         users.set_password(ctx.db, mid, args.username, _password(args))
         _out(f"password of {args.username} changed")
+    elif args.action == "role":
+        if not args.role:
+            raise UserError("name the new role: --role admin|guide|viewer")
+        users.set_role(ctx.db, mid, args.username, args.role)
+        _out(f"role of {args.username}: {args.role}")
     else:
         users.set_active(ctx.db, mid, args.username, args.action == "enable")
         _out(f"user {args.username} {args.action}d")
@@ -174,9 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     u = sub.add_parser("user", help="manage dashboard users")
-    u.add_argument("action", choices=["add", "passwd", "disable", "enable"])
+    u.add_argument("action", choices=["add", "passwd", "role", "disable", "enable"])
     u.add_argument("username")
-    u.add_argument("--role", default="guide", choices=["admin", "guide", "viewer"])
+    u.add_argument("--role", choices=["admin", "guide", "viewer"], help="add: default guide")
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     b = sub.add_parser("backup", help="write a backup file")
     b.add_argument("--dir", help="target folder (default: backups/)")
@@ -190,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--output", help="file to write (default: bericht-<campaign>.<format>)")
     cli_translations.add_parsers(sub)
     cli_materials.add_parsers(sub)
+    cli_privacy.add_parsers(sub)
     return p
 
 
@@ -199,6 +206,7 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
 }  # fmt: skip
 COMMANDS["report"] = cmd_report
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
+COMMANDS.update(cli_privacy.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

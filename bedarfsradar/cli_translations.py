@@ -8,11 +8,17 @@ the file has errors (nothing written), 0 otherwise.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bedarfsradar.context import AppContext, init_db
 from surveys.loader import load_bundle
+from surveys.model import QuestionnaireBundle
 from surveys.storage import StorageError
+
+if TYPE_CHECKING:
+    from surveys.translation_io import ImportPlan
 
 EXIT_DATA = 4
 MAX_LISTED = 40
@@ -28,7 +34,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 # -- translations -------------------------------------------------------------------------
-def _bundle(ctx: AppContext, questionnaire: str):  # type: ignore[no-untyped-def]
+def questionnaire_bundle(ctx: AppContext, questionnaire: str):  # type: ignore[no-untyped-def]
     qdir = ctx.settings.questionnaire_dir
     path = qdir / f"{questionnaire}.yaml"
     if not path.exists():
@@ -40,7 +46,7 @@ def cmd_translations_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from surveys.translation_io import write_workbook
     from surveys.translation_status import load_ui_string_sets
 
-    bundle = _bundle(ctx, args.questionnaire)
+    bundle = questionnaire_bundle(ctx, args.questionnaire)
     ui = ctx.ui_text
     if args.languages:
         languages = [c.strip() for c in args.languages.split(",") if c.strip()]
@@ -73,7 +79,7 @@ def publish_translations(ctx: AppContext, questionnaire: str) -> tuple[int, list
     version = result.versions.get(questionnaire)
     if version is None:  # a questionnaire beside the three audiences
         version = ctx.storage.store_questionnaire_version(
-            ctx.municipality_id, _bundle(ctx, questionnaire)
+            ctx.municipality_id, questionnaire_bundle(ctx, questionnaire)
         )
     moved = []
     for campaign in ctx.storage.campaigns(ctx.municipality_id):
@@ -87,31 +93,64 @@ def publish_translations(ctx: AppContext, questionnaire: str) -> tuple[int, list
     return version, moved
 
 
-def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.translation_io import (
-        TranslationImportError,
-        apply_import,
-        plan_import,
-        read_workbook,
-    )
+def plan_workbook(
+    ctx: AppContext, path: Path, questionnaire: str | None = None
+) -> tuple[QuestionnaireBundle, ImportPlan]:
+    """Read and validate a returned workbook against the current files; writes nothing.
+    Raises ``TranslationImportError`` for an unreadable workbook and ``LookupError``
+    when the questionnaire is unknown or not named."""
+    from surveys.translation_io import plan_import, read_workbook
     from surveys.translation_status import load_ui_string_sets
 
+    content = read_workbook(path)
+    questionnaire = questionnaire or content.questionnaire
+    if not questionnaire:
+        raise LookupError("the workbook does not name its questionnaire; use --questionnaire")
+    bundle = questionnaire_bundle(ctx, questionnaire)
+    ui_sets = load_ui_string_sets(ctx.settings.data_dir / "ui")
+    return bundle, plan_import(content, bundle, ctx.ui_text.strings["de"], ui_sets)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    written: list[Path]
+    version: int
+    moved: list[str]
+    """Open or draft campaigns switched to the new questionnaire version."""
+
+
+def write_import(ctx: AppContext, bundle: QuestionnaireBundle, plan: ImportPlan) -> ImportResult:
+    """Write a validated plan's translation files and publish them (``import --yes`` and
+    the dashboard's confirm button)."""
+    from surveys.translation_io import apply_import
+
+    written = apply_import(
+        plan,
+        bundle,
+        ctx.ui_text.strings["de"],
+        ctx.settings.questionnaire_dir / "translations",
+        ctx.settings.data_dir / "ui",
+    )
+    ctx.reload_ui_text()
+    version, moved = publish_translations(ctx, plan.questionnaire)
+    return ImportResult(written, version, moved)
+
+
+def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
+    from surveys.translation_io import TranslationImportError
+
     try:
-        content = read_workbook(Path(args.file))
+        bundle, plan = plan_workbook(ctx, Path(args.file), args.questionnaire)
     except TranslationImportError as exc:
         for p in exc.problems:
             _out(str(p))
         _out("nothing changed")
         return EXIT_DATA
-    questionnaire = args.questionnaire or content.questionnaire
-    if not questionnaire:
-        _out("error: the workbook does not name its questionnaire; use --questionnaire")
+    except LookupError as exc:
+        if "does not name" not in str(exc):
+            raise
+        _out(f"error: {exc}")
         return EXIT_DATA
-    bundle = _bundle(ctx, questionnaire)
-    ui_source = ctx.ui_text.strings["de"]
-    plan = plan_import(
-        content, bundle, ui_source, load_ui_string_sets(ctx.settings.data_dir / "ui")
-    )
     for lp in plan.languages.values():
         _out(lp.summary())
         old = bundle.translations.get(lp.language)
@@ -136,18 +175,12 @@ def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
     if not args.yes:
         _out("preview only: repeat with --yes to write the translation files and publish")
         return 0
-    written = apply_import(
-        plan,
-        bundle,
-        ui_source,
-        ctx.settings.questionnaire_dir / "translations",
-        ctx.settings.data_dir / "ui",
-    )
-    for path in written:
+    result = write_import(ctx, bundle, plan)
+    for path in result.written:
         _out(f"written: {path}")
-    version, moved = publish_translations(ctx, questionnaire)
-    _out(f"questionnaire version {version}" + (f"; campaigns now on it: {', '.join(moved)}"
-                                              if moved else ""))  # fmt: skip
+    moved = result.moved
+    _out(f"questionnaire version {result.version}" + (f"; campaigns now on it: {', '.join(moved)}"
+                                                     if moved else ""))  # fmt: skip
     _out("a running server shows new interface strings after a restart")
     return 0
 
@@ -155,7 +188,7 @@ def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_translations_status(ctx: AppContext, args: argparse.Namespace) -> int:
     from surveys.translation_status import coverage, load_ui_string_sets
 
-    bundle = _bundle(ctx, args.questionnaire)
+    bundle = questionnaire_bundle(ctx, args.questionnaire)
     report = coverage(bundle, ctx.ui_text, load_ui_string_sets(ctx.settings.data_dir / "ui"))
     for c in report:
         shown = "offered" if c.offered else f"hidden: {c.hidden_reason}"
@@ -170,7 +203,7 @@ def cmd_translations_status(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_xlsform_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from surveys.xlsform import write_xlsform
 
-    bundle = _bundle(ctx, args.questionnaire)
+    bundle = questionnaire_bundle(ctx, args.questionnaire)
     path = write_xlsform(bundle, Path(args.output))
     _out(f"XLSForm written: {path} (languages: {', '.join(bundle.languages())})")
     return 0

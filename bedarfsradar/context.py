@@ -76,6 +76,10 @@ class AppContext:
     def ui_text(self) -> UiText:
         return load_ui_text(self.settings.data_dir / "ui")
 
+    def reload_ui_text(self) -> None:
+        """Read ``data/ui`` again on next use (after a translation import)."""
+        self.__dict__.pop("ui_text", None)
+
     @cached_property
     def municipality_id(self) -> int:
         found = self.storage.municipality_id(self.settings.municipality)

@@ -3,7 +3,8 @@
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
 current) · ``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
-applied here as ``STREAMLIT_*`` environment variables before Streamlit loads its config.
+loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
+Every response gets the security headers of :mod:`bedarfsradar.headers`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,21 @@ def apply_streamlit_config(path: Path = CONFIG_FILE) -> dict[str, str]:
             os.environ[name] = text
             applied[name] = text
     return applied
+
+
+def load_streamlit_config(path: Path = CONFIG_FILE) -> dict[str, object]:
+    """Load ``streamlit_config.toml`` into Streamlit's configuration, as ``streamlit run``
+    does with its command-line flags. Needed because the server runs ``st.App`` under
+    uvicorn directly: Streamlit then reads ``STREAMLIT_*`` variables only for its few
+    sensitive options, so without this ``gatherUsageStats = false`` and
+    ``showErrorDetails = "none"`` would be silently ignored (the browser fetched
+    ``https://data.streamlit.io/metrics.json``)."""
+    from streamlit import config
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    options = {f"{s}.{k}": v for s, section in data.items() for k, v in section.items()}
+    config.get_config_options(force_reparse=True, options_from_flags=options)
+    return options
 
 
 def healthz_endpoint(ctx=None):  # type: ignore[no-untyped-def]
@@ -118,15 +134,19 @@ def silence_access_log() -> None:
 
 def create_app():  # type: ignore[no-untyped-def]
     apply_streamlit_config()
+    load_streamlit_config()
     silence_access_log()
     import streamlit as st
 
+    from bedarfsradar.headers import SecurityHeaders
     from bedarfsradar.login import LoginRequired
 
     return st.App(
         str(DASHBOARD_SCRIPT),
         routes=routes(),
         middleware=[
+            # outermost: every response (login redirects, Streamlit's files, /healthz)
+            Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LoginRequired, secret=_ctx().settings.effective_secret_key),
         ],

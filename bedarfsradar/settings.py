@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     """Online answers submitted faster than this after the privacy notice are held back."""
     secure_cookies: bool = False
     """Set true behind HTTPS so cookies carry the Secure flag."""
+    public_base_url: str = "http://localhost:8501"
+    """Address respondents reach the survey at (QR codes and posters): ``<base>/u/<slug>/``."""
 
     @property
     def effective_database_url(self) -> str:

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bedarfsradar.db import Database
 from bedarfsradar.db.schema import AppUser, AuditLog
@@ -33,6 +34,26 @@ class UserInfo:
 
 class UserError(ValueError):
     pass
+
+
+class LastAdminError(UserError):
+    """The change would leave the municipality without an active admin."""
+
+
+def _guard_last_admin(s: Session, user: AppUser, role: str, active: bool) -> None:
+    """Refuse to demote or disable the last active admin (nobody could manage users then)."""
+    if not (user.role == "admin" and user.active) or (role == "admin" and active):
+        return
+    others = s.scalar(
+        select(func.count(AppUser.id)).where(
+            AppUser.municipality_id == user.municipality_id,
+            AppUser.role == "admin",
+            AppUser.active.is_(True),
+            AppUser.id != user.id,
+        )
+    )
+    if not others:
+        raise LastAdminError(f"{user.username} is the last active admin; add another admin first")
 
 
 def _check(username: str, password: str, role: str) -> None:
@@ -110,6 +131,7 @@ def set_active(
         )
         if user is None:
             raise UserError(f"no user {username!r}")
+        _guard_last_admin(s, user, user.role, active)
         user.active = active
         s.add(
             AuditLog(
@@ -223,6 +245,7 @@ def set_role(
         )
         if user is None:
             raise UserError(f"no user {username!r}")
+        _guard_last_admin(s, user, role, user.active)
         user.role = role
         s.add(
             AuditLog(

@@ -24,7 +24,12 @@ PAGE_LIST = [  # file, title, roles
     ("offer_catalogue.py", "Angebotskatalog", ALL),
     ("admin_volunteers.py", "Verwaltung & Ehrenamt", ALL),
     ("export.py", "Export", ALL),
+    ("free_text.py", "Freitext", ANALYSTS),
+    ("privacy.py", "Datenschutz", ANALYSTS),
     ("campaigns.py", "Kampagnen", ANALYSTS),
+    ("report.py", "Bericht", ALL),
+    ("translations.py", "Übersetzungen", ANALYSTS),
+    ("users.py", "Benutzer", ADMIN),
 ]
 
 st.set_page_config(page_title="Bedarfsradar", layout="wide")

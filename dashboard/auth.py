@@ -2,7 +2,8 @@
 
 The session cookie is set by ``/login`` (:mod:`bedarfsradar.login`); Streamlit hands the
 cookies of the websocket's opening request to ``st.context.cookies``. The user must still
-exist, be active and have the role the cookie names. Tests replace ``current_user`` with
+exist, be active, belong to the server's municipality and have the name and role the
+cookie names. Tests replace ``current_user`` with
 ``monkeypatch`` (AppTest has no real cookies); there is no bypass in this module.
 """
 
@@ -25,6 +26,8 @@ def current_user() -> SessionUser | None:
     stored = get_user(ctx.db, user.user_id)
     if stored is None or not stored.active or stored.role != user.role:
         return None
+    if stored.municipality_id != user.municipality_id or stored.username != user.username:
+        return None  # the id names another town's (or another) user: never trust the cookie
     return user
 
 

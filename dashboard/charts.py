@@ -119,3 +119,14 @@ def show(
     download(
         "Tabelle als CSV herunterladen", table, filename, user, kind="aggregate", key=f"dl-{key}"
     )
+
+
+def count_bars(table: pd.DataFrame, x: str, series: list[str], title: str = "") -> go.Figure:
+    """Stacked bars of counts from a display table (e.g. responses per month and audience);
+    hidden cells ("·") are not drawn."""
+    fig = go.Figure()
+    for name in series:
+        values = pd.to_numeric(table[name], errors="coerce")
+        fig.add_trace(go.Bar(x=table[x], y=values, name=name))
+    fig.update_layout(title=title, barmode="stack", yaxis={"title": "Antworten"})
+    return themed(fig, height=360)

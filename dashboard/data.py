@@ -175,3 +175,107 @@ def raw_answers() -> pd.DataFrame:
     """Every answer of every complete response, free text included (guide/admin only)."""
     ctx = context()
     return ctx.storage.answers_frame(ctx.municipality_id)
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def report_bytes(slug: str, compare: str | None, fmt: str, version: tuple[int, int]) -> bytes:
+    """The Stadtrat report (``fmt`` pptx or pdf) of the wave of ``slug``; ``version`` renews
+    it with every response. Raises :class:`reports.ReportError`."""
+    from reports import build_report
+
+    return build_report(context(), slug, fmt, compare=compare)  # type: ignore[arg-type]
+
+
+# -- Überblick -------------------------------------------------------------------------------
+def campaigns_frame() -> pd.DataFrame:
+    """Campaigns with their targets: columns campaign, title, audience, wave, target,
+    population (see :func:`analysis.overview.campaign_progress`)."""
+    ctx = context()
+    rows = [
+        {
+            "campaign": c.slug,
+            "title": c.title,
+            "audience": c.audience,
+            "wave": c.wave,
+            "target": c.targets.get("total"),
+            "population": c.targets.get("population"),
+        }
+        for c in ctx.storage.campaigns(ctx.municipality_id)
+    ]
+    columns = ["campaign", "title", "audience", "wave", "target", "population"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@st.cache_data(max_entries=4)
+def overview_view(version: tuple[int, int]) -> tuple[pd.DataFrame, int | None, pd.DataFrame]:
+    """(responses per Stadtteil × audience, suppressed; newest wave; its headline findings)."""
+    from analysis.counts import response_overview
+    from analysis.overview import headline_findings, newest_wave, stadtteil_counts
+
+    data = _survey_data(version)
+    respondents = data.respondents
+    per_stadtteil = response_overview(stadtteil_counts(respondents), "stadtteil")
+    wave = newest_wave(respondents)
+    if wave is None:
+        return per_stadtteil, None, pd.DataFrame(columns=["sentence"])
+    sub = select_respondents(data, {"wave": (wave,)})
+    found = headline_findings(
+        needs_results(sub, group_vars=()),
+        perception_gap(sub, population_sizes=_population_sizes()),
+        supply_gap(sub, offers()),
+        area_labels={a.code: a.label for a in context().taxonomy},
+    )
+    return per_stadtteil, wave, found
+
+
+# -- Datenschutz -----------------------------------------------------------------------------
+def processing_facts():  # type: ignore[no-untyped-def]
+    """Facts for the record of processing activities (:mod:`surveys.processing_record`)."""
+    from bedarfsradar.users import list_users
+    from surveys.processing_record import ProcessingFacts
+    from surveys.retention import retention_months
+
+    ctx = context()
+    bundles = ctx.bundles()
+    sensitive = [
+        question.label
+        for bundle in bundles.values()
+        for section, question in bundle.questionnaire.questions()
+        if question.sensitive or section.sensitive
+    ]
+    languages = sorted({lang for b in bundles.values() for lang in b.languages()})
+    users = list_users(ctx.db, ctx.municipality_id)
+    active = users[users["active"].astype(bool)].groupby("role").size()
+    return ProcessingFacts(
+        municipality=ctx.geography.name,
+        audiences={a: sum(1 for _ in b.questionnaire.questions()) for a, b in bundles.items()},
+        languages=tuple(languages),
+        sensitive_questions=tuple(dict.fromkeys(sensitive)),
+        retention_months=retention_months(ctx.db, ctx.municipality_id),
+        active_users={str(k): int(v) for k, v in active.items()},
+    )
+
+
+# -- Freitext (guide/admin only) -------------------------------------------------------------
+@st.cache_data(max_entries=2)
+def free_texts(version: tuple[int, int]) -> pd.DataFrame:
+    """Free texts of complete responses with their suggested need areas (column
+    ``suggested``: codes, best first; :func:`surveys.free_text.suggest_areas`). The raw
+    text is cached like the survey data; only guide/admin pages call this."""
+    from surveys.coding import free_text_answers
+    from surveys.free_text import suggest_areas
+
+    ctx = context()
+    texts = free_text_answers(ctx.db, ctx.municipality_id)
+    texts["suggested"] = [
+        suggest_areas(t, lang) for t, lang in zip(texts["text"], texts["language"], strict=True)
+    ]
+    return texts
+
+
+def codes() -> pd.DataFrame:
+    """All stored free-text codes (not cached: they change with every save)."""
+    from surveys.coding import codes as stored_codes
+
+    ctx = context()
+    return stored_codes(ctx.db, ctx.municipality_id)

@@ -43,7 +43,7 @@ def test_streamlit_config_file_is_applied_as_environment(monkeypatch):
     assert applied["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
     assert applied["STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION"] == "true"
     assert applied["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] == "none"
-    assert os.environ["STREAMLIT_SERVER_ENABLE_CORS"] == "false"
+    assert os.environ["STREAMLIT_SERVER_ENABLE_CORS"] == "true"  # websocket: same origin only
 
 
 @pytest.fixture

@@ -143,7 +143,11 @@ class Offer(Base):
 
 
 class FreeTextCode(Base):
+    """A guide's code of one free-text answer; one row per (answer, coder), so a second
+    coder's codes sit beside the first's for the agreement (:mod:`surveys.coding`)."""
+
     __tablename__ = "free_text_code"
+    __table_args__ = (UniqueConstraint("answer_id", "coder"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
     coder: Mapped[str] = mapped_column(String(64))
@@ -162,6 +166,17 @@ class AppUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Setting(Base):
+    """Per-municipality settings set in the dashboard (e.g. ``retention_months``)."""
+
+    __tablename__ = "setting"
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class AuditLog(Base):

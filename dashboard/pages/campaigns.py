@@ -1,6 +1,7 @@
 """Kampagnen: survey waves with their links - public, and signed links for assisted and
-paper entry by the guide (``/u/<slug>/?modus=assisted&sig=…``). Admin creates waves from
-the newest questionnaire version of an audience, sets targets and opens/closes them."""
+paper entry by the guide (``/u/<slug>/?modus=assisted&sig=…``), QR code and A4 poster for the
+public link (:mod:`dashboard.materials`). Admin creates waves from the newest questionnaire
+version of an audience, sets targets and opens/closes them."""
 
 import re
 
@@ -8,8 +9,9 @@ import streamlit as st
 
 from analysis.counts import response_overview
 from bedarfsradar import audit
-from dashboard import auth, data
+from dashboard import auth, data, materials
 from dashboard.labels import AUDIENCES, MODES
+from surveys.materials import MaterialsError
 from surveys.storage import CampaignExists
 from surveys.web.state import StateCodec
 
@@ -19,6 +21,10 @@ mid = ctx.municipality_id
 codec = StateCodec(ctx.settings.effective_secret_key)
 STATUS = {"draft": "Entwurf", "open": "offen", "closed": "geschlossen"}
 st.title("Kampagnen")
+st.caption(
+    f"Öffentliche Adresse für QR-Codes und Plakate: {ctx.settings.public_base_url} "
+    "(Einstellung BEDARFSRADAR_PUBLIC_BASE_URL)"
+)
 
 campaigns = ctx.storage.campaigns(mid)
 counts = data.response_counts()
@@ -38,6 +44,33 @@ for c in campaigns:
                 st.markdown(f"Eingabe {MODES[mode]}: [{link}]({link})")
         if c.targets:
             st.write("Ziele: " + ", ".join(f"{k}: {v}" for k, v in c.targets.items()))
+        url = materials.survey_url(c.slug)
+        qr_cols = st.columns([1, 2])
+        qr_cols[0].image(materials.qr_image(url, "png"), caption=url, width=180)
+        with qr_cols[1]:
+            for kind in ("png", "svg"):
+                st.download_button(
+                    f"QR-Code als {kind.upper()}",
+                    materials.qr_image(url, kind),
+                    file_name=f"qr-{c.slug}.{kind}",
+                    key=f"qr-{kind}-{c.slug}",
+                    mime="image/png" if kind == "png" else "image/svg+xml",
+                )
+            if st.button("Plakat (A4, PDF) erstellen", key=f"poster-{c.slug}"):
+                try:
+                    st.session_state[f"poster-bytes-{c.slug}"] = materials.poster_pdf(
+                        c.slug, c.questionnaire_version_id
+                    )
+                except MaterialsError as exc:
+                    st.error(f"Plakat nicht möglich: {exc}")
+            if poster := st.session_state.get(f"poster-bytes-{c.slug}"):
+                st.download_button(
+                    "Plakat herunterladen",
+                    poster,
+                    file_name=f"plakat-{c.slug}.pdf",
+                    mime="application/pdf",
+                    key=f"poster-pdf-{c.slug}",
+                )
         if user.has_role("admin"):
             target = {"open": "closed", "closed": "open", "draft": "open"}[c.status]
             label = "Schließen" if target == "closed" else "Öffnen"

@@ -1,0 +1,118 @@
+"""Datenschutz: retention period and purge (admin), deletion by receipt code on behalf of a
+respondent (guide/admin), the record of processing activities (Art. 30 DSGVO) and the
+audit log (admin). Every change and the record's download go to the audit log."""
+
+import streamlit as st
+
+from bedarfsradar import audit
+from dashboard import auth, data
+from surveys import retention
+from surveys.processing_record import record_markdown
+
+user = auth.require("admin", "guide")
+ctx = data.context()
+mid = ctx.municipality_id
+is_admin = user.has_role("admin")
+st.title("Datenschutz")
+
+
+def _changed() -> None:
+    """Responses were deleted: counts and results must be read again."""
+    data.response_counts.clear()
+
+
+st.header("Aufbewahrungsfrist")
+months = retention.retention_months(ctx.db, mid)
+st.write(
+    f"Antworten werden {months} Monate nach dem Monat der Antwort gelöscht."
+    if months
+    else "Es ist noch keine Aufbewahrungsfrist festgelegt."
+)
+if is_admin:
+    new = st.number_input(
+        "Aufbewahrungsfrist (Monate)",
+        min_value=1,
+        max_value=retention.MAX_RETENTION_MONTHS,
+        value=months or retention.DEFAULT_RETENTION_MONTHS,
+        key="retention",
+    )
+    if st.button("Frist speichern", key="save-retention"):
+        retention.set_retention_months(ctx.db, mid, int(new))
+        audit.record(ctx.db, mid, user.username, "retention.set", months=int(new))
+        st.success(f"Aufbewahrungsfrist: {int(new)} Monate.")
+
+    st.subheader("Alte Antworten löschen")
+    older = st.number_input(
+        "Älter als (Monate)",
+        min_value=1,
+        max_value=retention.MAX_RETENTION_MONTHS,
+        value=months or retention.DEFAULT_RETENTION_MONTHS,
+        key="purge-months",
+    )
+    due = retention.count_older_than(ctx.db, mid, int(older))
+    cutoff = retention.cutoff_month(int(older))
+    st.write(
+        f"Betroffen: **{due}** Antworten (vollständige und abgebrochene) aus Monaten vor "
+        f"{cutoff}, mit allen Einzelangaben und Freitext-Codierungen."
+    )
+    confirmed = st.checkbox(
+        "Ich habe verstanden: die Antworten werden endgültig gelöscht.", key="purge-confirm"
+    )
+    if st.button("Endgültig löschen", key="purge", disabled=not confirmed or due == 0):
+        done = retention.purge_older_than(ctx.db, mid, int(older))
+        audit.record(
+            ctx.db,
+            mid,
+            user.username,
+            "purge",
+            older_than_months=int(older),
+            cutoff=done.cutoff,
+            responses=done.responses,
+            answers=done.answers,
+        )
+        _changed()
+        st.success(f"{done.responses} Antworten mit {done.answers} Einzelangaben gelöscht.")
+
+st.header("Löschung mit Quittungscode")
+st.write(
+    "Wer seine Antwort löschen lassen möchte, nennt den Quittungscode vom Ende des "
+    "Fragebogens (z. B. „ABCDE-FGHJK“). Der Code selbst wird nicht protokolliert."
+)
+with st.form("receipt-delete", clear_on_submit=True):
+    code = st.text_input("Quittungscode", key="receipt-code")
+    sure = st.checkbox("Antwort endgültig löschen", key="receipt-confirm")
+    submitted = st.form_submit_button("Löschen")
+if submitted:
+    if not sure:
+        st.warning("Bitte bestätigen Sie die Löschung.")
+    else:
+        deleted = ctx.storage.delete_by_receipt(code, mid)
+        audit.record(ctx.db, mid, user.username, "response.delete_by_receipt", deleted=deleted)
+        if deleted:
+            _changed()
+            st.success("Die Antwort und alle ihre Angaben wurden gelöscht.")
+        else:
+            st.error("Zu diesem Code gibt es keine Antwort (schon gelöscht oder vertippt?).")
+
+st.header("Verzeichnis von Verarbeitungstätigkeiten")
+st.write("Nach Art. 30 DSGVO, aus den Einstellungen und dem Programm erzeugt (Markdown).")
+st.download_button(
+    "Verzeichnis herunterladen",
+    record_markdown(data.processing_facts()).encode("utf-8"),
+    file_name="verzeichnis-verarbeitungstaetigkeiten.md",
+    mime="text/markdown",
+    key="vvt",
+    on_click=audit.record,
+    args=(ctx.db, mid, user.username, "export"),
+    kwargs={"kind": "record_of_processing"},
+)
+
+if is_admin:
+    st.header("Protokoll")
+    log = audit.entries(ctx.db, mid)
+    log["detail"] = log["detail"].map(lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
+    st.dataframe(
+        log.rename(columns={"at": "Zeit", "actor": "Wer", "action": "Was", "detail": "Details"}),
+        hide_index=True,
+        key="audit-log",
+    )
