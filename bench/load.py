@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests import live  # noqa: E402
 
 PEAK_PER_DAY = 500
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -61,12 +62,6 @@ class Results:
     retry_pages: int = 0
     server_errors: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def request(client: httpx.AsyncClient, results: Results, method: str, url: str,
@@ -118,22 +113,12 @@ async def one_survey(c: httpx.AsyncClient, slug: str, results: Results) -> None:
 
 
 def start_server(url: str, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": "load",
+    """The server on ``url`` with the anti-bot throttles off (a benchmark is no bot)."""
+    env = {"BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": "load",
            "BEDARFSRADAR_SURVEY_SUBMISSIONS_PER_MINUTE": "0",
            "BEDARFSRADAR_SURVEY_MIN_FILL_SECONDS": "0"}  # fmt: skip
-    out = log.open("a")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
-        env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
-    )  # fmt: skip
-    for _ in range(300):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"server did not start: {log.read_text()[-1000:]}")
+    proc, _ = live.start(env, log, port)
+    return proc
 
 
 def prepare_database(url: str) -> None:
@@ -160,7 +145,7 @@ def stored_uuids(url: str) -> set[str]:
 
 def run(label: str, url: str, clients: int, seconds: float) -> Results:
     prepare_database(url)
-    port = free_port()
+    port = live.free_port()
     log = Path(tempfile.mkdtemp()) / "serve.log"
     server = start_server(url, port, log)
     results = Results()

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import live  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def load_weight(
@@ -80,29 +72,11 @@ def main() -> None:
             capture_output=True,
             cwd=ROOT,
         )
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
+        with live.serving(env, Path(tmp) / "serve.log") as base:
             survey = load_weight(base, "/u/zugewanderte-w2/", javascript=False, settle=0)
             dashboard = load_weight(
                 base, "/", javascript=True, settle=3, login=("guide", "demo-guide-2026")
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     print(
         f"survey first page:    {survey[0]:>3} requests, {survey[1] / 1000:8.1f} KB "
         f"transferred ({survey[2] / 1000:.1f} KB decoded)  goal ≤ 30 KB: "

@@ -1,7 +1,6 @@
 """The one-port server: health check, dashboard, gzip, and no IP addresses in its logs."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,12 +13,7 @@ from starlette.testclient import TestClient
 from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.server import apply_streamlit_config, routes
 from tests.conftest import make_context
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live import serving
 
 
 def test_healthz_is_503_until_migrated_then_ok(sqlite_url):
@@ -52,29 +46,9 @@ def served(tmp_path):
            "BEDARFSRADAR_SECRET_KEY": "server-test"}  # fmt: skip
     subprocess.run([sys.executable, "-m", "bedarfsradar.cli", "demo"], env=env, check=True,
                    capture_output=True, cwd=PROJECT_ROOT, timeout=120)  # fmt: skip
-    port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            proc.kill()
-            pytest.fail(f"server did not start: {log.read_text()[-2000:]}")
-        try:
-            yield base, log
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    with serving(env, log) as base:
+        yield base, log
 
 
 def test_serve_runs_dashboard_and_routes_on_one_port_without_logging_ips(served):

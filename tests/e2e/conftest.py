@@ -7,20 +7,15 @@ Browser tests skip locally when /usr/bin/chromium or Playwright is missing; with
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.context import AppContext, init_db
 from tests.conftest import make_context
+from tests.live import free_port, serving  # noqa: F401 - free_port re-exported
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,12 +30,6 @@ CHROMIUM_ARGS = [
 ]
 REQUIRE_BROWSER = os.environ.get("BEDARFSRADAR_REQUIRE_BROWSER") == "1"
 SECRET = "e2e-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -60,36 +49,12 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     mid = ctx.municipality_id
     for audience, slug in (("newcomer", "neu"), ("volunteer", "ehrenamt")):
         ctx.storage.create_campaign(mid, slug, slug, ctx.storage.latest_version(mid, audience))
-    port = free_port()
-    env = {**os.environ, "BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     log = tmp / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {log.read_text()[-2000:]}")
+    env = {"BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     try:
-        yield LiveServer(base, ctx, log)
+        with serving(env, log) as base:
+            yield LiveServer(base, ctx, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         ctx.db.dispose()
 
 

@@ -6,21 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.context import load_demo
 from bedarfsradar.users import add_user
 from surveys.answers import AnswerRow
 from tests.conftest import make_context
-from tests.e2e.conftest import SECRET, LiveServer, free_port
+from tests.e2e.conftest import SECRET, LiveServer
+from tests.live import serving
 
 pytestmark = pytest.mark.browser
 PASSWORD = "guide-e2e-2026"
@@ -39,33 +35,12 @@ def dashboard_server(tmp_path_factory):
     campaign = ctx.storage.campaign("zugewanderte-w2")
     rows = [AnswerRow("stadtteil", value="winkel"), AnswerRow("helps_most", text=EVIL)]
     ctx.storage.complete_response(campaign, str(uuid.uuid4()), rows, language="de")
-    port = free_port()
-    env = {**os.environ, "BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     log = tmp / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {log.read_text()[-2000:]}")
+    env = {"BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     try:
-        yield LiveServer(base, ctx, log)
+        with serving(env, log) as base:
+            yield LiveServer(base, ctx, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         ctx.db.dispose()
 
 

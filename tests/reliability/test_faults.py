@@ -23,12 +23,12 @@ from starlette.testclient import TestClient
 from bedarfsradar.server import routes
 from bench.load import (
     Results,
-    free_port,
     prepare_database,
     respondent,
     start_server,
     stored_uuids,
 )
+from tests.live import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -5,17 +5,13 @@ middleware itself; Streamlit's settings really applied."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.context import init_db
 from bedarfsradar.headers import (
     SecurityHeaders,
@@ -27,7 +23,7 @@ from bedarfsradar.headers import (
 from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
 from bedarfsradar.users import add_user
 from tests.conftest import make_context
-from tests.e2e.conftest import free_port
+from tests.live import serving
 
 SECRET = "headers-secret"
 REQUIRED = ("x-content-type-options", "referrer-policy", "permissions-policy",
@@ -48,30 +44,12 @@ def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
 
     user = authenticate(ctx.db, info, "guide", "headers-guide-2026")
     cookie = SessionCodec(SECRET).dumps(SessionUser(user.id, "guide", "guide", mid, time.time()))
-    port = free_port()
-    env = {**os.environ, "BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     log = tmp / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bedarfsradar.cli", "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"server did not start: {log.read_text()[-2000:]}")
+    env = {"BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     try:
-        yield base, {COOKIE: cookie}
+        with serving(env, log) as base:
+            yield base, {COOKIE: cookie}
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         ctx.db.dispose()
 
 
