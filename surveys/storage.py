@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import Connection, Row, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from analysis.tidy import ANSWER_COLUMNS as TIDY_ANSWER_COLUMNS
 from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import (
     Answer,
@@ -36,18 +37,8 @@ from bedarfsradar.db.schema import (
 from surveys.answers import AnswerRow
 from surveys.model import QuestionnaireBundle
 
-ANSWER_COLUMNS = [
-    "response_id",
-    "campaign",
-    "wave",
-    "audience",
-    "language",
-    "mode",
-    "question_id",
-    "item",
-    "value",
-    "text",
-]
+ANSWER_COLUMNS = list(TIDY_ANSWER_COLUMNS)
+"""The frame :meth:`Storage.answers_frame` returns is the analysis layer's input contract."""
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 MODES = ("online", "assisted", "paper")
 
