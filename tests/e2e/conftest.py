@@ -15,7 +15,7 @@ import pytest
 
 from bedarfsradar.context import AppContext, init_db
 from tests.conftest import make_context
-from tests.live import free_port, serving  # noqa: F401 - free_port re-exported
+from tests.live import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
