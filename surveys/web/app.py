@@ -517,9 +517,7 @@ class SurveyApp:
         ctx = self.context(request)
         if not isinstance(ctx, _Ctx):
             return ctx
-        if ctx.state is None:
-            ctx.new_cookie = new_state()
-            ctx.state = ctx.new_cookie
+        self.ensure_state(ctx)
         error = None
         if request.method == "POST":
             form = await self.read_form(request)
@@ -538,26 +536,13 @@ class SurveyApp:
                 ctx.state = ctx.new_cookie
                 return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
             error = ctx.t("delete_not_found")
-        return self.render(
-            ctx,
-            "code_form.html",
-            status=400 if error else 200,
-            error=error,
-            title_key="resume_title",
-            hint_key="resume_hint",
-            button_key="resume_button",
-            action=ctx.url("weiter"),
-            csrf=self.csrf(ctx),
-            done=None,
-        )
+        return self.code_page(ctx, "resume", "weiter", error=error)
 
     async def delete(self, request: Request) -> Response:
         ctx = self.context(request, allow_closed=True)  # deletion works after the survey
         if not isinstance(ctx, _Ctx):
             return ctx
-        if ctx.state is None:
-            ctx.new_cookie = new_state()
-            ctx.state = ctx.new_cookie
+        self.ensure_state(ctx)
         error = done = None
         if request.method == "POST":
             form = await self.read_form(request)
@@ -570,15 +555,28 @@ class SurveyApp:
                 done = ctx.t("delete_done")
             else:
                 error = ctx.t("delete_not_found")
+        return self.code_page(ctx, "delete", "loeschen", error=error, done=done)
+
+    def ensure_state(self, ctx: _Ctx) -> None:
+        """Resume and delete pages are reachable without starting the survey; their form
+        still needs a state for its CSRF token."""
+        if ctx.state is None:
+            ctx.new_cookie = new_state()
+            ctx.state = ctx.new_cookie
+
+    def code_page(
+        self, ctx: _Ctx, kind: str, action: str, error: str | None = None, done: str | None = None
+    ) -> HTMLResponse:
+        """The one-field code form of the resume (``kind`` "resume") and delete pages."""
         return self.render(
             ctx,
             "code_form.html",
             status=400 if error else 200,
             error=error,
-            title_key="delete_title",
-            hint_key="delete_hint",
-            button_key="delete_button",
-            action=ctx.url("loeschen"),
+            title_key=f"{kind}_title",
+            hint_key=f"{kind}_hint",
+            button_key=f"{kind}_button",
+            action=ctx.url(action),
             csrf=self.csrf(ctx),
             done=done,
         )
