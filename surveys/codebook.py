@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from surveys.model import QuestionnaireBundle
+from surveys.model import Option, QuestionnaireBundle
 
 CODEBOOK_COLUMNS = [
     "audience",
@@ -29,7 +29,7 @@ def codebook(bundles: Mapping[str, QuestionnaireBundle]) -> pd.DataFrame:
     for audience, bundle in bundles.items():
         q = bundle.questionnaire
         for section, question in q.questions():
-            options = q.options_of(question) or [None]
+            options: list[Option | None] = [*q.options_of(question)] or [None]
             items = q.rows_of(question) if question.type == "matrix" else [None]
             for item in items:
                 for option in options:

@@ -145,20 +145,22 @@ def write_poster(
     # the invitation in every language, each in its own direction
     lines = poster_lines(ui, languages)
     text_size = 14 if len(lines) <= 8 else 12
-    for line in lines:
-        family = SCRIPT_FONT.get(_script(line.language) or "", "noto")
+    for poster_line in lines:
+        family = SCRIPT_FONT.get(_script(poster_line.language) or "", "noto")
         if family not in families:
             family = "dejavu"
-        align = "R" if line.direction == "rtl" else "L"
-        pdf.set_text_shaping(use_shaping_engine=True, direction=line.direction)
+        align = "R" if poster_line.direction == "rtl" else "L"
+        pdf.set_text_shaping(use_shaping_engine=True, direction=poster_line.direction)
         pdf.set_fallback_fonts([f for f in ("noto", "dejavu") if f != family])
         pdf.set_font(family, "", 9)
         pdf.set_text_color(90, 90, 90)
-        pdf.multi_cell(width, 4.5, line.native_name, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            width, 4.5, poster_line.native_name, align=align, new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font(family, "B", text_size)
         pdf.set_text_color(0, 0, 0)
         pdf.multi_cell(
-            width, text_size * 0.5, line.text, align=align, new_x="LMARGIN", new_y="NEXT"
+            width, text_size * 0.5, poster_line.text, align=align, new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(2.2)
     if pdf.get_y() > pdf.h - 10:

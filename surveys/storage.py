@@ -19,10 +19,20 @@ import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Connection, Row, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from analysis.tidy import ANSWER_COLUMNS as TIDY_ANSWER_COLUMNS
@@ -133,7 +143,7 @@ class Storage:
             .on_conflict_do_nothing(index_elements=["client_uuid"])
             .returning(Response.id)
         )
-        self._insert_answers_stmt = Answer.__table__.insert()
+        self._insert_answers_stmt = cast(Table, Answer.__table__).insert()
         self._find_stmt = select(Response.id, Response.status, Response.campaign_id).where(
             Response.client_uuid == bindparam("client_uuid")
         )
@@ -269,7 +279,8 @@ class Storage:
         if status not in ("draft", "open", "closed"):
             raise ValueError(f"unknown campaign status {status!r}")
         with self.db.write() as s:
-            done = s.execute(update(Campaign).where(Campaign.slug == slug).values(status=status))
+            stmt = update(Campaign).where(Campaign.slug == slug).values(status=status)
+            done = cast(CursorResult[Any], s.execute(stmt))
             if done.rowcount == 0:
                 raise CampaignNotFound(slug)
 
@@ -297,7 +308,7 @@ class Storage:
             return True
 
     # -- responses -----------------------------------------------------------------------
-    def _find_response(self, conn: Connection, client_uuid: str) -> Row[Any]:
+    def _find_response(self, conn: Connection, client_uuid: str) -> Row[int, str, int]:
         row = conn.execute(self._find_stmt, {"client_uuid": client_uuid}).first()
         assert row is not None  # only called after an insert conflicted on this UUID
         return row

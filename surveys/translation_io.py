@@ -236,7 +236,8 @@ def foreign_words(text: str, script: str, source: str = "") -> list[str]:
         )
         return "quoted" if p in source_words or stem else "foreign"
 
-    foreign, quoted = [], []
+    foreign: list[str] = []
+    quoted: list[str] = []
     for word in _words(text):
         kinds = (
             {kind(word)} if kind(word) == "ok" else {kind(p) for p in re.split(r"[-/]", word) if p}
@@ -458,9 +459,9 @@ def write_workbook(
         ws.append([label for _, label in COLUMNS])
         for cell in ws[1]:
             cell.font = bold
-        for row in export_rows(bundle, ui_source, ui_sets, code):
+        for export_row in export_rows(bundle, ui_source, ui_sets, code):
             ws.append(
-                [neutralise(getattr(row, name)) for name, _ in COLUMNS]  # all strings
+                [neutralise(getattr(export_row, name)) for name, _ in COLUMNS]  # all strings
             )
         for i, width in enumerate(COLUMN_WIDTHS):
             ws.column_dimensions[chr(ord("A") + i)].width = width

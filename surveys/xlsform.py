@@ -542,8 +542,8 @@ def xlsform_rows(bundle: QuestionnaireBundle) -> dict[str, list[dict[str, Any]]]
                     }
                 )
 
-    for name, options in q.option_sets.items():
-        add_list(name, options, f"options.{name}")
+    for name, set_options in q.option_sets.items():
+        add_list(name, set_options, f"options.{name}")
     for _, question in q.questions():
         if isinstance(question.options, list):
             add_list(question.id + INLINE, question.options, f"q.{question.id}.option")

@@ -206,8 +206,9 @@ class SurveyApp:
         """CSRF and honeypot; a failing request changes nothing."""
         if form is None:
             return self.message(ctx, "error_try_again", 413)
+        token = form.get("csrf")
         if ctx.state is None or not self.codec.csrf_ok(
-            ctx.state, ctx.campaign.slug, form.get("csrf")
+            ctx.state, ctx.campaign.slug, token if isinstance(token, str) else None
         ):
             return self.message(ctx, "error_session_expired", 403)
         if form.get(HONEYPOT):

@@ -227,7 +227,7 @@ def answer_text(
     qid = question.id
     if question.type == "matrix":
         row_prefix = _option_key(question, question.rows, "row")
-        lines = []
+        lines: list[tuple[str | None, str]] = []
         for row in q.rows_of(question):
             value = answers.get(f"{qid}.{row.code}")
             if value is not None:
@@ -240,5 +240,5 @@ def answer_text(
     if isinstance(value, list):
         if question.type == "ranking":
             return [(f"{i}.", label_of.get(v, v)) for i, v in enumerate(value, start=1)]
-        return [(None, ", ".join(label_of.get(v, v) for v in value))]
+        return [(None, ", ".join(str(label_of.get(v, v)) for v in value))]
     return [(None, label_of.get(str(value), str(value)))]
