@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import MIN_CELL, apply_suppression
-from analysis.estimate import attach, grouped_proportions
+from analysis.estimate import attach, choice_shares, grouped_proportions
 from analysis.results import TOTAL_GROUP, TOTAL_GROUP_VAR, concat_results, make_results
 from analysis.stats import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_scale
-from analysis.tidy import SurveyData, matrix_long, multiple_choice, numeric, prepare
+from analysis.tidy import SurveyData, matrix_long, numeric, prepare
 
 SERVICES: tuple[str, ...] = (
     "interpreting",
@@ -193,18 +193,15 @@ def volunteer_needs(
     Base: all volunteer respondents. Unsuppressed rows.
     """
     data = prepare(data)
-    mc = multiple_choice(data, "vol_needs", VOLUNTEER_NEEDS, audience="volunteer")
-    long = mc.reset_index().melt(id_vars="response_id", var_name="need", value_name="y")
-    long["need"] = pd.Categorical(long["need"], categories=list(VOLUNTEER_NEEDS))
-    long["y"] = long["y"].astype(float)
-    long = attach(long, data.respondents, [*group_vars, "weight"])
-    return grouped_proportions(
-        long,
-        "y",
+    return choice_shares(
+        data,
+        "vol_needs",
+        VOLUNTEER_NEEDS,
+        "volunteer",
         "vol_need_share",
-        level="need",
-        group_vars=list(group_vars),
-        confidence=confidence,
+        "need",
+        group_vars,
+        confidence,
     )
 
 

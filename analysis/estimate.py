@@ -13,7 +13,7 @@ milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from analysis.results import (
     make_results,
 )
 from analysis.stats import proportion_method, wilson_ci
+from analysis.tidy import SurveyData, multiple_choice
 
 PopulationSizes = int | Mapping[tuple[str, str], int] | None
 
@@ -200,3 +201,27 @@ def attach(frame: pd.DataFrame, respondents: pd.DataFrame, columns: Iterable[str
     for c, v in extra.items():
         out[c] = v
     return out
+
+
+def choice_shares(
+    data: SurveyData,
+    question_id: str,
+    options: Sequence[str],
+    audience: str,
+    indicator: str,
+    level: str,
+    group_vars: Iterable[str] = (),
+    confidence: float = 0.95,
+    base: str = "respondents",
+) -> pd.DataFrame:
+    """Share of ``audience`` respondents choosing each option of a multiple-choice question,
+    one row per (group, option) with Wilson intervals; ``base`` as in
+    :func:`analysis.tidy.multiple_choice`. Unsuppressed rows."""
+    chosen = multiple_choice(data, question_id, options, audience=audience, base=base)
+    long = chosen.reset_index().melt(id_vars="response_id", var_name=level, value_name="y")
+    long[level] = pd.Categorical(long[level], categories=list(options))
+    long["y"] = long["y"].astype(float)
+    long = attach(long, data.respondents, [*group_vars, "weight"])
+    return grouped_proportions(
+        long, "y", indicator, level=level, group_vars=list(group_vars), confidence=confidence
+    )

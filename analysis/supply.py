@@ -31,6 +31,7 @@ from analysis.disclosure import MIN_CELL, apply_suppression
 from analysis.estimate import (
     as_categorical,
     attach,
+    choice_shares,
     combine_labels,
     group_labels,
     grouped_proportions,
@@ -237,18 +238,16 @@ def barrier_shares(
     Unsuppressed rows.
     """
     data = prepare(data)
-    bar = multiple_choice(data, "barriers", BARRIERS, audience="newcomer", base=base)
-    long = bar.reset_index().melt(id_vars="response_id", var_name="barrier", value_name="y")
-    long["barrier"] = pd.Categorical(long["barrier"], categories=list(BARRIERS))
-    long["y"] = long["y"].astype(float)
-    long = attach(long, data.respondents, [*group_vars, "weight"])
-    return grouped_proportions(
-        long,
-        "y",
+    return choice_shares(
+        data,
+        "barriers",
+        BARRIERS,
+        "newcomer",
         "barrier_share",
-        level="barrier",
-        group_vars=list(group_vars),
-        confidence=confidence,
+        "barrier",
+        group_vars,
+        confidence,
+        base,
     )
 
 
