@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +52,8 @@ ANSWER_COLUMNS = list(TIDY_ANSWER_COLUMNS)
 """The frame :meth:`Storage.answers_frame` returns is the analysis layer's input contract."""
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 MODES = ("online", "assisted", "paper")
+RECORD_KEY_RANGE = 2**31
+"""Record keys are uniform in [0, RECORD_KEY_RANGE) (see :mod:`analysis.protection`)."""
 
 
 class StorageError(Exception):
@@ -323,6 +326,7 @@ class Storage:
             "client_uuid": client_uuid,
             "receipt_hash": None,
             "resume_hash": None,
+            "record_key": secrets.randbelow(RECORD_KEY_RANGE),
             **values,
         }
         return conn.execute(self._insert_response_stmt, params).scalar()
@@ -508,6 +512,7 @@ class Storage:
                 Answer.item,
                 Answer.value,
                 Answer.text,
+                Response.record_key,
             )
             .join(Answer, Answer.response_id == Response.id)
             .join(Campaign, Campaign.id == Response.campaign_id)
@@ -522,7 +527,7 @@ class Storage:
             stmt = stmt.where(Campaign.slug.in_(list(campaign_slugs)))
         with self.db.read() as s:
             rows = s.execute(stmt).all()
-        frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key"])
         frame["wave"] = frame["wave"].astype("int64")
         return frame
 

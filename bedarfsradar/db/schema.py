@@ -97,6 +97,9 @@ class Response(Base):
     sensitive_consent: Mapped[bool | None] = mapped_column(Boolean)
     receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     resume_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    record_key: Mapped[int] = mapped_column(Integer)
+    """Random key in [0, 2**31) for the cell-key method (:mod:`analysis.protection`);
+    set once at the first save, never derived from ids or times."""
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
