@@ -124,6 +124,16 @@ def test_closed_campaign_refuses_submissions(ctx, campaign):
         ctx.storage.complete_response(closed, "u-6", rows_for(ctx), "de")
 
 
+def test_a_campaign_closed_after_it_was_read_refuses_the_submission(ctx, campaign):
+    """The survey pages reuse a campaign read a moment ago; the submission itself checks
+    the status in its own transaction."""
+    ctx.storage.set_campaign_status(campaign.slug, "closed")
+    assert campaign.status == "open"  # the copy a page still holds
+    with pytest.raises(CampaignClosed):
+        ctx.storage.complete_response(campaign, "u-8", rows_for(ctx), "de")
+    assert ctx.storage.response_status("u-8") is None
+
+
 def test_questionnaire_versions_are_immutable_and_deduplicated(ctx):
     s, mid = ctx.storage, ctx.municipality_id
     bundle = ctx.bundles()["newcomer"]
