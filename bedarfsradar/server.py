@@ -63,13 +63,21 @@ def load_streamlit_config(path: Path = CONFIG_FILE) -> dict[str, object]:
 
 
 def healthz_endpoint(ctx=None):  # type: ignore[no-untyped-def]
-    """Readiness of the given context's database (default: the process-wide context)."""
+    """Readiness of the given context's database (default: the process-wide context).
+
+    A plain ``def`` endpoint: Starlette runs it in its thread pool, so the database round
+    trip never holds the event loop the dashboard shares. The migration head comes from
+    the scripts shipped with this release and is read once."""
     from bedarfsradar.db import migrate
 
-    async def healthz(request: Request) -> JSONResponse:
+    head: list[str | None] = []
+
+    def healthz(request: Request) -> JSONResponse:
         db = (ctx or _ctx()).db
         try:
-            current = migrate.is_current(db)
+            if not head:
+                head.append(migrate.head_revision())
+            current = migrate.current_revision(db) == head[0]
         except Exception as exc:
             body = {"status": "error", "database": type(exc).__name__}
             return JSONResponse(body, status_code=503)

@@ -354,3 +354,34 @@ def test_only_complete_languages_are_offered(env):
         assert bundle.missing_keys(code) == []
     assert offered[0] == "de"
     assert client(app).get("/u/neu/xx/", follow_redirects=False).status_code == 303
+
+
+def test_prepared_version_gives_the_bundles_texts_and_languages(env):
+    """Pages read texts from the version prepared once; it must say exactly what the
+    stored bundle says, in every language, including the German fallback."""
+    from surveys.translation_status import offered_languages
+
+    ctx, app = env
+    survey = survey_of(app)
+    version = ctx.storage.campaign("neu").questionnaire_version_id
+    bundle, prepared = survey.bundle(version), survey.prepared(version)
+    keys = set(bundle.questionnaire.source_strings()) | {"q.nope.label"}
+    for translation in bundle.translations.values():
+        keys |= set(translation.strings)
+    assert len(bundle.translations) >= 7
+    for lang in [*bundle.languages(), "xx"]:
+        assert {k: prepared.text(k, lang) for k in keys} == {k: bundle.text(k, lang) for k in keys}
+    assert list(prepared.languages) == offered_languages(bundle, ctx.ui_text)
+    assert [s.id for s in prepared.sections.values()] == [
+        s.id for s in bundle.questionnaire.sections
+    ]
+
+
+def test_a_closed_campaign_reaches_the_pages_after_the_cache_time(env, monkeypatch):
+    ctx, app = env
+    c = client(app)
+    assert c.get("/u/neu/de/").status_code == 200  # the campaign is read and kept
+    ctx.storage.set_campaign_status("neu", "closed")
+    assert c.get("/u/neu/de/").status_code == 200  # within CAMPAIGN_TTL_SECONDS
+    monkeypatch.setattr(survey_app, "CAMPAIGN_TTL_SECONDS", 0)
+    assert c.get("/u/neu/de/").status_code == 410
