@@ -385,3 +385,32 @@ def test_a_closed_campaign_reaches_the_pages_after_the_cache_time(env, monkeypat
     assert c.get("/u/neu/de/").status_code == 200  # within CAMPAIGN_TTL_SECONDS
     monkeypatch.setattr(survey_app, "CAMPAIGN_TTL_SECONDS", 0)
     assert c.get("/u/neu/de/").status_code == 410
+
+
+def test_pages_are_gzipped_in_the_worker_only_for_browsers_that_accept_it(env):
+    _, app = env
+    c = client(app)
+    packed = c.get("/u/neu/", headers={"accept-encoding": "gzip"})
+    plain = c.get("/u/neu/", headers={"accept-encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert packed.text == plain.text and "<html" in plain.text
+    assert int(packed.headers["content-length"]) < len(plain.content)
+
+
+def test_a_remembered_state_cookie_still_expires_and_forgeries_fail(monkeypatch):
+    import time as clock
+
+    from surveys.web import state
+
+    codec = StateCodec("secret")
+    token = codec.dumps(state.new_state())
+    first = codec.loads(token)
+    assert first is not None and codec.loads(token) == first  # the second from memory
+    assert codec.loads(token[:-2] + "xx") is None
+    assert StateCodec("another secret").loads(token) is None
+    later = clock.time() + state.MAX_AGE_SECONDS + 60
+    monkeypatch.setattr(clock, "time", lambda: later)
+    assert codec.loads(token) is None  # remembered, but too old now
+    assert StateCodec("secret").loads(token) is None

@@ -40,6 +40,7 @@ the database is reused for :data:`CAMPAIGN_TTL_SECONDS`.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +92,8 @@ CAMPAIGN_TTL_SECONDS = 2.0
 stops showing its pages within this time; a submission checks the status in its own
 transaction (:meth:`Storage.complete_response`)."""
 TEMPLATES = HERE / "templates"
+GZIP_MIN_BYTES = 500  # as the server's GZipMiddleware (bedarfsradar.server)
+GZIP_LEVEL = 9
 
 
 @dataclass
@@ -195,11 +198,24 @@ class SurveyApp:
             honeypot=HONEYPOT,
             **values,
         )
-        response = HTMLResponse(html, status_code=status)
+        response = self._html(ctx, html, status)
         response.headers["cache-control"] = "no-store"
         if ctx is not None and ctx.new_cookie is not None:
             self.set_cookie(response, ctx)
         return response
+
+    def _html(self, ctx: _Ctx | None, html: str, status: int) -> HTMLResponse:
+        """The page, gzipped here in the worker thread when the browser accepts it; the
+        server's GZipMiddleware would compress it on the event loop (it passes a body
+        that is encoded already)."""
+        body = html.encode()
+        if len(body) < GZIP_MIN_BYTES:
+            return HTMLResponse(body, status_code=status)
+        headers = {"vary": "Accept-Encoding"}
+        if ctx is not None and "gzip" in ctx.request.headers.get("accept-encoding", ""):
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            headers["content-encoding"] = "gzip"
+        return HTMLResponse(body, status_code=status, headers=headers)
 
     def set_cookie(self, response: Response, ctx: _Ctx) -> None:
         state = ctx.new_cookie or ctx.state
