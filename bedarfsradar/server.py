@@ -193,6 +193,8 @@ def run(host: str, port: int) -> None:
         "bedarfsradar.server:app",
         host=host,
         port=port,
+        loop="auto",  # uvloop and httptools (dependencies) where the platform has them
+        http="auto",
         factory=False,
         proxy_headers=False,
         server_header=False,
