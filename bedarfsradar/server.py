@@ -9,10 +9,10 @@ Every response gets the security headers of :mod:`bedarfsradar.headers`.
 The survey, the dashboard and /healthz share one process, so a pause of the process is a
 pause for both audiences. Python's full garbage collection walks every object: with
 Streamlit, the survey and the dashboard's statistics loaded that is about 230,000 objects
-and 140 ms with the GIL held, and Streamlit forces one after every script run
-(``runner.postScriptGC``). :func:`freeze_startup_objects` moves everything loaded at
-startup out of the collector's reach (:func:`gc.freeze`), so a collection walks only what
-requests create.
+and 140 ms with the GIL held, and Streamlit forced one after every script run
+(``runner.postScriptGC``, now off in ``streamlit_config.toml``).
+:func:`freeze_startup_objects` moves everything loaded at startup out of the collector's
+reach (:func:`gc.freeze`), so Python's own collections walk only what requests create.
 """
 
 from __future__ import annotations
