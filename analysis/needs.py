@@ -36,9 +36,8 @@ import pandas as pd
 from analysis.disclosure import MIN_CELL, apply_suppression
 from analysis.estimate import (
     PopulationSizes,
-    attach,
-    grouped_proportions,
-    take_respondent_columns,
+    coded_share_rows,
+    respondent_groups,
 )
 from analysis.results import TOTAL_GROUP_VAR, concat_results, make_results
 from analysis.stats import newcombe_from_intervals
@@ -46,6 +45,7 @@ from analysis.tidy import (
     ADMIN_ONLY_AREAS,
     ATTRIBUTE_QUESTIONS,
     NEED_AREAS,
+    RECORD_KEY,
     SurveyData,
     matrix_long,
     prepare,
@@ -57,6 +57,14 @@ SEVERE_MIN = 4
 NA_CODE = "na"
 DK_CODE = "dk"
 RATING_CODES = ("1", "2", "3", "4", "5")
+ANSWER_CODES = (*RATING_CODES, NA_CODE, DK_CODE)
+OUTCOME_TABLES: dict[str, np.ndarray] = {
+    # answer code ->  1    2    3    4    5    na   dk    (NaN: not in the base)
+    "prevalence": np.array([0, 0, 1, 1, 1, 0, np.nan]),
+    "severe": np.array([0, 0, 0, 1, 1, 0, np.nan]),
+    "dk_share": np.array([0, 0, 0, 0, 0, 0, 1.0]),
+}
+"""Each indicator's outcome per answer code (see the table in the module docstring)."""
 DEFAULT_GROUP_VARS: tuple[str, ...] = ATTRIBUTE_QUESTIONS
 
 
@@ -80,7 +88,8 @@ def need_status(
 
     Columns: response_id, area (ordered categorical in area order), answer (str),
     rating (float 1-5, NaN for na/dk), in_need, severe (float 1/0, NaN = not in base),
-    dk (float 1/0), plus the respondent columns (attributes, wave, weight).
+    dk (float 1/0), rpos (the respondent's position in ``data.respondents``: join
+    respondent columns with :func:`analysis.estimate.attach`).
     Unknown answer codes raise ValueError. The frame is cached on ``data`` (read-only).
     """
     data = prepare(data)
@@ -93,34 +102,32 @@ def need_status(
 
 def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.DataFrame:
     m = matrix_long(data, "need", audience=audience)
-    m = m[m["item"].isin(area_list)]
-    codes, uniques = pd.factorize(m["value"])
-    canon = [*RATING_CODES, NA_CODE, DK_CODE]
-    norm = [str(u).strip().lower() for u in uniques]
-    bad = [u for u in norm if u not in canon]
+    area_of_item = pd.Index(area_list).get_indexer(m["item"].cat.categories.astype(str))
+    area_codes = area_of_item[m["item"].cat.codes.to_numpy()] if len(m) else np.zeros(0, int)
+    rows = np.flatnonzero(area_codes >= 0)
+    canon = list(ANSWER_CODES)
+    norm = [str(u).strip().lower() for u in m["value"].cat.categories]
+    used = np.unique(m["value"].cat.codes.to_numpy()[rows])
+    bad = [norm[u] for u in used if norm[u] not in canon]
     if bad:
         raise ValueError(f"unknown need answer codes: {sorted(bad)[:5]}")
-    to_canon = np.array([canon.index(u) for u in norm], dtype=np.int64)
-    ans_codes = to_canon[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-    rating_of = np.array([1, 2, 3, 4, 5, np.nan, np.nan])
-    rating = rating_of[ans_codes]
-    is_na = ans_codes == canon.index(NA_CODE)
-    is_dk = ans_codes == canon.index(DK_CODE)
-    in_need = np.where(is_dk, np.nan, np.where(is_na, 0.0, (rating >= IN_NEED_MIN) * 1.0))
-    severe = np.where(is_dk, np.nan, np.where(is_na, 0.0, (rating >= SEVERE_MIN) * 1.0))
+    to_canon = np.array([canon.index(u) if u in canon else -1 for u in norm], dtype=np.int64)
+    ans_codes = to_canon[m["value"].cat.codes.to_numpy()[rows]]
+    rating = np.array([1, 2, 3, 4, 5, np.nan, np.nan])[ans_codes]
+    rpos = m["rpos"].to_numpy()[rows]
     out = pd.DataFrame(
         {
-            "response_id": m["response_id"].to_numpy(),
-            "area": pd.Categorical(m["item"], categories=area_list, ordered=True),
+            "response_id": m["response_id"].array.take(rows),
+            "area": pd.Categorical.from_codes(area_codes[rows], area_list, ordered=True),
             "answer": pd.Categorical.from_codes(ans_codes, canon),
             "rating": rating,
-            "in_need": in_need,
-            "severe": severe,
-            "dk": is_dk * 1.0,
+            "in_need": OUTCOME_TABLES["prevalence"][ans_codes],
+            "severe": OUTCOME_TABLES["severe"][ans_codes],
+            "dk": OUTCOME_TABLES["dk_share"][ans_codes],
+            "rpos": rpos,
         }
     )
-    resp_cols = [c for c in data.respondents.columns if c not in ("audience",)]
-    return attach(out, data.respondents, resp_cols)
+    return out
 
 
 def prevalence(
@@ -140,22 +147,21 @@ def prevalence(
     :func:`needs_results`) before showing. ``status`` may pass a precomputed
     :func:`need_status` frame.
     """
+    data = prepare(data)
     st = need_status(data, audience, areas) if status is None else status
-    st = st.assign(answered=1.0)
     prefix = indicator_prefix(audience)
-    gv = list(group_vars)
-    kw = {
-        "level": "area",
-        "group_vars": gv,
-        "confidence": confidence,
-        "population_size": population_size,
-    }
-    return concat_results(
-        [
-            grouped_proportions(st, "in_need", f"{prefix}_prevalence", **kw),
-            grouped_proportions(st, "severe", f"{prefix}_severe", **kw),
-            grouped_proportions(st, "dk", f"{prefix}_dk_share", **kw),
-        ]
+    rpos = st["rpos"].to_numpy()
+    resp = data.respondents
+    return coded_share_rows(
+        st["area"].cat.codes.to_numpy(),
+        list(st["area"].cat.categories),
+        st["answer"].cat.codes.to_numpy(),
+        {f"{prefix}_{kind}": table for kind, table in OUTCOME_TABLES.items()},
+        respondent_groups(resp, rpos, group_vars),
+        weights=resp["weight"].to_numpy(dtype=float)[rpos],
+        record_keys=resp[RECORD_KEY].to_numpy()[rpos],
+        confidence=confidence,
+        population_size=population_size,
     )
 
 
@@ -173,26 +179,25 @@ def top3_share(
     area_list = _areas("newcomer", areas)
     r = ranking(data, "top3")
     resp = data.respondents
-    ids = resp.index[resp["audience"] == "newcomer"]
-    r = r[r["response_id"].isin(ids) & r["value"].isin(area_list)]
-    base = pd.Index(r["response_id"].unique())
+    rpos = r["rpos"].to_numpy()
+    col = pd.Index(area_list).get_indexer(r["value"].astype(str))
+    ok = data.audience_mask("newcomer")[rpos] & (col >= 0)
+    rpos, col = rpos[ok], col[ok]
+    base = np.unique(rpos)
+    row_of = np.full(len(resp), -1, dtype=np.int64)
+    row_of[base] = np.arange(base.size)
     k = len(area_list)
-    mat = np.zeros((base.size, k), dtype=float)
-    mat[base.get_indexer(r["response_id"]), pd.Index(area_list).get_indexer(r["value"])] = 1.0
-    pos = np.repeat(resp.index.get_indexer(base), k)
-    long = pd.DataFrame(
-        {
-            "area": pd.Categorical.from_codes(np.tile(np.arange(k), base.size), area_list),
-            "named": mat.ravel(),
-            **take_respondent_columns(resp, pos, [*group_vars, "weight"]),
-        }
-    )
-    return grouped_proportions(
-        long,
-        "named",
-        "top3_share",
-        level="area",
-        group_vars=list(group_vars),
+    mat = np.zeros((base.size, k), dtype=np.int64)
+    mat[row_of[rpos], col] = 1
+    unit_rpos = np.repeat(base, k)
+    return coded_share_rows(
+        np.tile(np.arange(k), base.size),
+        area_list,
+        mat.ravel(),
+        {"top3_share": np.array([0.0, 1.0])},
+        respondent_groups(resp, unit_rpos, group_vars),
+        weights=resp["weight"].to_numpy(dtype=float)[unit_rpos],
+        record_keys=resp[RECORD_KEY].to_numpy()[unit_rpos],
         confidence=confidence,
     )
 
@@ -208,31 +213,40 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
     rank). Suppressed or NaN rows are not ranked. Non-overlap of 95 % CIs is a conservative
     criterion (it implies a significant difference, not vice versa).
     """
-    df = results[results["indicator"] == indicator].copy()
-    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["rank_low"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["rank_high"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["rank_label"] = ""
-    df["rank_tied"] = False
-    for _, idx in df.groupby(["group_var", "group"], sort=False).groups.items():
-        sub = df.loc[idx]
-        ok = ~sub["suppressed"] & sub["estimate"].notna()
-        s = sub[ok].sort_values("estimate", ascending=False, kind="stable")
-        if not len(s):
+    df = results[results["indicator"] == indicator].reset_index(drop=True)
+    m = len(df)
+    rank = np.full(m, -1, dtype=np.int64)
+    r_low = np.full(m, -1, dtype=np.int64)
+    r_high = np.full(m, -1, dtype=np.int64)
+    ok_all = ~df["suppressed"].to_numpy(dtype=bool) & df["estimate"].notna().to_numpy()
+    est = df["estimate"].to_numpy(dtype=float)
+    lo_all, hi_all = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
+    group_ids = pd.MultiIndex.from_arrays([df["group_var"], df["group"]]).factorize()[0]
+    for g in range(group_ids.max() + 1 if m else 0):
+        idx = np.flatnonzero((group_ids == g) & ok_all)
+        if not idx.size:
             continue
-        lo, hi = s["ci_low"].to_numpy(), s["ci_high"].to_numpy()
+        idx = idx[np.argsort(-est[idx], kind="stable")]
+        lo, hi = lo_all[idx], hi_all[idx]
         above = (lo[None, :] > hi[:, None]).sum(axis=1)
         below = (hi[None, :] < lo[:, None]).sum(axis=1)
-        k = len(s)
-        r_low, r_high = 1 + above, k - below
-        df.loc[s.index, "rank"] = np.arange(1, k + 1)
-        df.loc[s.index, "rank_low"] = r_low
-        df.loc[s.index, "rank_high"] = r_high
-        df.loc[s.index, "rank_label"] = [
-            str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low, r_high, strict=True)
-        ]
-        df.loc[s.index, "rank_tied"] = r_low != r_high
-    return df.reset_index(drop=True)
+        rank[idx] = np.arange(1, idx.size + 1)
+        r_low[idx], r_high[idx] = 1 + above, idx.size - below
+
+    def _int(a: np.ndarray) -> pd.arrays.IntegerArray:
+        return pd.arrays.IntegerArray(np.maximum(a, 0), mask=a < 0)
+
+    ranked = rank >= 0
+    return df.assign(
+        rank=_int(rank),
+        rank_low=_int(r_low),
+        rank_high=_int(r_high),
+        rank_label=[
+            (str(a) if a == b else f"{a}–{b}") if ok else ""
+            for a, b, ok in zip(r_low, r_high, ranked, strict=True)
+        ],
+        rank_tied=ranked & (r_low != r_high),
+    )
 
 
 def need_change(
@@ -253,9 +267,10 @@ def need_change(
     ``estimate_from``, ``estimate_to``, ``n_from``, ``n_to``.
     """
     kind = "severe" if severe else "prevalence"
+    data = prepare(data)
     st = need_status(data, audience, areas)
-    st = st[st["wave"].isin([wave_from, wave_to])].copy()
-    st["wave"] = st["wave"].astype(int).astype(str)
+    waves = data.respondents["wave"].to_numpy()[st["rpos"].to_numpy()]
+    st = st[np.isin(waves, [wave_from, wave_to])]
     res = prevalence(data, audience, ["wave"], areas, confidence, status=st)
     ind = f"{indicator_prefix(audience)}_{kind}"
     res = res[(res["indicator"] == ind) & (res["group_var"] == "wave")]
