@@ -33,14 +33,16 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.bases import applies_column
 from analysis.disclosure import MIN_CELL, apply_suppression
 from analysis.estimate import (
     PopulationSizes,
     coded_share_rows,
     respondent_groups,
 )
+from analysis.evidence import RELEVANT_DIFFERENCE, evidence
 from analysis.results import TOTAL_GROUP_VAR, concat_results, make_results
-from analysis.stats import newcombe_from_intervals
+from analysis.stats import newcombe_from_intervals, newcombe_p_value
 from analysis.tidy import (
     ADMIN_ONLY_AREAS,
     ATTRIBUTE_QUESTIONS,
@@ -57,14 +59,19 @@ SEVERE_MIN = 4
 NA_CODE = "na"
 DK_CODE = "dk"
 RATING_CODES = ("1", "2", "3", "4", "5")
+NA_EXCLUDED = "na_excluded"
+OUT_OF_POPULATION = "out_of_population"
 ANSWER_CODES = (*RATING_CODES, NA_CODE, DK_CODE)
+STATUS_CODES = (*ANSWER_CODES, NA_EXCLUDED, OUT_OF_POPULATION)
+"""Codes of ``need_status["answer"]``: the answers, plus "na" of an area whose declared base
+leaves it out, plus any answer of a newcomer to whom a restricted area does not apply."""
 OUTCOME_TABLES: dict[str, np.ndarray] = {
-    # answer code ->  1    2    3    4    5    na   dk    (NaN: not in the base)
-    "prevalence": np.array([0, 0, 1, 1, 1, 0, np.nan]),
-    "severe": np.array([0, 0, 0, 1, 1, 0, np.nan]),
-    "dk_share": np.array([0, 0, 0, 0, 0, 0, 1.0]),
+    # answer code ->   1  2  3  4  5  na  dk      na_excluded  out_of_population
+    "prevalence": np.array([0, 0, 1, 1, 1, 0, np.nan, np.nan, np.nan]),
+    "severe": np.array([0, 0, 0, 1, 1, 0, np.nan, np.nan, np.nan]),
+    "dk_share": np.array([0, 0, 0, 0, 0, 0, 1.0, np.nan, np.nan]),
 }
-"""Each indicator's outcome per answer code (see the table in the module docstring)."""
+"""Each indicator's outcome per status code (NaN: not in the base; see the module doc)."""
 DEFAULT_GROUP_VARS: tuple[str, ...] = ATTRIBUTE_QUESTIONS
 
 
@@ -114,12 +121,14 @@ def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.Da
     to_canon = np.array([canon.index(u) if u in canon else -1 for u in norm], dtype=np.int64)
     ans_codes = to_canon[m["value"].cat.codes.to_numpy()[rows]]
     rating = np.array([1, 2, 3, 4, 5, np.nan, np.nan])[ans_codes]
+    ans_codes = _apply_bases(data, audience, area_list, area_codes[rows], ans_codes,
+                             m["rpos"].to_numpy()[rows])  # fmt: skip
     rpos = m["rpos"].to_numpy()[rows]
     out = pd.DataFrame(
         {
             "response_id": m["response_id"].array.take(rows),
             "area": pd.Categorical.from_codes(area_codes[rows], area_list, ordered=True),
-            "answer": pd.Categorical.from_codes(ans_codes, canon),
+            "answer": pd.Categorical.from_codes(ans_codes, STATUS_CODES),
             "rating": rating,
             "in_need": OUTCOME_TABLES["prevalence"][ans_codes],
             "severe": OUTCOME_TABLES["severe"][ans_codes],
@@ -127,6 +136,32 @@ def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.Da
             "rpos": rpos,
         }
     )
+    return out
+
+
+def _apply_bases(
+    data: SurveyData,
+    audience: str,
+    area_list: list[str],
+    area_codes: np.ndarray,
+    ans_codes: np.ndarray,
+    rpos: np.ndarray,
+) -> np.ndarray:
+    """Status codes after the declared bases (:mod:`analysis.bases`): "na" of an area
+    with ``not_applicable="exclude"`` becomes ``na_excluded``; for newcomers, every answer
+    to a restricted area that does not apply to them becomes ``out_of_population``."""
+    out = ans_codes.copy()
+    na, excluded = STATUS_CODES.index(NA_CODE), STATUS_CODES.index(NA_EXCLUDED)
+    outside = STATUS_CODES.index(OUT_OF_POPULATION)
+    for k, area in enumerate(area_list):
+        base = data.base(area)
+        in_area = area_codes == k
+        if base.not_applicable == "exclude":
+            out[in_area & (ans_codes == na)] = excluded
+        col = applies_column(area)
+        if base.restricted and audience == "newcomer" and col in data.respondents.columns:
+            applies = data.respondents[col].to_numpy(dtype=bool)[rpos]
+            out[in_area & ~applies] = outside
     return out
 
 
@@ -263,8 +298,10 @@ def need_change(
     Newcombe (1998b) method 10 from the two waves' Wilson (or Wilson-Kish) intervals; waves
     are independent samples (see :func:`analysis.stats.wave_change`). Indicator
     ``<prefix>_prevalence_change`` (or ``_severe_change``), group_var "wave", group
-    "<to> vs <from>", ``n`` = the smaller of the two bases; extra columns
-    ``estimate_from``, ``estimate_to``, ``n_from``, ``n_to``.
+    "<to> vs <from>", ``n`` = the smaller of the two bases; ``p_value`` (test inversion of
+    the interval) and ``p_adjusted`` (Benjamini-Hochberg over the areas: one family);
+    extra columns ``evidence`` (:mod:`analysis.evidence`), ``estimate_from``,
+    ``estimate_to``, ``n_from``, ``n_to``.
     """
     kind = "severe" if severe else "prevalence"
     data = prepare(data)
@@ -283,6 +320,16 @@ def need_change(
     )
     n = np.minimum(a["n"].to_numpy(dtype=float), b["n"].to_numpy(dtype=float))
     k = len(common)
+    p = np.atleast_1d(
+        newcombe_p_value(
+            b["estimate"] * b["n_effective"],
+            b["n_effective"],
+            a["estimate"] * a["n_effective"],
+            a["n_effective"],
+            margin=RELEVANT_DIFFERENCE,
+        )
+    )
+    p_adjusted, strength = evidence(p)
     return make_results(
         indicator=[f"{ind}_change"] * k,
         group_var=["wave"] * k,
@@ -294,6 +341,9 @@ def need_change(
         ci_low=np.atleast_1d(lo),
         ci_high=np.atleast_1d(hi),
         method=["newcombe"] * k,
+        p_value=p,
+        p_adjusted=p_adjusted,
+        evidence=strength,
         estimate_from=a["estimate"].to_numpy(),
         estimate_to=b["estimate"].to_numpy(),
         n_from=a["n"].to_numpy(dtype=float),

@@ -44,8 +44,8 @@ def select_respondents(
     for column in kept.columns:
         if isinstance(kept[column].dtype, pd.CategoricalDtype):
             kept[column] = kept[column].cat.remove_unused_categories()
-    return SurveyData(kept, {q: restrict_question(f, mask, kept.index) for q, f in
-                             data.questions.items()})  # fmt: skip
+    questions = {q: restrict_question(f, mask, kept.index) for q, f in data.questions.items()}
+    return SurveyData(kept, questions, data.bases)
 
 
 def restrict_question(frame: pd.DataFrame, mask: np.ndarray, ids: pd.Index) -> pd.DataFrame:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.bases import AreaBase, applies_column, default_base
+
 ANSWER_COLUMNS: tuple[str, ...] = (
     "response_id",
     "campaign",
@@ -88,8 +90,14 @@ class SurveyData:
 
     respondents: pd.DataFrame
     questions: dict[str, pd.DataFrame] = field(default_factory=dict)
+    bases: Mapping[str, AreaBase] = field(default_factory=dict)
+    """Declared base per need area (:mod:`analysis.bases`); absent areas: the default."""
     cache: dict[object, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     """Derived frames (e.g. need status per audience); treat cached frames as read-only."""
+
+    def base(self, area: str) -> AreaBase:
+        """The declared base of ``area`` (the default where none is declared)."""
+        return self.bases.get(area) or default_base(area)
 
     def question(self, question_id: str) -> pd.DataFrame:
         """Rows of one question (empty frame with the right columns when absent)."""
@@ -114,7 +122,7 @@ class SurveyData:
         """Copy with ``respondents["weight"]`` replaced (aligned on response_id; missing -> 1)."""
         resp = self.respondents.copy()
         resp["weight"] = weights.reindex(resp.index).fillna(1.0).astype(float)
-        return SurveyData(resp, self.questions)
+        return SurveyData(resp, self.questions, self.bases)
 
 
 _QCOLS = ("response_id", "item", "value", "text")
@@ -147,6 +155,8 @@ def prepare(
     answers: pd.DataFrame | SurveyData,
     weights: pd.Series | None = None,
     attributes: Iterable[str] = ATTRIBUTE_QUESTIONS,
+    bases: Mapping[str, AreaBase] | None = None,
+    applies: pd.DataFrame | None = None,
 ) -> SurveyData:
     """Build :class:`SurveyData` from the long answers frame (idempotent on SurveyData).
 
@@ -154,8 +164,14 @@ def prepare(
     Attribute questions (single choice) become respondent columns; a respondent who
     answered an attribute twice keeps the last row. The frame is factorised once (ids,
     questions, items, values as integer codes), so later steps work on arrays.
+    ``bases``: declared base per need area; ``applies``: bool frame (index response_id, one
+    column per restricted area) saying to whom a restricted area applies - stored as
+    respondent columns ``applies_<area>`` (missing respondents: False). Build both with
+    :func:`surveys.need_bases.survey_data`.
     """
     if isinstance(answers, SurveyData):
+        if bases is not None or applies is not None:
+            raise ValueError("bases belong to prepare() of an answers frame")
         return answers if weights is None else answers.with_weights(weights)
     validate_answers(answers)
     n_rows = len(answers)
@@ -201,7 +217,16 @@ def prepare(
         resp[col] = pd.Categorical(resp[col])
     resp["weight"] = 1.0
     resp[RECORD_KEY] = _record_keys(answers, first, n_resp)
-    data = SurveyData(resp, questions)
+    declared = dict(bases or {})
+    for area, base in declared.items():
+        if base.restricted:
+            col = applies[area] if applies is not None and area in applies.columns else None
+            resp[applies_column(area)] = (
+                np.zeros(n_resp, dtype=bool)
+                if col is None
+                else col.reindex(resp.index).fillna(False).to_numpy(dtype=bool)
+            )
+    data = SurveyData(resp, questions, declared)
     return data if weights is None else data.with_weights(weights)
 
 

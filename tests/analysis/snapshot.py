@@ -1,5 +1,8 @@
 """The demo's complete results table, for the snapshot test of the analysis pipeline.
 
+The answers are prepared as the dashboard and the report prepare them (with the declared
+bases of the need areas, :func:`surveys.need_bases.survey_data`).
+
 :func:`demo_results` runs every analysis the dashboard and the report use on the demo
 answers and concatenates the results (unsuppressed and suppressed tables alike) into one
 long table with a ``table`` column. ``tests/analysis/test_snapshot.py`` compares it with
@@ -14,8 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import admin, compare, needs, perception, supply, tidy
+from analysis import admin, compare, needs, perception, supply
 from analysis.results import concat_results
+from analysis.subset import select_respondents
+from surveys.need_bases import survey_data
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "demo_results.csv.gz"
 KEYS = ["table", "indicator", "group_var", "group", "level"]
@@ -23,9 +28,9 @@ NUMERIC = ["n", "count", "n_weighted", "estimate", "ci_low", "ci_high", "p_value
            "effect_size"]  # fmt: skip
 
 
-def demo_results(answers: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
-    data = tidy.prepare(answers)
-    newest = tidy.prepare(answers[answers["wave"] == answers["wave"].max()])
+def demo_results(answers: pd.DataFrame, offers: pd.DataFrame, taxonomy: list) -> pd.DataFrame:
+    data = survey_data(answers, taxonomy)
+    newest = select_respondents(data, {"wave": [int(answers["wave"].max())]})
     pops = {"administration": 30}
     raw_need = needs.prevalence(data, "newcomer", ["stadtteil", "language", "children"])
     diffs = []
@@ -67,7 +72,7 @@ def demo_results(answers: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
     keep = [c for c in [*KEYS, *NUMERIC, "method", "suppressed"] if c in out.columns]
     extra = ["flag", "rank", "rank_label", "stadtteil", "subgroup", "n_offers_accessible",
              "covered", "top_barriers", "estimate_from", "estimate_to", "n_from", "n_to",
-             "estimate_newcomer", "n_newcomer", "estimate_belief"]  # fmt: skip
+             "estimate_newcomer", "n_newcomer", "estimate_belief", "evidence"]  # fmt: skip
     keep += [c for c in extra if c in out.columns]
     out = out[keep]
     return out.sort_values(KEYS, kind="stable").reset_index(drop=True)
