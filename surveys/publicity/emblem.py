@@ -128,3 +128,11 @@ def add_to_slide(slide: Any, x: int, y: int, height: int) -> Any:
     group.name = "EU-Emblem"
     group._element.nvGrpSpPr.cNvPr.set("descr", ALT_TEXT)
     return group
+
+
+def funding_html(height: float = 36.0) -> str:
+    """The emblem (inline SVG) with both statements, for HTML pages such as the dashboard."""
+    return (
+        '<div class="eu-funding" style="display:flex;align-items:center;gap:.6rem">'
+        f"{svg(height)}<div><strong>{EU_STATEMENT}</strong><br>{HESSEN_STATEMENT}</div></div>"
+    )
