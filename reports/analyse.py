@@ -224,7 +224,10 @@ def key_findings(res: ReportResults, labels: Labels) -> list[str]:
         findings.findings(totals(res.volunteers, "vol_continue_12m"), area_labels),
     ]
     sentences = [s for p in parts for s in p["sentence"]] + _small_group_findings(res, labels)
-    return sentences[:MAX_KEY_FINDINGS]
+    # no line break inside "n = 181" on a slide
+    from reports.format import keep_together
+
+    return [keep_together(s) for s in sentences[:MAX_KEY_FINDINGS]]
 
 
 def _small_group_findings(res: ReportResults, labels: Labels) -> list[str]:

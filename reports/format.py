@@ -2,7 +2,7 @@
 
 Shares use the same functions as the findings sentences (:mod:`analysis.findings`), so a
 number reads identically in a sentence, a table cell and the PDF: ``0.34 -> "34 %"``
-(Babel puts a no-break space before the percent sign), ``(0.27, 0.42) -> "27–42 %"``.
+(with a no-break space before the percent sign), ``(0.27, 0.42) -> "27–42 %"``.
 Missing values (``None``/NaN, e.g. a redacted cell) format as "" - the caller decides
 whether that is a suppressed cell (:data:`SUPPRESSED`) or simply not applicable.
 
@@ -39,16 +39,23 @@ def missing(x: object) -> bool:
         return False
 
 
+def keep_together(text: str) -> str:
+    """No line break between a number and "%" or inside "n = 181" (no-break spaces)."""
+    return text.replace(" %", f"{NBSP}%").replace("n = ", f"n{NBSP}={NBSP}")
+
+
 def share(x: float | None) -> str:
     """0.34 -> "34 %"."""
-    return "" if missing(x) else format_share(float(x), LOCALE)  # type: ignore[arg-type]
+    if missing(x):
+        return ""
+    return keep_together(format_share(float(x), LOCALE))  # type: ignore[arg-type]
 
 
 def share_ci(lo: float | None, hi: float | None) -> str:
     """(0.27, 0.42) -> "27–42 %"."""
     if missing(lo) or missing(hi):
         return ""
-    return format_share_ci(float(lo), float(hi), LOCALE)  # type: ignore[arg-type]
+    return keep_together(format_share_ci(float(lo), float(hi), LOCALE))  # type: ignore[arg-type]
 
 
 def share_with_ci(x: float | None, lo: float | None, hi: float | None) -> str:
