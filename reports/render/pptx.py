@@ -536,7 +536,8 @@ def _table(slide, spec: Table, x: int, y: int, w: int, h: int) -> int:
         lines = max(
             lines_needed(v, cw - pad, spec.font_size) for v, cw in zip(values, col_w, strict=True)
         )
-        heights.append(int(Pt(spec.font_size * LINE) * lines + Inches(0.06)))
+        # LibreOffice sets a row at about 1.3 lines plus the cell insets
+        heights.append(int(Pt(spec.font_size * 1.3) * lines + Inches(0.09)))
     frame = slide.shapes.add_table(n_rows, n_cols, x, y, w, sum(heights))
     table = frame.table
     table.first_row = True
@@ -648,13 +649,13 @@ def _title_slide(prs: Presentation, page: TitlePage) -> None:
     left, width = Inches(1.0), Inches(11.3)
     _text_box(slide, left, Inches(0.6), width, Inches(0.4), [page.programme], 18, color=MUTED)
     shape = slide.shapes.title
-    shape.left, shape.top, shape.width, shape.height = left, Inches(1.1), width, Inches(1.5)
-    _frame(shape.text_frame, MSO_ANCHOR.BOTTOM)
+    shape.left, shape.top, shape.width, shape.height = left, Inches(1.05), width, Inches(1.6)
+    _frame(shape.text_frame, MSO_ANCHOR.MIDDLE)
     p = shape.text_frame.paragraphs[0]
     p.alignment = PP_ALIGN.LEFT
     run = p.add_run()
     run.text = page.title
-    _style_run(run, 40, bold=True)
+    _style_run(run, 36, bold=True)
     _text_box(slide, left, Inches(2.75), width, Inches(0.5), [page.subtitle], 24)
     _text_box(
         slide,
