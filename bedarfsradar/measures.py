@@ -36,6 +36,13 @@ def _spec(row: Measure) -> MeasureSpec:
     return MeasureSpec.model_construct(**{f: getattr(row, f) for f in FIELDS})
 
 
+def _find(s: Any, municipality_id: int, measure_id: int) -> Measure | None:
+    stmt = select(Measure).where(
+        Measure.id == measure_id, Measure.municipality_id == municipality_id
+    )
+    return s.scalars(stmt).first()
+
+
 def list_measures(db: Database, municipality_id: int) -> list[StoredMeasure]:
     """All measures of the municipality, in their order (position, then id)."""
     stmt = (
@@ -72,11 +79,7 @@ def save_measure(
                 )
             )
             return row.id
-        found = s.scalars(
-            select(Measure).where(
-                Measure.id == measure_id, Measure.municipality_id == municipality_id
-            )
-        ).first()
+        found = _find(s, municipality_id, measure_id)
         if found is None:
             raise MeasureError(f"Die Maßnahme Nr. {measure_id} gibt es nicht (mehr).")
         changes = {f: [getattr(found, f), v] for f, v in values.items() if getattr(found, f) != v}
@@ -100,11 +103,7 @@ def save_measure(
 def delete_measure(db: Database, municipality_id: int, actor: str, measure_id: int) -> bool:
     """Delete a measure; False when it does not exist. The audit entry keeps its title."""
     with db.write() as s:
-        found = s.scalars(
-            select(Measure).where(
-                Measure.id == measure_id, Measure.municipality_id == municipality_id
-            )
-        ).first()
+        found = _find(s, municipality_id, measure_id)
         if found is None:
             return False
         title = found.title
