@@ -131,4 +131,7 @@ def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
     mid = ctx.municipality_id
     if not force and (ctx.storage.campaigns(mid) or ctx.storage.count_responses(mid)):
         return None
+    from bedarfsradar import measures
+
+    measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
     return demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)
