@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import (
+    Boolean,
     ClauseElement,
     ColumnElement,
     Table,
     bindparam,
     delete,
+    exists,
     literal_column,
     select,
     update,
+)
+from sqlalchemy import (
+    cast as sql_cast,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -85,12 +90,24 @@ class ResponseStatements:
         self._dialect = _positional(dialect_name)
         insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
         new_response = insert(Response).values(_params(RESPONSE_COLUMNS))
-        self.insert_response = self._compile(
-            new_response.on_conflict_do_nothing(index_elements=["client_uuid"]).returning(
-                Response.id
-            )
+        typed = {name: bindparam(name, type_=Response.__table__.c[name].type)
+                 for name in RESPONSE_COLUMNS}  # fmt: skip
+        # PostgreSQL reads a bare parameter in a SELECT list as text; psycopg's compiler
+        # casts every type here but booleans (a cast to VARCHAR(n) would truncate)
+        pg = dialect_name == "postgresql"
+        selected = [sql_cast(p, Boolean) if pg and isinstance(p.type, Boolean) else p
+                    for p in typed.values()]  # fmt: skip
+        campaign_open = exists().where(
+            Campaign.id == typed["campaign_id"], Campaign.status == literal_column("'open'")
         )
-        """A new response; no row if the client UUID exists already."""
+        self.submit_new = self._compile(
+            insert(Response)
+            .from_select(RESPONSE_COLUMNS, select(*selected).where(campaign_open))
+            .on_conflict_do_nothing(index_elements=["client_uuid"])
+            .returning(Response.id)
+        )
+        """A new complete response while its campaign is open; no row if the client UUID
+        exists already or the campaign is not open (one statement, no separate check)."""
         self.upsert_partial = self._compile(
             new_response.on_conflict_do_update(
                 index_elements=["client_uuid"],
@@ -105,8 +122,9 @@ class ResponseStatements:
             update(Response)
             .where(
                 Response.client_uuid == bindparam("client_uuid"),
-                Response.campaign_id == bindparam("campaign_id"),
+                Response.campaign_id == typed["campaign_id"],
                 Response.status == _PARTIAL,
+                campaign_open,
             )
             .values(_params(COMPLETE_UPDATES) | {"resume_hash": None})
             .returning(Response.id)
@@ -118,9 +136,6 @@ class ResponseStatements:
         )
         self.response_status = self._compile(
             select(Response.status).where(Response.client_uuid == bindparam("client_uuid"))
-        )
-        self.campaign_status = self._compile(
-            select(Campaign.status).where(Campaign.id == bindparam("campaign_id"))
         )
         self.delete_answers = self._compile(
             delete(Answer).where(Answer.response_id == bindparam("response_id"))

@@ -323,17 +323,14 @@ class Storage:
             **values,
         }
 
-    def _refusal(self, cur: Any, campaign: CampaignInfo, client_uuid: str) -> str:
-        """Why a response could not be written: "complete", or raises for a response of
-        another campaign."""
+    def _existing(self, cur: Any, campaign: CampaignInfo, client_uuid: str) -> str | None:
+        """The status of the response with this UUID in ``campaign`` (None if there is
+        none); raises for a response of another campaign."""
         cur.execute(self._sql.find_response.sql, (client_uuid,))
         found = cur.fetchone()
-        assert found is not None  # only called after a statement matched this UUID
-        if found[1] == "complete":
-            return "complete"
-        if found[2] != campaign.id:
+        if found is not None and found[2] != campaign.id:
             raise StorageError("response belongs to another campaign")
-        raise StorageError(f"response {client_uuid} could not be written")
+        return None if found is None else str(found[1])
 
     def _write_answers(self, cur: Any, response_id: int, rows: Iterable[AnswerRow]) -> None:
         payload = [(response_id, r.question_id, r.item, r.value, r.text) for r in rows]
@@ -370,8 +367,8 @@ class Storage:
         with self.db.write_cursor() as cur:
             cur.execute(upsert.sql, upsert.args(params))
             found = cur.fetchone()
-            if found is None:
-                self._refusal(cur, campaign, client_uuid)
+            if found is None:  # the upsert leaves complete responses alone
+                self._existing(cur, campaign, client_uuid)
                 raise AlreadyComplete(client_uuid)
             rid = found[0]
             qids = set(question_ids)
@@ -411,11 +408,8 @@ class Storage:
         params["receipt_hash"] = code_hash(receipt)
         sql = self._sql
         with self.db.write_cursor() as cur:
-            cur.execute(sql.campaign_status.sql, (campaign.id,))
-            status = cur.fetchone()
-            if status is None or status[0] != "open":
-                raise CampaignClosed(campaign.slug)
-            cur.execute(sql.insert_response.sql, sql.insert_response.args(params))
+            # Both statements write only while the campaign is open in the database.
+            cur.execute(sql.submit_new.sql, sql.submit_new.args(params))
             found = cur.fetchone()
             if found is not None:
                 self._write_answers(cur, found[0], rows or [])
@@ -423,8 +417,9 @@ class Storage:
             cur.execute(sql.complete_partial.sql, sql.complete_partial.args(params))
             found = cur.fetchone()
             if found is None:
-                self._refusal(cur, campaign, client_uuid)
-                return Receipt(receipt, created=False)
+                if self._existing(cur, campaign, client_uuid) == "complete":
+                    return Receipt(receipt, created=False)  # a retry: the same receipt
+                raise CampaignClosed(campaign.slug)
             if rows is not None:
                 cur.execute(sql.delete_answers.sql, (found[0],))
                 self._write_answers(cur, found[0], rows)
