@@ -279,6 +279,7 @@ def dashboard_probe(port: int, seconds: float, out: mp.Queue) -> None:
                 return
         raise RuntimeError("no script_finished")
 
+    round_trip()  # the first run compiles the script: not what a guide's click costs
     start = time.monotonic()
     next_ws = start
     while (now := time.monotonic()) < start + seconds:
