@@ -118,7 +118,6 @@ def analyse(inp: ReportInput) -> ReportResults:
         both_data = survey_data(both, inp.taxonomy)
         change = disclosure.apply_suppression(
             needs.need_change(both_data, wave_from=inp.compare_wave, wave_to=inp.wave),
-            secondary=False,  # differences of waves do not add up to a published total
         )
         by_wave = disclosure.apply_suppression(
             filter_results(
