@@ -517,6 +517,7 @@ class Storage:
                 Answer.value,
                 Answer.text,
                 Response.record_key,
+                Response.month,
             )
             .join(Answer, Answer.response_id == Response.id)
             .join(Campaign, Campaign.id == Response.campaign_id)
@@ -531,7 +532,7 @@ class Storage:
             stmt = stmt.where(Campaign.slug.in_(list(campaign_slugs)))
         with self.db.read() as s:
             rows = s.execute(stmt).all()
-        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key"])
+        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key", "month"])
         frame["wave"] = frame["wave"].astype("int64")
         return frame
 
