@@ -310,7 +310,11 @@ class Storage:
     # The hot path: statements compiled once (:mod:`surveys.response_sql`) on the DB-API
     # cursor, one transaction per page, no ORM objects.
     def _new_response(
-        self, campaign: CampaignInfo, client_uuid: str, values: dict[str, Any]
+        self,
+        campaign: CampaignInfo,
+        client_uuid: str,
+        values: dict[str, Any],
+        record_key: int | None = None,
     ) -> dict[str, Any]:
         return {
             "municipality_id": campaign.municipality_id,
@@ -318,9 +322,10 @@ class Storage:
             "client_uuid": client_uuid,
             "receipt_hash": None,
             "resume_hash": None,
-            # Random, never derived from ids or times; only the first insert sets it.
-            "record_key": secrets.randbelow(RECORD_KEY_RANGE),
             **values,
+            # Random, never derived from ids or times (a given key: synthetic data only);
+            # only the first insert sets it.
+            "record_key": secrets.randbelow(RECORD_KEY_RANGE) if record_key is None else record_key,
         }
 
     def _existing(self, cur: Any, campaign: CampaignInfo, client_uuid: str) -> str | None:
@@ -386,13 +391,16 @@ class Storage:
         mode: str = "online",
         sensitive_consent: bool | None = None,
         month: str | None = None,
+        record_key: int | None = None,
     ) -> Receipt:
         """Submit a response (idempotent on ``client_uuid``).
 
         ``rows`` is the complete answer set, replacing any partial answers; ``None`` keeps
-        the stored partial answers and only marks the response complete. Raises
-        :class:`CampaignClosed` when the campaign is not open in the database at the time
-        of the submission (``campaign`` may be a cached copy)."""
+        the stored partial answers and only marks the response complete. ``record_key``:
+        only for synthetic data (the demo draws it from its seeded generator so its
+        published tables are reproducible); real responses always get a fresh random key.
+        Raises :class:`CampaignClosed` when the campaign is not open in the database at
+        the time of the submission (``campaign`` may be a cached copy)."""
         self._check_mode(campaign, mode)
         if campaign.status != "open":
             raise CampaignClosed(campaign.slug)
@@ -404,7 +412,7 @@ class Storage:
             "month": month or current_month(),
             "sensitive_consent": sensitive_consent,
         }
-        params = self._new_response(campaign, client_uuid, values)
+        params = self._new_response(campaign, client_uuid, values, record_key)
         params["receipt_hash"] = code_hash(receipt)
         sql = self._sql
         with self.db.write_cursor() as cur:
@@ -498,6 +506,7 @@ class Storage:
                 Answer.value,
                 Answer.text,
                 Response.record_key,
+                Response.month,
             )
             .join(Answer, Answer.response_id == Response.id)
             .join(Campaign, Campaign.id == Response.campaign_id)
@@ -512,7 +521,7 @@ class Storage:
             stmt = stmt.where(Campaign.slug.in_(list(campaign_slugs)))
         with self.db.read() as s:
             rows = s.execute(stmt).all()
-        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key"])
+        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key", "month"])
         frame["wave"] = frame["wave"].astype("int64")
         return frame
 
