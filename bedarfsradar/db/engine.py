@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext, supp
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -126,12 +126,6 @@ class Database:
         """A write transaction: committed on success, rolled back on any exception."""
         with self._turn, self._write() as session, session.begin():
             yield session
-
-    @contextmanager
-    def write_connection(self) -> Iterator[Connection]:
-        """A Core connection in a write transaction."""
-        with self._turn, self._writer.begin() as conn:
-            yield conn
 
     @contextmanager
     def write_cursor(self) -> Iterator[Any]:
