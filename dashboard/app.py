@@ -29,6 +29,7 @@ PAGE_LIST = [  # file, title, roles
     ("campaigns.py", "Kampagnen", ANALYSTS),
     ("report.py", "Bericht", ALL),
     ("translations.py", "Übersetzungen", ANALYSTS),
+    ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
 ]
 
