@@ -13,6 +13,7 @@ import streamlit as st
 from bedarfsradar.login import logout_token
 from bedarfsradar.session import COOKIE
 from dashboard import auth, data
+from surveys.publicity.emblem import funding_html
 
 PAGES = Path(__file__).parent / "pages"
 ALL, ANALYSTS, ADMIN = ("admin", "guide", "viewer"), ("admin", "guide"), ("admin",)
@@ -28,6 +29,7 @@ PAGE_LIST = [  # file, title, roles
     ("privacy.py", "Datenschutz", ANALYSTS),
     ("campaigns.py", "Kampagnen", ANALYSTS),
     ("report.py", "Bericht", ALL),
+    ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),
     ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
@@ -48,6 +50,7 @@ else:
     )
     with st.sidebar:
         st.caption(f"Angemeldet als **{user.username}** · {auth.ROLE_LABELS[user.role]}")
+        st.html(funding_html())  # EU emblem and funding statements (Annex IX)
         st.html(
             '<form method="post" action="/logout">'
             f'<input type="hidden" name="csrf" value="{escape(token)}">'

@@ -21,7 +21,7 @@ from analysis.perception import perception_gap
 from analysis.results import concat_results, empty_results
 from analysis.subset import select_respondents
 from analysis.supply import barrier_shares, supply_gap
-from analysis.tidy import SurveyData, prepare
+from analysis.tidy import SurveyData
 from bedarfsradar.context import AppContext
 from bedarfsradar.db.schema import Response
 from surveys.offers import offers_frame
@@ -55,7 +55,7 @@ def response_counts() -> pd.DataFrame:
 @st.cache_resource(max_entries=4)
 def _survey_data(version: tuple[int, int]) -> SurveyData:
     ctx = context()
-    return prepare(ctx.storage.answers_frame(ctx.municipality_id))
+    return ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
 
 
 def survey_data() -> SurveyData:
