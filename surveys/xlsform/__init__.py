@@ -23,15 +23,11 @@ from surveys.xlsform._report import KIND_TITLES, Finding, XLSFormError
 from surveys.xlsform.export import write_xlsform, xlsform_rows
 from surveys.xlsform.yaml_files import write_yaml_files
 
-XLSFormProblem = Finding
-"""The name earlier callers used for a problem record."""
-
 __all__ = [
     "KIND_TITLES",
     "Finding",
     "ImportResult",
     "XLSFormError",
-    "XLSFormProblem",
     "import_xlsform",
     "read_xlsform",
     "write_xlsform",

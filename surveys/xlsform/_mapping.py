@@ -41,7 +41,7 @@ from surveys.xlsform._options import INLINE, Options, flag
 from surveys.xlsform._reader import Workbook
 from surveys.xlsform._report import Finding, XLSFormError
 from surveys.xlsform._skip_logic import Conditions, SkipLogic
-from surveys.xlsform._texts import DEFAULT, LanguageMap, Texts, language_names
+from surveys.xlsform._texts import DEFAULT, OR_OTHER_LABEL, LanguageMap, Texts, language_names
 from surveys.xlsform.odk_relevance import CONSENT, constraint_limits, from_odk
 
 __all__ = ["INLINE", "RANKING", "START_GROUP", "START_NOTES", "ImportResult", "Importer"]
@@ -78,6 +78,7 @@ _WHY = {
                     "im Fragebogen nicht; bei Bedarf als Zahl (z. B. Jahr) neu anlegen."),
     **dict.fromkeys(("calculate", "hidden"), "Berechnete Felder (»{t}«) werden nicht "
                     "übernommen."),
+    "phone number": "Telefonnummern werden nicht erhoben: sie würden Befragte erkennbar machen.",
     "acknowledge": "Bestätigungsfelder (acknowledge) werden nicht übernommen.",
     "external": "Auswahlen aus einer externen Liste werden nicht übernommen.",
 }  # fmt: skip
@@ -384,13 +385,7 @@ class Importer:
             if krow is not None:
                 self.rows[krow] = f"{qid}.{code}"
         self.logic.matrix_rows[qid] = codes
-        if row is not None:
-            self.rows[row] = qid
-        relevant = (el.get("bind") or {}).get("relevant")
-        self.logic.question(
-            name, qid, row, q, (*conditions, (relevant, row)) if relevant else conditions
-        )
-        return q
+        return self.asked(el, qid, row, q, conditions)
 
     @staticmethod
     def _matrix_codes(name: str, kids: list[dict[str, Any]]) -> list[str] | None:
@@ -466,7 +461,7 @@ class Importer:
     ) -> dict[str, Any] | None:
         kind, name = str(el.get("type", "")), str(el.get("name", ""))
         list_name = str(el.get("list_name") or el.get("itemset") or "")
-        or_other = row is None and name.endswith("_other") and el.get("label") == "Specify other."
+        or_other = row is None and name.endswith("_other") and el.get("label") == OR_OTHER_LABEL
         if row is None and not or_other:
             return None  # made by pyxform from a row named elsewhere (e.g. a repeat count)
         if kind in _WHY or kind == "select one external" or _FILE_LIST.search(list_name):
@@ -511,12 +506,22 @@ class Importer:
             self.answer_rules(q, el, row, list_name, name)
         if flag(el.get("sensitive")):
             q["sensitive"] = True
+        return self.asked(el, qid, row, q, conditions)
+
+    def asked(
+        self,
+        el: dict[str, Any],
+        qid: str,
+        row: int | None,
+        q: dict[str, Any],
+        conditions: Conditions,
+    ) -> dict[str, Any]:
+        """Register a carried question with its row and the conditions it is asked under."""
         if row is not None:
             self.rows[row] = qid
         relevant = (el.get("bind") or {}).get("relevant")
-        self.logic.question(
-            name, qid, row, q, (*conditions, (relevant, row)) if relevant else conditions
-        )
+        own = ((relevant, row),) if relevant else ()
+        self.logic.question(str(el.get("name", "")), qid, row, q, (*conditions, *own))
         return q
 
     def answer_rules(

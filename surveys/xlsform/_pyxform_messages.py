@@ -8,7 +8,7 @@ pyxform's own words inside a German sentence, so nothing is hidden from the guid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from surveys.xlsform._reader import Sheet
 from surveys.xlsform._report import Finding
@@ -20,117 +20,47 @@ _ALIASES = {
     "calculation": ("calculation", "calculate"),
 }
 
-Rule = tuple[re.Pattern[str], str | None, Callable[[re.Match[str]], str]]
+Rule = tuple[re.Pattern[str], str | None, str]
+"""pyxform's words, the column they concern, the German message (``{group}`` fills in)."""
 _RULES: list[Rule] = [
-    (
-        re.compile(r"Duplicate column header: (?P<h>.+)"),
-        None,
-        lambda m: (
-            f"Die Spalte »{m['h']}« gibt es zweimal. Bitte eine davon umbenennen oder löschen."
-        ),
-    ),
-    (
-        re.compile(
-            r"different names for the same column were found: '(?P<a>[^']+)', "
-            r"'(?P<b>[^']+)'"
-        ),
-        None,
-        lambda m: (
-            f"Die Spalten »{m['a']}« und »{m['b']}« meinen dasselbe. Bitte eine davon "
-            "umbenennen oder löschen."
-        ),
-    ),
-    (
-        re.compile(r"must have a sheet named 'survey'"),
-        None,
-        lambda m: "Das Blatt »survey« mit den Fragen fehlt.",
-    ),
-    (re.compile(r"Question with no type"), "type", lambda m: "Die Zeile hat keinen Typ."),
-    (
-        re.compile(r"Question or group with no name"),
-        "name",
-        lambda m: "Frage oder Gruppe ohne Namen.",
-    ),
-    (
-        re.compile(r"List name not in (?:choices|columns) sheet: (?P<l>\S+)"),
-        "type",
-        lambda m: f"Die Liste »{m['l']}« fehlt im Blatt choices.",
-    ),
-    (
-        re.compile(r"There should be a choices sheet"),
-        None,
-        lambda m: "Das Blatt choices fehlt, Auswahlfragen brauchen es.",
-    ),
-    (
-        re.compile(r"Unmatched 'end_(?P<t>\w+)'"),
-        "type",
-        lambda m: f"end_{m['t']} ohne passendes begin_{m['t']}.",
-    ),
-    (
-        re.compile(r"Unmatched 'begin_(?P<t>\w+)'.*name '(?P<n>[^']*)'"),
-        "type",
-        lambda m: f"begin_{m['t']} »{m['n']}« ohne passendes end_{m['t']}.",
-    ),
-    (
-        re.compile(r"Could not find the name '(?P<n>[^']+)'"),
-        None,
-        lambda m: f"Verweis auf ${{{m['n']}}}: diesen Namen gibt es im Blatt survey nicht.",
-    ),
-    (
-        re.compile(r"survey element named '(?P<n>[^']+)' has no label or hint"),
-        "name",
-        lambda m: f"»{m['n']}« hat weder Beschriftung (label) noch Hinweis (hint).",
-    ),
-    (
-        re.compile(r"Unknown question type '(?P<t>[^']+)'"),
-        "type",
-        lambda m: f"Unbekannter Fragetyp »{m['t']}«.",
-    ),
-    (
-        re.compile(r"Names must begin with a letter or underscore"),
-        None,
-        lambda m: (
-            "Ungültiger Name: Namen beginnen mit einem Buchstaben oder _ und enthalten "
-            "nur Buchstaben, Ziffern, _, - und Punkte."
-        ),
-    ),
-    (
-        re.compile(r"must be unique within their nearest parent|case-insensitive match"),
-        "name",
-        lambda m: "Dieser Name kommt in derselben Gruppe schon vor.",
-    ),
-    (
-        re.compile(r"Choices must have a name"),
-        "name",
-        lambda m: "Antwort ohne Namen (Spalte name).",
-    ),
-    (
-        re.compile(r"Choice names must be unique"),
-        "name",
-        lambda m: "Dieser Antwortname kommt in der Liste schon vor.",
-    ),
-    (
-        re.compile(r"Missing calculation"),
-        "calculation",
-        lambda m: "Die Berechnung (calculation) fehlt.",
-    ),
-    (
-        re.compile(r"This section has not been included"),
-        "type",
-        lambda m: (
-            "Der Typ »include« (ein anderes Formular einbinden) wird nicht unterstützt: "
-            "bitte die Fragen direkt in dieses Formular kopieren."
-        ),
-    ),
-    (
-        re.compile(r"was not recognized as a supported type"),
-        None,
-        lambda m: (
-            "Die Datei ist keine lesbare XLSForm-Arbeitsmappe (.xlsx oder .xls): "
-            "beschädigt, leer oder ein anderes Format."
-        ),
-    ),
-]
+    (re.compile(p), field, text)
+    for p, field, text in [
+        (r"Duplicate column header: (?P<h>.+)", None,
+         "Die Spalte »{h}« gibt es zweimal. Bitte eine davon umbenennen oder löschen."),
+        (r"different names for the same column were found: '(?P<a>[^']+)', '(?P<b>[^']+)'", None,
+         "Die Spalten »{a}« und »{b}« meinen dasselbe. Bitte eine davon umbenennen oder löschen."),
+        (r"must have a sheet named 'survey'", None, "Das Blatt »survey« mit den Fragen fehlt."),
+        (r"Question with no type", "type", "Die Zeile hat keinen Typ."),
+        (r"Question or group with no name", "name", "Frage oder Gruppe ohne Namen."),
+        (r"List name not in (?:choices|columns) sheet: (?P<l>\S+)", "type",
+         "Die Liste »{l}« fehlt im Blatt choices."),
+        (r"There should be a choices sheet", None,
+         "Das Blatt choices fehlt, Auswahlfragen brauchen es."),
+        (r"Unmatched 'end_(?P<t>\w+)'", "type", "end_{t} ohne passendes begin_{t}."),
+        (r"Unmatched 'begin_(?P<t>\w+)'.*name '(?P<n>[^']*)'", "type",
+         "begin_{t} »{n}« ohne passendes end_{t}."),
+        (r"Could not find the name '(?P<n>[^']+)'", None,
+         "Verweis auf ${{{n}}}: diesen Namen gibt es im Blatt survey nicht."),
+        (r"survey element named '(?P<n>[^']+)' has no label or hint", "name",
+         "»{n}« hat weder Beschriftung (label) noch Hinweis (hint)."),
+        (r"Unknown question type '(?P<t>[^']+)'", "type", "Unbekannter Fragetyp »{t}«."),
+        (r"Names must begin with a letter or underscore", None,
+         "Ungültiger Name: Namen beginnen mit einem Buchstaben oder _ und enthalten nur "
+         "Buchstaben, Ziffern, _, - und Punkte."),
+        (r"must be unique within their nearest parent|case-insensitive match", "name",
+         "Dieser Name kommt in derselben Gruppe schon vor."),
+        (r"Choices must have a name", "name", "Antwort ohne Namen (Spalte name)."),
+        (r"Choice names must be unique", "name",
+         "Dieser Antwortname kommt in der Liste schon vor."),
+        (r"Missing calculation", "calculation", "Die Berechnung (calculation) fehlt."),
+        (r"This section has not been included", "type",
+         "Der Typ »include« (ein anderes Formular einbinden) wird nicht unterstützt: bitte die "
+         "Fragen direkt in dieses Formular kopieren."),
+        (r"was not recognized as a supported type", None,
+         "Die Datei ist keine lesbare XLSForm-Arbeitsmappe (.xlsx oder .xls): beschädigt, leer "
+         "oder ein anderes Format."),
+    ]
+]  # fmt: skip
 
 
 def _column(sheet: Sheet | None, field: str | None) -> str | None:
@@ -182,19 +112,20 @@ def german(exc: Exception, sheets: Mapping[str, Sheet]) -> Finding:
     sheet = sheets.get(key)
     title = sheet.title if sheet is not None and sheet.title else key
     column_m = re.search(r"the '([^']+)' value", text)
-    for pattern, field, message in _RULES:
+    for pattern, field, template in _RULES:
         m = pattern.search(text)
         if m is None:
             continue
+        message = template.format(**m.groupdict())
         if "h" in m.groupdict():
             where, column = _duplicate_header(sheets, m["h"])
-            return Finding(where, 1, column, message(m))
+            return Finding(where, 1, column, message)
         if "a" in m.groupdict():
-            return Finding(title, 1, f"{m['a']}, {m['b']}", message(m))
+            return Finding(title, 1, f"{m['a']}, {m['b']}", message)
         if "supported type" in pattern.pattern:
-            return Finding("", None, None, message(m))
+            return Finding("", None, None, message)
         column = _column(sheet, field or (column_m.group(1) if column_m else None))
-        return Finding(title, row or _row_of(sheet, m), column, message(m))
+        return Finding(title, row or _row_of(sheet, m), column, message)
     column = _column(sheet, ctx.get("column") or (column_m.group(1) if column_m else None))
     plain = re.sub(r"\[row : \d+\]\s*", "", text).strip()
     return Finding(

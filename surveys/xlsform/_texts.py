@@ -27,6 +27,7 @@ DEFAULT = "default"
 TRANSLATABLE = ("label", "hint", "guidance_hint")
 OTHER_TEXTS = {"de": ("Sonstiges", "Bitte näher angeben:"), "en": ("Other", "Specify other.")}
 """What pyxform adds for ``or_other`` (the option, the text question), per source language."""
+OR_OTHER_LABEL = OTHER_TEXTS["en"][1]
 _COLUMN = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\)\s*$")
 
 
@@ -177,8 +178,8 @@ def language_names(form: Mapping[str, Any], extra: Iterable[str] = ()) -> list[s
 
     def walk(elements: list[dict[str, Any]]) -> None:
         for el in elements:
-            if el.get("type") in ("repeat", "loop"):
-                continue
+            if el.get("type") in ("repeat", "loop") or el.get("label") == OR_OTHER_LABEL:
+                continue  # left out, or pyxform's own untranslated or_other question
             for key in TRANSLATABLE:
                 add(el.get(key))
             bind = el.get("bind") or {}
