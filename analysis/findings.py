@@ -3,21 +3,23 @@ sentences (Babel number formatting).
 
 The rule (:data:`RULE`, stated to readers as :data:`RULE_NOTE`)
 ----------------------------------------------------------------
-A results row can be a **key finding** only when
+A results row can be a **key finding** only when it is published (not suppressed), not
+the group "keine Angabe", and
 
-* it is published (not suppressed) and not the group "keine Angabe";
-* it rests on at least :attr:`FindingsRule.min_n` answers (20);
-* for a share: its 95 % interval is at most :attr:`FindingsRule.max_half_width` wide on
-  either side (20 percentage points);
+* for a share: it rests on at least :attr:`FindingsRule.min_n` answers (20) and its 95 %
+  interval is at most :attr:`FindingsRule.max_half_width` wide on either side (20 points);
 * for a difference (perception gap, change between waves): the evidence is "deutlich" -
   more than 5 points apart after the Benjamini-Hochberg correction of its family
-  (:mod:`analysis.evidence`); a "Hinweis" is never a key finding.
+  (:mod:`analysis.evidence`), which already weighs the size of both groups; a "Hinweis" is
+  never a key finding.
 
-:func:`key_findings` picks, in this order: the most severe newcomer needs ("großes oder
-sehr großes Problem", one measure throughout), clear perception gaps, needs no reachable
-offer covers, clear changes since the previous wave, and the volunteers' most named own
-needs. The dashboard's Überblick, the deck, the PDF and the exports all call it, so they
-list the same findings for the same selection.
+:func:`key_findings` picks, in this order: the two most severe newcomer needs ("großes
+oder sehr großes Problem", one measure throughout), clear perception gaps (one sentence
+per audience and direction, at most two areas each), needs no reachable offer covers,
+the clearest change since the previous wave, and the volunteers' two most named own needs
+(one sentence) - at most seven sentences, so they fit one slide. The dashboard's
+Überblick, the deck, the PDF and the exports all call it, so they list the same findings
+for the same selection.
 
 Example sentence: "34 % (27–42 %) der befragten Zugewanderten nennen Wohnen als großes oder
 sehr großes Problem (n = 263)." (Babel puts a no-break space before "%"; "n = 263" has
@@ -47,20 +49,21 @@ class FindingsRule:
     min_n: int = 20
     max_half_width: float = 0.20
     severe_needs: int = 2
-    perception_gaps: int = 2
-    supply_gaps: int = 2
-    changes: int = 2
-    volunteer_needs: int = 1
+    perception_sentences: int = 2
+    areas_per_perception_sentence: int = 2
+    supply_gaps: int = 1
+    changes: int = 1
+    volunteer_needs: int = 2
 
 
 RULE = FindingsRule()
 MIN_N_FINDING = RULE.min_n
 MAX_HALF_WIDTH = RULE.max_half_width
 RULE_NOTE = (
-    f"Kernbefunde: nur Ergebnisse aus mindestens {RULE.min_n} Antworten; Anteile nur, wenn "
-    f"ihr 95-%-Konfidenzintervall höchstens ±{round(RULE.max_half_width * 100)} "
-    "Prozentpunkte breit ist; Unterschiede und Veränderungen nur, wenn sie nach Korrektur "
-    "für viele Vergleiche (Benjamini-Hochberg, 5 %) deutlich über 5 Prozentpunkten liegen."
+    f"Kernbefunde: Anteile aus mindestens {RULE.min_n} Antworten mit einem "
+    f"95-%-Konfidenzintervall von höchstens ±{round(RULE.max_half_width * 100)} "
+    "Prozentpunkten; Unterschiede und Veränderungen nur, wenn sie nach Korrektur für viele "
+    "Vergleiche (Benjamini-Hochberg, 5 %) deutlich über 5 Prozentpunkten liegen."
 )
 """The rule in German, for every footnote that introduces a list of key findings."""
 
@@ -123,13 +126,14 @@ TEMPLATES: dict[str, str] = {
     "top3_share": "{est} ({ci}) der befragten Zugewanderten{grp} zählen {area} zu ihren drei "
     "dringendsten Anliegen (" + N + "{n}).",
     "perception_gap": "{aud} {verb} den Bedarf bei {area} deutlich: Sie schätzen ihn auf "
-    "{belief}, die Zugewanderten selbst nennen {own} (Differenz {diff} Prozentpunkte, "
-    "KI {dci}; " + N + "{n}).",
+    "{belief}, die Zugewanderten selbst nennen {own} (um {diff} Prozentpunkte, KI {dci}; "
+    + N
+    + "{n}).",
     "supply_gap": "In {stadt} nennen {est} ({ci}) der befragten Zugewanderten{sub} {area} als "
     "Problem, aber kein erreichbares Angebot deckt diesen Bedarf ab (" + N + "{n}).",
-    "need_prevalence_change": "Der Anteil der Zugewanderten mit Bedarf bei {area} ist "
-    "deutlich {direction}: von {before} auf {after} (Differenz {diff} Prozentpunkte, "
-    "KI {dci}; " + N + "{n_from} und {n_to}).",
+    "need_prevalence_change": "Bedarf bei {area} deutlich {direction}: von {before} auf "
+    "{after} der Zugewanderten (um {diff} Prozentpunkte, KI {dci}; " + N + "{n_from} und "
+    "{n_to}).",
     "vol_need_share": "{est} ({ci}) der befragten Ehrenamtlichen wünschen sich {item} "
     "(" + N + "{n}).",
     "vol_continue_12m": "{est} ({ci}) der befragten Ehrenamtlichen wollen sich in den "
@@ -175,6 +179,15 @@ def _signed_points(x: float, locale: str) -> str:
     return sign + _points(abs(x), locale)
 
 
+def _abs_interval(lo: float, hi: float, locale: str) -> str:
+    """The interval of a difference whose direction the sentence states in words:
+    (-0.52, -0.28) -> "28–52" (points)."""
+    a, b = sorted((abs(lo), abs(hi)))
+    if lo < 0 < hi:  # cannot happen for a clear difference; keep the signs then
+        return f"{_signed_points(lo, locale)} bis {_signed_points(hi, locale)}"
+    return f"{_points(a, locale)}–{_points(b, locale)}"
+
+
 def _group_phrase(group_var: str, group: str) -> str:
     if group_var == TOTAL_GROUP_VAR:
         return ""
@@ -185,16 +198,14 @@ def _group_phrase(group_var: str, group: str) -> str:
 
 def eligible(row: pd.Series, rule: FindingsRule = RULE) -> bool:
     """Whether a results row may be a key finding (the rule of the module docstring)."""
-    if bool(row["suppressed"]) or pd.isna(row["n"]) or row["n"] < rule.min_n:
-        return False
-    if row["group"] == MISSING_GROUP:
+    if bool(row["suppressed"]) or pd.isna(row["n"]) or row["group"] == MISSING_GROUP:
         return False
     lo, hi = row["ci_low"], row["ci_high"]
     if any(pd.isna(v) for v in (row["estimate"], lo, hi)):
         return False
     if row["indicator"] in DIFFERENCE_INDICATORS:
         return row.get("evidence", "") == CLEAR
-    return (hi - lo) / 2 <= rule.max_half_width + 1e-12
+    return row["n"] >= rule.min_n and (hi - lo) / 2 <= rule.max_half_width + 1e-12
 
 
 def sentence(
@@ -212,7 +223,6 @@ def sentence(
     n = format_decimal(int(row["n"]), locale=locale)
     est = format_share(row["estimate"], locale)
     ci = format_share_ci(row["ci_low"], row["ci_high"], locale)
-    dci = f"{_signed_points(row['ci_low'], locale)} bis {_signed_points(row['ci_high'], locale)}"
     if ind == "perception_gap":
         flag = row.get("flag", "")
         if flag not in FLAG_VERBS:
@@ -223,8 +233,8 @@ def sentence(
             area=area,
             belief=format_share(row["estimate_belief"], locale),
             own=format_share(row["estimate_newcomer"], locale),
-            diff=_signed_points(row["estimate"], locale),
-            dci=dci,
+            diff=_points(abs(row["estimate"]), locale),
+            dci=_abs_interval(row["ci_low"], row["ci_high"], locale),
             n=n,
         )
     if ind == "need_prevalence_change":
@@ -233,8 +243,8 @@ def sentence(
             direction="gesunken" if row["estimate"] < 0 else "gestiegen",
             before=format_share(row["estimate_from"], locale),
             after=format_share(row["estimate_to"], locale),
-            diff=_signed_points(row["estimate"], locale),
-            dci=dci,
+            diff=_points(abs(row["estimate"]), locale),
+            dci=_abs_interval(row["ci_low"], row["ci_high"], locale),
             n_from=format_decimal(int(row["n_from"]), locale=locale),
             n_to=format_decimal(int(row["n_to"]), locale=locale),
         )
@@ -304,13 +314,9 @@ def key_findings(
     :data:`FINDING_COLUMNS`: ``kind`` is "need", "perception", "supply", "change" or
     "volunteer". Takes published (protected) results tables; any may be None or empty."""
     parts = []
-    severe = _shown(needs, "need_severe").sort_values("estimate", ascending=False, kind="stable")
-    parts.append(findings(severe, area_labels, kind="need", rule=rule).head(rule.severe_needs))
+    parts.append(_need_findings(needs, area_labels, rule))
     if perception is not None and not perception.empty:
-        gaps = perception[(perception["indicator"] == "perception_gap")]
-        gaps = gaps.reindex(gaps["estimate"].abs().sort_values(ascending=False).index)
-        found = findings(gaps, area_labels, kind="perception", rule=rule)
-        parts.append(found.head(rule.perception_gaps))
+        parts.append(_perception_findings(perception, area_labels, rule))
     if supply is not None and not supply.empty:
         open_gaps = supply[~supply["covered"].astype(bool)]
         open_gaps = _shown(open_gaps, "supply_gap", totals_only=False).sort_values(
@@ -322,15 +328,90 @@ def key_findings(
         moved = change[change["indicator"] == "need_prevalence_change"]
         moved = moved.reindex(moved["estimate"].abs().sort_values(ascending=False).index)
         parts.append(findings(moved, area_labels, kind="change", rule=rule).head(rule.changes))
-    vol = _shown(volunteers, "vol_need_share").sort_values(
-        "estimate", ascending=False, kind="stable"
-    )
-    parts.append(findings(vol, kind="volunteer", rule=rule).head(rule.volunteer_needs))
+    parts.append(_volunteer_findings(volunteers, rule))
     found = [p for p in parts if not p.empty]
     if not found:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     out = pd.concat(found, ignore_index=True)
     return out.drop_duplicates("sentence").reset_index(drop=True)
+
+
+def _need_findings(
+    needs: pd.DataFrame | None, area_labels: Mapping[str, str] | None, rule: FindingsRule
+) -> pd.DataFrame:
+    """One sentence naming the most severe newcomer needs (``need_severe``, totals):
+    "Für Wohnen sehen 69 % (62–75 %) der befragten Zugewanderten ein großes oder sehr
+    großes Problem, für Deutsch lernen 60 % (52–67 %); n = 181."."""
+    severe = _shown(needs, "need_severe").sort_values("estimate", ascending=False, kind="stable")
+    severe = severe[[eligible(r, rule) for _, r in severe.iterrows()]] if len(severe) else severe
+    top = severe.head(rule.severe_needs)
+    if top.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    labels = {**AREA_LABELS, **(area_labels or {})}
+    shares = [
+        (labels.get(r["level"], r["level"]),
+         f"{format_share(r['estimate'])} ({format_share_ci(r['ci_low'], r['ci_high'])})")
+        for _, r in top.iterrows()
+    ]  # fmt: skip
+    area, share = shares[0]
+    text = f"Für {area} sehen {share} der befragten Zugewanderten ein großes oder sehr großes "
+    text += "Problem" + "".join(f", für {a} {v}" for a, v in shares[1:])
+    text += f"; {N}{format_decimal(int(top['n'].max()), locale=LOCALE)}."
+    row = {"kind": "need", **{c: top.iloc[0].get(c, np.nan) for c in FINDING_COLUMNS[1:-2]},
+           "evidence": "", "sentence": text}  # fmt: skip
+    return pd.DataFrame([row], columns=FINDING_COLUMNS)
+
+
+def _perception_findings(
+    perception: pd.DataFrame, area_labels: Mapping[str, str] | None, rule: FindingsRule
+) -> pd.DataFrame:
+    """One sentence per (audience, direction) with clear gaps, largest first, naming at
+    most :attr:`FindingsRule.areas_per_perception_sentence` areas."""
+    gaps = perception[perception["indicator"] == "perception_gap"]
+    gaps = gaps[[eligible(r, rule) and r.get("flag", "") in FLAG_VERBS for _, r in
+                 gaps.iterrows()]] if len(gaps) else gaps  # fmt: skip
+    if gaps.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    gaps = gaps.reindex(gaps["estimate"].abs().sort_values(ascending=False).index)
+    labels = {**AREA_LABELS, **(area_labels or {})}
+    rows = []
+    for (audience, flag), group in gaps.groupby(["group", "flag"], sort=False):
+        top = group.head(rule.areas_per_perception_sentence)
+        details = [
+            f"{labels.get(r['level'], r['level'])} um {_points(abs(r['estimate']), LOCALE)}"
+            f"{' Prozentpunkte' if i == 0 else ''} "
+            f"(KI {_abs_interval(r['ci_low'], r['ci_high'], LOCALE)})"
+            for i, (_, r) in enumerate(top.iterrows())
+        ]
+        n = format_decimal(int(top["n"].max()), locale=LOCALE)
+        text = (
+            f"{AUDIENCE_LABELS.get(audience, audience)} {FLAG_VERBS[flag]} den Bedarf "
+            f"deutlich: {', '.join(details)}; {N}{n}."
+        )
+        first = top.iloc[0]
+        rows.append({"kind": "perception", **{c: first.get(c, np.nan) for c in
+                     FINDING_COLUMNS[1:-2]}, "evidence": CLEAR, "sentence": text})  # fmt: skip
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS).head(rule.perception_sentences)
+
+
+def _volunteer_findings(volunteers: pd.DataFrame | None, rule: FindingsRule) -> pd.DataFrame:
+    """One sentence naming the volunteers' most named own needs."""
+    vol = _shown(volunteers, "vol_need_share").sort_values("estimate", ascending=False)
+    vol = vol[[eligible(r, rule) for _, r in vol.iterrows()]] if len(vol) else vol
+    top = vol.head(rule.volunteer_needs)
+    if top.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    details = [
+        f"{VOLUNTEER_NEED_LABELS.get(r['level'], r['level'])} ({format_share(r['estimate'])}, "
+        f"{format_share_ci(r['ci_low'], r['ci_high'])})"
+        for _, r in top.iterrows()
+    ]
+    n = format_decimal(int(top["n"].max()), locale=LOCALE)
+    text = f"Ehrenamtliche wünschen sich am häufigsten {' und '.join(details)}; {N}{n}."
+    first = top.iloc[0]
+    row = {"kind": "volunteer", **{c: first.get(c, np.nan) for c in FINDING_COLUMNS[1:-2]},
+           "evidence": "", "sentence": text}  # fmt: skip
+    return pd.DataFrame([row], columns=FINDING_COLUMNS)
 
 
 __all__ = [

@@ -4,8 +4,9 @@ comes through this module, already protected by the analysis' disclosure control
 :func:`analyse` runs the analysis for a :class:`~reports.inputs.ReportInput` (needs,
 perception, supply, administration, volunteers, wave change). The selectors below only
 pick, sort and filter rows of the results tables (no statistic is computed in
-``reports/``). :func:`key_findings` decides the summary slide's findings in ONE call, so
-the lead can switch it to ``analysis.findings.key_findings(...)`` when that exists.
+``reports/``). :func:`key_findings` is :func:`analysis.findings.key_findings`: the deck
+lists the same key findings as the dashboard, by the same rule. Answers are prepared with
+the declared bases of the need areas (:mod:`surveys.need_bases`).
 """
 
 from __future__ import annotations
@@ -14,21 +15,26 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import admin, disclosure, findings, needs, perception, supply, tidy
+from analysis import admin, disclosure, findings, method_note, needs, perception, supply, tidy
 from analysis.counts import response_overview
 from analysis.disclosure import MIN_CELL
+from analysis.evidence import CLEAR
+from analysis.findings import RULE_NOTE
 from analysis.results import TOTAL_GROUP_VAR, concat_results, filter_results
 from reports.inputs import Labels, ReportCampaign, ReportError, ReportInput
+from surveys.need_bases import area_bases, survey_data
 
 # Breakdowns of the newcomers' needs shown in the appendix (more are in the dashboard).
 NEEDS_GROUP_VARS: tuple[str, ...] = ("stadtteil", "german_level")
-MAX_KEY_FINDINGS = 5
 __all__ = [
     "MIN_CELL",
+    "RULE_NOTE",
     "ReportResults",
     "analyse",
+    "area_bases",
     "audience_counts",
     "key_findings",
+    "method_note",
     "response_overview",
 ]
 
@@ -85,7 +91,7 @@ def analyse(inp: ReportInput) -> ReportResults:
     """Run the analysis for the report (see module docstring)."""
     if inp.answers.empty:
         raise ReportError(f"no complete responses in wave {inp.wave}")
-    data = tidy.prepare(inp.answers)
+    data = survey_data(inp.answers, inp.taxonomy)
     n_by = audience_counts(data.respondents)
     if n_by["newcomer"] == 0:
         raise ReportError(f"no newcomer responses in wave {inp.wave}")
@@ -109,7 +115,7 @@ def analyse(inp: ReportInput) -> ReportResults:
             ],
             ignore_index=True,
         )
-        both_data = tidy.prepare(both)
+        both_data = survey_data(both, inp.taxonomy)
         change = disclosure.apply_suppression(
             needs.need_change(both_data, wave_from=inp.compare_wave, wave_to=inp.wave),
             secondary=False,  # differences of waves do not add up to a published total
@@ -176,8 +182,8 @@ def area_order(res: ReportResults) -> list[str]:
 
 
 def flagged_gaps(res: ReportResults, flags: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Perception gaps whose interval excludes 0 (flagged by the analysis), largest
-    absolute difference first."""
+    """Perception gaps the analysis calls clear ("deutlich": relevant and confirmed after
+    the false-discovery correction of the family), largest absolute difference first."""
     if res.perception.empty:
         return res.perception
     wanted = flags or (perception.UNDERESTIMATED, perception.OVERESTIMATED)
@@ -191,12 +197,12 @@ def uncovered(res: ReportResults) -> pd.DataFrame:
     return supply.uncovered_needs(res.supply)
 
 
-def secured_changes(res: ReportResults) -> pd.DataFrame:
-    """Changes since the comparison wave whose interval excludes 0."""
+def clear_changes(res: ReportResults) -> pd.DataFrame:
+    """Changes since the comparison wave the analysis calls clear ("deutlich")."""
     ch = shown(res.change)
     if ch.empty:
         return ch
-    return ch[(ch["ci_low"] > 0) | (ch["ci_high"] < 0)]
+    return ch[ch["evidence"] == CLEAR]
 
 
 def ip_grid(res: ReportResults) -> pd.DataFrame | None:
@@ -208,63 +214,19 @@ def ip_grid(res: ReportResults) -> pd.DataFrame | None:
 
 
 def key_findings(res: ReportResults, labels: Labels) -> list[str]:
-    """The summary slide's findings: German sentences from :mod:`analysis.findings`, at
-    most :data:`MAX_KEY_FINDINGS`, only where the base allows (n >= 30, narrow interval).
-
-    One call on purpose: when the analysis decides key findings itself (with
-    false-discovery control across the family of comparisons), this body becomes
-    ``analysis.findings.key_findings(...)`` and nothing else in ``reports/`` changes.
-    """
-    area_labels = dict(labels.areas)
-    severe = shown(totals(res.needs, "need_severe")).sort_values("estimate", ascending=False)
-    parts = [
-        findings.findings(severe.head(2), area_labels),
-        findings.findings(flagged_gaps(res, (perception.UNDERESTIMATED,)).head(1), area_labels),
-        findings.findings(uncovered(res).head(1), area_labels),
-        findings.findings(totals(res.volunteers, "vol_continue_12m"), area_labels),
-    ]
-    sentences = [s for p in parts for s in p["sentence"]] + _small_group_findings(res, labels)
-    # no line break inside "n = 181" on a slide
+    """The summary slide's findings: :func:`analysis.findings.key_findings` - the one rule
+    the dashboard's Überblick and the exports use too - as sentences."""
     from reports.format import keep_together
 
-    return [keep_together(s) for s in sentences[:MAX_KEY_FINDINGS]]
-
-
-def _small_group_findings(res: ReportResults, labels: Labels) -> list[str]:
-    """Key gaps from small groups (n < 30), which get no findings sentence: stated with
-    their interval and base and called a small group, so the reader sees the uncertainty."""
-    from reports import format as fmt
-    from reports import wording
-
-    out = []
-    for _, r in flagged_gaps(res, (perception.UNDERESTIMATED,)).head(1).iterrows():
-        if findings.eligible(r):
-            continue  # already a findings sentence
-        who = wording.capitalised(wording.audience_nominative(r["group"]))
-        verb = wording.UNDERESTIMATE.get(r["group"], "unterschätzen")
-        out.append(
-            f"{who} {verb} den Bedarf bei {labels.area(r['level'])}: Einschätzung "
-            f"{fmt.share(r['estimate_belief'])}, Selbstauskunft der Zugewanderten "
-            f"{fmt.share(r['estimate_newcomer'])} (kleine Gruppe, {fmt.n_eq(r['n'])})."
-        )
-    for _, r in uncovered(res).head(1).iterrows():
-        if findings.eligible(r):
-            continue
-        out.append(
-            f"In {labels.stadtteil(r['stadtteil'])} nennen {fmt.share(r['estimate'])} der "
-            f"befragten Zugewanderten {labels.area(r['level'])} als Problem – kein "
-            f"erreichbares Angebot deckt das ab (kleine Gruppe, {fmt.n_eq(r['n'])})."
-        )
-    top = shown(totals(res.volunteers, "vol_need_share")).sort_values("estimate", ascending=False)
-    if len(top) >= 2:
-        a, b = top.iloc[0], top.iloc[1]
-        out.append(
-            "Ehrenamtliche wünschen sich am häufigsten "
-            f"„{labels.volunteer_needs.get(a['level'], a['level'])}“ ({fmt.share(a['estimate'])}) "
-            f"und „{labels.volunteer_needs.get(b['level'], b['level'])}“ "
-            f"({fmt.share(b['estimate'])}; {fmt.n_eq(a['n'])})."
-        )
-    return out
+    found = findings.key_findings(
+        needs=res.needs,
+        perception=res.perception,
+        supply=res.supply,
+        change=res.change,
+        volunteers=res.volunteers,
+        area_labels=dict(labels.areas),
+    )
+    return [keep_together(s) for s in found["sentence"]]
 
 
 def indicator_row(res: ReportResults, ref: str) -> pd.Series | None:

@@ -36,6 +36,11 @@ BAND = "F2F4F7"  # table banding
 GREY_POINT = "8C8C8C"
 
 
+MEAN_FORMAT = "[$-407]0.0"
+"""Number format of scale means: the German locale tag makes every viewer (PowerPoint,
+LibreOffice with any system language) write a decimal comma ("4,5", not "4.5")."""
+
+
 @dataclass(frozen=True)
 class BarSeries:
     name: str

@@ -15,6 +15,7 @@ Counts are written with no-break spaces, "n = 181", so the line never breaks ins
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from babel.dates import format_date
@@ -39,9 +40,15 @@ def missing(x: object) -> bool:
         return False
 
 
+WORD_JOINER = "\u2060"
+_RANGE = re.compile(r"(\d)–(\d)")
+
+
 def keep_together(text: str) -> str:
-    """No line break between a number and "%" or inside "n = 181" (no-break spaces)."""
-    return text.replace(" %", f"{NBSP}%").replace("n = ", f"n{NBSP}={NBSP}")
+    """No line break between a number and "%", inside "n = 181" (no-break spaces) or
+    inside a range "46–79" (word joiners around the dash)."""
+    text = text.replace(" %", f"{NBSP}%").replace("n = ", f"n{NBSP}={NBSP}")
+    return _RANGE.sub(rf"\1{WORD_JOINER}–{WORD_JOINER}\2", text)
 
 
 def share(x: float | None) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 from analysis import findings, tidy
 from reports import format as fmt
 from reports.measures import Contact, MeasureSpec
+from surveys.loader import NeedArea
 
 if TYPE_CHECKING:
     from bedarfsradar.context import AppContext
@@ -128,6 +129,8 @@ class ReportInput:
     compare_answers: pd.DataFrame | None = None  # long answers of the comparison wave
     compare_campaigns: list[ReportCampaign] = field(default_factory=list)
     offers_are_examples: bool = False
+    taxonomy: list[NeedArea] = field(default_factory=list)
+    """Need areas with their declared bases (``data/taxonomy.yaml``); empty: defaults."""
 
     @property
     def wave(self) -> int:
@@ -228,4 +231,5 @@ def collect(
         compare_answers=compare_answers,
         compare_campaigns=compare_campaigns,
         offers_are_examples=examples,
+        taxonomy=ctx.taxonomy,
     )

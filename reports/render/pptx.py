@@ -49,6 +49,7 @@ from reports.content import (
     ACCENT,
     BAND,
     INK,
+    MEAN_FORMAT,
     MUTED,
     OKABE_ITO,
     RULE,
@@ -441,16 +442,16 @@ def _bar_chart(slide, spec: BarChart, x: int, y: int, w: int, h: int, size: floa
 def _scatter_chart(slide, spec: ScatterChart, x: int, y: int, w: int, h: int, size: float) -> int:
     data = XyChartData()
     for s in spec.series:
-        xs = data.add_series(s.name, number_format="0.0")
+        xs = data.add_series(s.name, number_format=MEAN_FORMAT)
         for p in s.points:
             xs.add_data_point(p.x, p.y)
     (x0, x1), (y0, y1) = spec.x_range, spec.y_range
     cross = []
     if spec.crosshair_x is not None and spec.crosshair_y is not None:
-        v = data.add_series(spec.crosshair_name, number_format="0.0")
+        v = data.add_series(spec.crosshair_name, number_format=MEAN_FORMAT)
         v.add_data_point(spec.crosshair_x, y0)
         v.add_data_point(spec.crosshair_x, y1)
-        hz = data.add_series(spec.crosshair_name, number_format="0.0")
+        hz = data.add_series(spec.crosshair_name, number_format=MEAN_FORMAT)
         hz.add_data_point(x0, spec.crosshair_y)
         hz.add_data_point(x1, spec.crosshair_y)
         cross = [len(spec.series), len(spec.series) + 1]

@@ -10,6 +10,7 @@ from reports import format as fmt
 from reports import wording
 from reports.content import (
     GREY_POINT,
+    MEAN_FORMAT,
     OKABE_ITO,
     BarChart,
     BarSeries,
@@ -31,15 +32,20 @@ QUADRANT_STYLE: dict[str, tuple[str, str]] = {  # classification -> (colour, mar
 }
 
 
+MAX_SERVICES = 4
+"""Services on the main slide (need for action first); all of them are in the appendix."""
+
+
 def admin_bars(deck: Deck) -> BarChart | None:
     """Main slide: importance and performance per service as bars (1-5), the services
-    with need for action first; the grid itself is in the appendix."""
+    with need for action first, at most :data:`MAX_SERVICES`; the grid itself is in the
+    appendix."""
     grid = an.ip_grid(deck.res)
     if grid is None:
         return None
     order = list(QUADRANT_STYLE)
     grid = grid.assign(_o=grid["classification"].map(order.index)).sort_values("_o", kind="stable")
-    rows = [r for _, r in grid.iterrows()]
+    rows = [r for _, r in grid.iterrows()][:MAX_SERVICES]
     cats = [deck.labels.services.get(r["service"], r["service"]) for r in rows]
 
     def series(name: str, col: str, color: str) -> BarSeries:
@@ -67,7 +73,7 @@ def admin_bars(deck: Deck) -> BarChart | None:
         series=bars,
         source=deck.source(["administration"], n),
         alt_text=f"Balkendiagramm Wichtigkeit und Umsetzung der Verwaltungsleistungen. {values}.",
-        number_format="0.0",
+        number_format=MEAN_FORMAT,
         axis_min=1.0,
         axis_max=5.0,
         major_unit=1.0,
@@ -109,6 +115,13 @@ def admin_grid_slide(deck: Deck) -> Slide | None:
     ip = deck.res.ip
     if grid is None or ip is None:
         return None
+    # Points carry numbers, the key names them: the names of close points (three services
+    # rated alike) would print over each other however they are placed.
+    grid = grid.sort_values("importance", ascending=False, kind="stable")
+    number = {svc: i for i, svc in enumerate(grid["service"], 1)}
+    key = ", ".join(
+        f"{number[svc]}{fmt.NBSP}{deck.labels.services.get(svc, svc)}" for svc in grid["service"]
+    )
     series = []
     for cls, (color, marker) in QUADRANT_STYLE.items():
         part = grid[grid["classification"] == cls]
@@ -116,7 +129,7 @@ def admin_grid_slide(deck: Deck) -> Slide | None:
             continue
         pts = [
             ScatterPoint(
-                label=deck.labels.services.get(r["service"], r["service"]),
+                label=str(number[r["service"]]),
                 x=float(r["performance"]),
                 y=float(r["importance"]),
                 x_low=float(r["performance_low"]),
@@ -141,9 +154,9 @@ def admin_grid_slide(deck: Deck) -> Slide | None:
         k += len(s.points)
     n = fmt.n_range([float(v) for v in grid[["n_importance", "n_performance"]].min(axis=1)])
     names = "; ".join(
-        f"{p.label}: Wichtigkeit {fmt.scale(p.y)}, Umsetzung {fmt.scale(p.x)}"
-        for s in placed
-        for p in s.points
+        f"{deck.labels.services.get(r['service'], r['service'])}: Wichtigkeit "
+        f"{fmt.scale(r['importance'])}, Umsetzung {fmt.scale(r['performance'])}"
+        for _, r in grid.iterrows()
     )
     chart = ScatterChart(
         title="Wichtigkeit und Umsetzung der Leistungen (1–5)",
@@ -159,6 +172,9 @@ def admin_grid_slide(deck: Deck) -> Slide | None:
         title="Anhang: Verwaltungsleistungen im Vier-Felder-Schema",
         section="Anhang",
         blocks=[chart],
-        footnotes=["Linien: Mittelwerte aller Leistungen. " + wording.QUADRANT_NOTE],
+        footnotes=[
+            f"Nummern: {key}.",
+            "Linien: Mittelwerte aller Leistungen. " + wording.QUADRANT_NOTE,
+        ],
         notes=wording.ERROR_BAR_EDIT_NOTE,
     )

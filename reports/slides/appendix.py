@@ -28,29 +28,34 @@ def _slide(title: str, blocks: list, footnotes: list[str], lead: str = "", **kw)
 
 
 def method(deck: Deck) -> Slide:
+    """Participation against targets ("Zielerreichung"; a response rate only where the
+    audience's size is known) and the short method bullets."""
     rows = []
+    pops = deck.res.population_sizes
     for c in deck.inp.campaigns:
         n = deck.n_by.get(c.audience, 0)
         small = 0 < n < an.MIN_CELL
         target = c.targets.get("total")
         has_target = isinstance(target, int | float) and target > 0
-        rate = fmt.or_suppressed(fmt.share(n / target), small) if has_target else ""  # type: ignore[operator]
+        reached = fmt.or_suppressed(fmt.share(n / target), small) if has_target else ""  # type: ignore[operator]
+        population = pops.get(c.audience)
+        rate = fmt.or_suppressed(fmt.share(n / population), small) if population else ""
         rows.append(
             [
                 wording.audience_label(c.audience),
                 fmt.or_suppressed(fmt.count(n), small),
                 fmt.count(target) if has_target else fmt.NOT_AVAILABLE,
+                reached or fmt.NOT_AVAILABLE,
                 rate or fmt.NOT_AVAILABLE,
             ]
         )
     table = Table(
-        ["Zielgruppe", "Antworten", "Zielgröße", "Rücklauf"],
+        ["Zielgruppe", "Antworten", "Zielzahl", "Zielerreichung", "Rücklaufquote"],
         rows,
-        widths=[2.4, 1.3, 1.3, 1.2],
-        align="lrrr",
-        font_size=14,
+        widths=[1.5, 1.0, 0.8, 1.4, 1.5],
+        align="lrrrr",
+        font_size=12,
     )
-    pops = deck.res.population_sizes
     fpc = (
         "; für "
         + ", ".join(
@@ -64,10 +69,11 @@ def method(deck: Deck) -> Slide:
     weighted = (deck.res.respondents["weight"] != 1.0).any()
     bullets = [
         "Bedarf = Anteil, der ein Problem als mittel, groß oder sehr groß einstuft (3–5 auf "
-        "der Skala 1–5); „betrifft mich nicht“ zählt als kein Bedarf, „weiß nicht“ zählt "
-        "nicht mit.",
+        "der Skala 1–5); „weiß nicht“ zählt nicht mit. Für wen ein Bereich zählt, steht auf "
+        "der nächsten Seite.",
         "95-%-Konfidenzintervalle: Wilson für Anteile, Newcombe für Differenzen, Bootstrap "
-        f"für Mittelwerte{fpc}.",
+        f"für Mittelwerte{fpc}. Sie erfassen nur den Zufall, nicht die Selbstauswahl der "
+        "Antwortenden.",
         "Gewichtet (Raking auf bekannte Randverteilungen)."
         if weighted
         else "Ungewichtet: Es liegen keine Randverteilungen der Zugewanderten vor. Die "
@@ -83,9 +89,18 @@ def method(deck: Deck) -> Slide:
         [table, Text(bullets, font_size=14)],
         table_notes(rows),
         layout="even",
-        notes="Rücklauf = abgeschlossene Antworten geteilt durch die Zielgröße "
-        "der Kampagne. Teilantworten werden nicht ausgewertet.",
+        notes=an.method_note.TARGETS + " Teilantworten werden nicht ausgewertet.",
     )
+
+
+def method_notes(deck: Deck) -> Slide:
+    """What the numbers can and cannot say: bases, intervals, many comparisons, the rule
+    for key findings (:mod:`analysis.method_note`, the same text as in the dashboard)."""
+    bases = an.area_bases(deck.inp.taxonomy)
+    paragraphs = an.method_note.method_paragraphs(
+        bases, dict(deck.labels.areas), preliminary=deck.inp.preliminary
+    )
+    return _slide("Was die Zahlen sagen – und was nicht", [Text(paragraphs, font_size=14)], [])
 
 
 def needs_table(deck: Deck) -> Slide:
@@ -277,13 +292,11 @@ def change_table(deck: Deck) -> Slide | None:
             continue
         verdict = ""
         if not r["suppressed"]:
-            verdict = (
-                "gestiegen"
-                if r["ci_low"] > 0
-                else "gesunken"
-                if r["ci_high"] < 0
-                else "nicht gesichert"
-            )
+            direction = "gestiegen" if r["estimate"] > 0 else "gesunken"
+            verdict = {
+                "deutlich": f"deutlich {direction}",
+                "Hinweis": f"Hinweis: {direction}?",
+            }.get(str(r.get("evidence", "")), "keine deutliche Änderung")
         rows.append(
             [
                 deck.labels.area(a),
@@ -302,7 +315,9 @@ def change_table(deck: Deck) -> Slide | None:
         f"Veränderung seit Welle {deck.inp.compare_wave}",
         [table],
         [
-            "Veränderung in Prozentpunkten (Pp) mit 95-%-Konfidenzintervall (Newcombe).",
+            "Veränderung in Prozentpunkten (Pp) mit 95-%-Konfidenzintervall (Newcombe). "
+            "„deutlich“: mehr als 5 Pp nach Korrektur für viele Vergleiche "
+            "(Benjamini-Hochberg); „Hinweis“: nur ohne Korrektur auffällig.",
             *table_notes(rows),
         ],
     )

@@ -52,7 +52,7 @@ def change_slide(deck: Deck) -> Slide | None:
 
     w_from, w_to = deck.inp.compare_wave, deck.inp.wave
     label_from = wave_label(deck.inp.compare_campaigns)
-    moved = an.secured_changes(deck.res)
+    moved = an.clear_changes(deck.res)
     moved_codes = [str(a) for a in moved["level"]] if len(moved) else []
     order = an.area_order(deck.res)
     show = [a for a in order if a in moved_codes] or order[:MAX_CHANGE_AREAS]
@@ -78,12 +78,12 @@ def change_slide(deck: Deck) -> Slide | None:
     if moved_codes:
         ch = an.by_level(moved)
         parts = [
-            f"{deck.labels.area(a)} {'gestiegen' if ch[a]['ci_low'] > 0 else 'gesunken'}"
+            f"{deck.labels.area(a)} deutlich {'gestiegen' if ch[a]['estimate'] > 0 else 'gesunken'}"
             for a in show
         ]
         headline = f"Seit Welle {w_from}: Bedarf bei {wording.and_list(parts)}"
     else:
-        headline = f"Seit Welle {w_from} hat sich kein Bedarf gesichert verändert"
+        headline = f"Seit Welle {w_from} hat sich kein Bedarf deutlich verändert"
     return Slide(
         title=headline,
         blocks=[chart] if len(show) else [Text(["Keine Vergleichswerte."], bullets=False)],
@@ -91,5 +91,8 @@ def change_slide(deck: Deck) -> Slide | None:
         notes=f"Vergleich Welle {w_from} → Welle {w_to}: Veränderung in Prozentpunkten mit "
         "95-%-Konfidenzintervall (Newcombe), Tabelle im Anhang; die Wellen gelten als "
         "unabhängige Stichproben (anonyme Befragung). Gezeigt sind die Bereiche mit "
-        "gesicherter Veränderung, sonst die häufigsten Bedarfe. " + wording.ERROR_BAR_EDIT_NOTE,
+        "deutlicher Veränderung, sonst die häufigsten Bedarfe. "
+        + an.method_note.MULTIPLE
+        + " "
+        + wording.ERROR_BAR_EDIT_NOTE,
     )

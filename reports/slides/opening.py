@@ -46,7 +46,8 @@ def agenda(deck: Deck) -> Slide:
 
 
 def participation(deck: Deck) -> str:
-    """ "181 Zugewanderte, 40 Ehrenamtliche und 25 Verwaltungsbeschäftigte haben geantwortet."."""
+    """ "Es antworteten 181 Zugewanderte, 40 Ehrenamtliche und 25 Verwaltungsbeschäftigte."
+    (the wave is in the footer of every slide)."""
     names = {
         "newcomer": "Zugewanderte",
         "volunteer": "Ehrenamtliche",
@@ -59,19 +60,17 @@ def participation(deck: Deck) -> str:
             parts.append(f"{fmt.count(n)} {label}")
         elif n:
             parts.append(f"weniger als {an.MIN_CELL} {label}")
-    return f"{wording.and_list(parts)} haben geantwortet ({deck.wave})."
+    return f"Es antworteten {wording.and_list(parts)}."
 
 
 def summary(deck: Deck) -> Slide:
     sentences = an.key_findings(deck.res, deck.labels)
     if not sentences:
-        sentences = ["Für belastbare Kernaussagen (n ≥ 30) liegen zu wenige Antworten vor."]
+        sentences = ["Für belastbare Kernaussagen liegen zu wenige Antworten vor."]
     return Slide(
         title="Das Wichtigste in Kürze",
         lead=participation(deck),
         blocks=[Text(sentences, font_size=18)],
-        notes="Kernaussagen werden aus der Ergebnistabelle erzeugt (analysis.findings), nur "
-        "bei mindestens 30 Antworten und einem 95-%-Konfidenzintervall von höchstens "
-        "±15 Prozentpunkten; Aussagen über kleinere Gruppen sind als „kleine Gruppe“ "
-        "gekennzeichnet. Zahlen in Klammern: 95-%-Konfidenzintervall.",
+        footnotes=[an.RULE_NOTE],
+        notes="Zahlen in Klammern: 95-%-Konfidenzintervall. " + an.method_note.INTERVALS,
     )

@@ -76,12 +76,13 @@ def perception_slide(deck: Deck) -> Slide:
         blocks=[chart],
         footnotes=[
             *chart_notes(series),
-            "Gezeigt: Bereiche mit gesichertem Unterschied; alle Bereiche im Anhang."
+            "Gezeigt: Bereiche mit deutlichem Unterschied; alle Bereiche im Anhang."
             if secured
-            else "Kein Unterschied ist statistisch gesichert.",
+            else "Kein Unterschied ist nach Korrektur für viele Vergleiche deutlich.",
         ],
-        notes="Ehrenamt und Verwaltung schätzen den Bedarf „der Zugewanderten, die Sie "
-        "kennen“. Ein Unterschied gilt als gesichert, wenn das 95-%-Konfidenzintervall der "
-        "Differenz (Newcombe) 0 nicht einschließt; Verwaltung mit Endlichkeitskorrektur. "
+        notes=an.method_note.PERCEPTION
+        + " "
+        + an.method_note.MULTIPLE
+        + " Verwaltung mit Endlichkeitskorrektur. "
         + wording.ERROR_BAR_EDIT_NOTE,
     )

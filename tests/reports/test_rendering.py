@@ -229,3 +229,25 @@ def test_pdf_title_and_contact_pages_carry_the_emblem(demo, report_pdf, tmp_path
     ).stdout
     flat = " ".join(text.split())
     assert "Kofinanziert von der Europäischen Union" in flat and "Vorläufige Ergebnisse" in flat
+
+
+def overlapping_words(words, share: float = 0.35) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other: their boxes overlap horizontally and by more
+    than ``share`` of the lower box's height vertically - e.g. a list running into the
+    footnote below it. (Consecutive lines of one paragraph touch only with their ascenders
+    and descenders: their boxes overlap by well under a third of a line.)"""
+    hits = []
+    for i, (a0, b0, c0, d0, w0) in enumerate(words):
+        for a1, b1, c1, d1, w1 in words[i + 1 :]:
+            if not (a0 < c1 - 0.5 and a1 < c0 - 0.5):
+                continue
+            vertical = min(d0, d1) - max(b0, b1)
+            if vertical > share * min(d0 - b0, d1 - b1):
+                hits.append((w0, w1))
+    return hits
+
+
+def test_no_text_is_printed_over_other_text(demo, deck_pdf):  # noqa: F811
+    for number, words in enumerate(words_on_pages(deck_pdf), 1):
+        hits = overlapping_words(words)
+        assert not hits, f"slide {number}: text over text: {hits[:5]}"
