@@ -241,3 +241,12 @@ def test_an_archive_bomb_is_refused_before_reading():
         zf.writestr("xl/big.xml", "0" * 60_000_000)
     with pytest.raises(XLSFormError, match="entpackt zu groß"):
         import_xlsform(buffer.getvalue(), "bomb.xlsx")
+
+
+def test_gender_stars_and_snake_case_are_not_taken_for_formatting():
+    text = "Liebe Bürger*innen und Nachbar*innen: Feld kita_platz_gesucht"
+    survey = [["type", "name", "label"], ["text", "a", text], ["text", "b", "**Wichtig**"]]
+    result = import_xlsform(xlsx_bytes({"survey": survey, "settings": SETTINGS}), "q.xlsx")
+    a, b = result.bundle.questionnaire.sections[0].questions
+    assert (a.label, b.label) == (text, "Wichtig")
+    assert [f.row for f in result.findings if "Markdown" in f.message] == [3]
