@@ -292,8 +292,9 @@ def count_table(
         pub = published_counts(n, k)
         for i, values in enumerate(uniques):
             rows.append((*values, pub[i]))
-    total = published_counts(np.array([len(frame)]), cell_keys(keys, np.zeros(len(keys),
-                             dtype=np.int64), 1))  # fmt: skip
+    total = published_counts(
+        np.array([len(respondents)]), cell_keys(keys, np.zeros(len(keys), dtype=np.int64), 1)
+    )
     rows.append((*(["Gesamt"] * len(by)), total[0]))
     out = pd.DataFrame(rows, columns=[*by, "n"])
     out["suppressed"] = out["n"].isna()

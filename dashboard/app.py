@@ -31,6 +31,7 @@ PAGE_LIST = [  # file, title, roles
     ("report.py", "Bericht", ALL),
     ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),
+    ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
 ]
 

@@ -161,3 +161,5 @@ def test_count_table_perturbs_every_group_and_the_total_once():
     )
     total_key = int(resp["record_key"].sum()) % RECORD_KEY_RANGE
     assert table.loc["Gesamt", "n"] == 51 + NOISE.noise([total_key])[0]
+    # the total alone (no breakdown): the same cell, the same number
+    assert count_table(resp, [])["n"].tolist() == [table.loc["Gesamt", "n"]]
