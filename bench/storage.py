@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.context import AppContext, init_db
 from bedarfsradar.settings import Settings
+from bench.pg import temporary_database
 from surveys import demo
 from surveys.answers import clean_answers, to_rows
 from surveys.storage import CampaignInfo
@@ -136,19 +137,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run("sqlite", f"sqlite:///{tmp}/bench.db", args.n, args.rounds)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        name = f"br_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+        with temporary_database(args.postgres, "br_bench") as url:
             run("postgresql", url, args.n, args.rounds)
-        finally:
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         print("postgresql skipped: pass --postgres URL or set BEDARFSRADAR_TEST_POSTGRES_URL")
 
