@@ -44,6 +44,12 @@ EXTENSIONS = {ext for _, ext in FORMATS.values()} | {"opus", "oga", "mp4", "wave
 ACCEPTED = "Ogg/Opus, MP3, M4A/AAC oder WAV"
 
 
+def recording_file_name(language: str, key: str, extension: str = "ogg") -> str:
+    """The file an interpreter records a text into (named in the translation workbook):
+    ``<language>/<key>.<extension>``, e.g. ``fa/q.children.label.ogg``."""
+    return f"{language}/{key}.{extension}"
+
+
 class RecordingError(ValueError):
     """A file that cannot be a recording; the message is German, for the guide."""
 

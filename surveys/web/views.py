@@ -288,6 +288,15 @@ def list_separator(lang: str) -> str:
     return "، " if language(lang).direction == "rtl" else ", "
 
 
+def lead_in(label: str) -> str:
+    """A row label in front of its answer: "Wohnen:", a sentence loses its full stop
+    ("Ich verstehe Briefe vom Amt:"), a question keeps its mark ("Wie oft?")."""
+    label = label.rstrip()
+    if label.endswith(("?", "؟", "!")):
+        return label
+    return label.rstrip(".۔") + ":"
+
+
 def answer_text(
     bundle: QuestionnaireTexts,
     question: Question,
@@ -295,8 +304,9 @@ def answer_text(
     lang: str,
     rank_label: Callable[[int], str] = str,
 ) -> list[tuple[str | None, str]]:
-    """Review page lines for one question: (row label or None, answer text); a ranking's
-    rows are labelled ``rank_label(1)``, ``rank_label(2)`` …"""
+    """Review page lines for one question: (lead-in or None, answer text). The lead-in
+    is a matrix row's label or a rank (``rank_label(1)`` …), ending in a colon
+    (:func:`lead_in`)."""
     q = bundle.questionnaire
     opt_prefix = option_key(question, question.options, "option")
     label_of = {o.code: bundle.text(opt_prefix + o.code, lang) or o.label
@@ -309,13 +319,14 @@ def answer_text(
             value = answers.get(f"{qid}.{row.code}")
             if value is not None:
                 row_label = bundle.text(row_prefix + row.code, lang) or row.label
-                lines.append((row_label, label_of.get(str(value), str(value))))
+                lines.append((lead_in(row_label), label_of.get(str(value), str(value))))
         return lines
     value = answers.get(qid)
     if value is None:
         return []
     if isinstance(value, list):
         if question.type == "ranking":
-            return [(rank_label(i), label_of.get(v, v)) for i, v in enumerate(value, start=1)]
+            ranks = enumerate(value, start=1)
+            return [(lead_in(rank_label(i)), label_of.get(v, v)) for i, v in ranks]
         return [(None, list_separator(lang).join(str(label_of.get(v, v)) for v in value))]
     return [(None, label_of.get(str(value), str(value)))]
