@@ -129,7 +129,7 @@ def test_resume_code_is_shown_openly_after_the_first_page(env):
     ctx, app = env
     r = Respondent(app)
     r.accept_privacy()
-    assert "resume-title" not in r.page.text  # nothing stored yet, nothing to resume
+    assert 'class="box resume"' not in r.page.text  # nothing stored yet, nothing to resume
     r.answer({"stadtteil": "winkel"})
     assert "<details" not in r.page.text
     box = re.search(r'<section class="box resume".*?</section>', r.page.text, re.S).group(0)
