@@ -184,7 +184,7 @@ def protect_shares(
     """
     if results.empty or not set(KEY_COLUMNS) <= set(results.columns):
         return results.drop(columns=[c for c in KEY_COLUMNS if c in results.columns])
-    df = results.copy()
+    df = results
     has_key = df["key_n"].notna().to_numpy()
     rows = np.flatnonzero(has_key)
     n = df["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
@@ -228,19 +228,24 @@ def protect_shares(
         "n_effective": np.where(hidden, np.nan, n_eff),
         "noise_sd": np.where(hidden, np.nan, noise_sd),
     }
+    updates: dict[str, object] = {}
     for col, values in cols.items():
-        if col not in df:
-            df[col] = np.nan
-        arr = pd.to_numeric(df[col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        arr = (
+            df[col].to_numpy(dtype=float, na_value=np.nan).copy()
+            if col in df
+            else np.full(len(df), np.nan)
+        )
         arr[rows] = values
-        df[col] = pd.array(np.round(arr), dtype="Float64").astype("Int64") if col == "n" else arr
+        updates[col] = (
+            pd.arrays.IntegerArray(np.nan_to_num(np.round(arr)).astype(np.int64), np.isnan(arr))
+            if col == "n"
+            else arr
+        )
     suppressed = df["suppressed"].to_numpy(dtype=bool).copy()
     suppressed[rows] = hidden
-    df["suppressed"] = suppressed
-    method = df["method"].astype(str).to_numpy(dtype=object)
-    method[rows] = [m if m.endswith("+ckm") else m + "+ckm" for m in method[rows]]
-    df["method"] = method
-    df = df.drop(columns=list(KEY_COLUMNS))
+    method = df["method"].astype(object).to_numpy(dtype=object).copy()
+    method[rows] = [m if str(m).endswith("+ckm") else f"{m}+ckm" for m in method[rows]]
+    df = df.drop(columns=list(KEY_COLUMNS)).assign(suppressed=suppressed, method=method, **updates)
     if hidden.any():
         df = blank_suppressed(df)
     return df
@@ -259,17 +264,21 @@ def _fpc_interval(df, rows, p_pub, n_star, n, confidence, lo, hi, fpc):  # type:
 
 def blank_suppressed(results: pd.DataFrame) -> pd.DataFrame:
     """Every numeric value of suppressed rows blanked (NaN / <NA>); keys and flags stay."""
-    df = results.copy()
-    mask = df["suppressed"].to_numpy(dtype=bool)
-    for col in df.columns:
-        if col == "suppressed" or pd.api.types.is_bool_dtype(df[col]):
+    mask = results["suppressed"].to_numpy(dtype=bool)
+    updates: dict[str, object] = {}
+    for col in results.columns:
+        values = results[col]
+        if col == "suppressed" or pd.api.types.is_bool_dtype(values):
             continue
-        if pd.api.types.is_numeric_dtype(df[col]):
-            if isinstance(df[col].dtype, pd.api.extensions.ExtensionDtype):
-                df.loc[mask, col] = pd.NA
-            else:
-                df.loc[mask, col] = np.nan
-    return df
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+            updates[col] = values.mask(mask)
+        else:
+            arr = values.to_numpy(dtype=float, copy=True)
+            arr[mask] = np.nan
+            updates[col] = arr
+    return results.assign(**updates)
 
 
 def count_table(
