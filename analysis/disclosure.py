@@ -287,20 +287,36 @@ def count_table(
     """Published numbers of respondents per combination of ``by`` columns (and in total):
     columns ``by``..., ``n`` (published, NaN where hidden), ``suppressed``. The total row
     has "Gesamt" in every ``by`` column. Respondents without a value count as ``missing``.
-    Every count gets its cell's noise: the same group is the same number in every table."""
+    Every count gets its cell's noise: the same group is the same number in every table.
+    Combinations without anyone are not listed."""
     by = list(by)
-    frame = pd.DataFrame(
-        {c: respondents[c].astype(object).where(respondents[c].notna(), missing) for c in by}
-    )
     keys = respondents[RECORD_KEY].to_numpy(dtype=np.int64)
-    codes, uniques = pd.MultiIndex.from_frame(frame.astype(str)).factorize() if by else (None, None)
-    rows = []
-    if by and len(frame):
-        n = np.bincount(codes, minlength=len(uniques))
-        k = cell_keys(keys, codes, len(uniques))
-        pub = published_counts(n, k)
-        for i, values in enumerate(uniques):
-            rows.append((*values, pub[i]))
+    rows: list[tuple] = []
+    if by and len(respondents):
+        codes = np.zeros(len(respondents), dtype=np.int64)
+        labels: list[list[str]] = []
+        for col in by:
+            values = respondents[col]
+            cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else (
+                pd.Categorical(values))  # fmt: skip
+            cats = [str(c) for c in cat.categories]
+            c = np.asarray(cat.codes, dtype=np.int64)
+            if (c < 0).any():
+                c = np.where(c < 0, len(cats), c)
+                cats = [*cats, missing]
+            codes = codes * len(cats) + c
+            labels.append(cats)
+        size = int(np.prod([len(lab) for lab in labels]))
+        n = np.bincount(codes, minlength=size)
+        found = np.flatnonzero(n)
+        pub = published_counts(n[found], cell_keys(keys, codes, size)[found])
+        for cell, value in zip(found, pub, strict=True):
+            parts, rest = [], int(cell)
+            for lab in reversed(labels):
+                parts.append(lab[rest % len(lab)])
+                rest //= len(lab)
+            rows.append((*reversed(parts), value))
+        rows.sort(key=lambda r: r[:-1])
     total = published_counts(
         np.array([len(respondents)]), cell_keys(keys, np.zeros(len(keys), dtype=np.int64), 1)
     )
