@@ -173,8 +173,10 @@ def prevalence(
     confidence: float = 0.95,
     population_size: PopulationSizes = None,
     status: pd.DataFrame | None = None,
+    kinds: Iterable[str] = tuple(OUTCOME_TABLES),
 ) -> pd.DataFrame:
-    """Prevalence of need (>= 3), severe need (>= 4) and "weiß nicht" share per area.
+    """Prevalence of need (>= 3), severe need (>= 4) and "weiß nicht" share per area
+    (``kinds``: a subset of "prevalence", "severe", "dk_share").
 
     Rows for the total (group_var "all") and every level of every ``group_vars`` attribute
     (respondent columns such as "stadtteil", "german_level", "language", "wave").
@@ -191,8 +193,8 @@ def prevalence(
         st["area"].cat.codes.to_numpy(),
         list(st["area"].cat.categories),
         st["answer"].cat.codes.to_numpy(),
-        {f"{prefix}_{kind}": table for kind, table in OUTCOME_TABLES.items()},
-        respondent_groups(resp, rpos, group_vars),
+        {f"{prefix}_{kind}": OUTCOME_TABLES[kind] for kind in kinds},
+        respondent_groups(data, rpos, group_vars),
         weights=resp["weight"].to_numpy(dtype=float)[rpos],
         record_keys=resp[RECORD_KEY].to_numpy()[rpos],
         confidence=confidence,
@@ -230,7 +232,7 @@ def top3_share(
         area_list,
         mat.ravel(),
         {"top3_share": np.array([0.0, 1.0])},
-        respondent_groups(resp, unit_rpos, group_vars),
+        respondent_groups(data, unit_rpos, group_vars),
         weights=resp["weight"].to_numpy(dtype=float)[unit_rpos],
         record_keys=resp[RECORD_KEY].to_numpy()[unit_rpos],
         confidence=confidence,
@@ -256,8 +258,10 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
     ok_all = ~df["suppressed"].to_numpy(dtype=bool) & df["estimate"].notna().to_numpy()
     est = df["estimate"].to_numpy(dtype=float)
     lo_all, hi_all = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
-    group_ids = pd.MultiIndex.from_arrays([df["group_var"], df["group"]]).factorize()[0]
-    for g in range(group_ids.max() + 1 if m else 0):
+    gv_codes, _ = pd.factorize(df["group_var"].to_numpy(dtype=object))
+    g_codes, g_uniques = pd.factorize(df["group"].to_numpy(dtype=object))
+    group_ids = gv_codes * (len(g_uniques) + 1) + g_codes
+    for g in np.unique(group_ids):
         idx = np.flatnonzero((group_ids == g) & ok_all)
         if not idx.size:
             continue
@@ -309,7 +313,9 @@ def need_change(
     waves = data.respondents["wave"].to_numpy()[st["rpos"].to_numpy()]
     st = st[np.isin(waves, [wave_from, wave_to])]
     # the change is computed from what is published: protected shares of each wave
-    res = apply_suppression(prevalence(data, audience, ["wave"], areas, confidence, status=st))
+    res = apply_suppression(
+        prevalence(data, audience, ["wave"], areas, confidence, status=st, kinds=(kind,))
+    )
     ind = f"{indicator_prefix(audience)}_{kind}"
     res = res[(res["indicator"] == ind) & (res["group_var"] == "wave")]
     return change_between(
