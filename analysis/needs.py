@@ -245,26 +245,38 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
     Rank 1 = highest estimate. For each level the plausible rank range is
     [1 + #levels whose CI lies entirely above, K - #levels whose CI lies entirely below]
     (K = ranked levels in the group): levels whose CIs overlap cannot be told apart.
-    Adds columns ``rank`` (Int64, position by estimate), ``rank_low``, ``rank_high``,
-    ``rank_label`` ("2" or "2–4") and ``rank_tied`` (bool: the range has more than one
-    rank). Suppressed or NaN rows are not ranked. Non-overlap of 95 % CIs is a conservative
-    criterion (it implies a significant difference, not vice versa).
+    Returns the rows of ``indicator`` with columns ``rank`` (Int64, position by
+    estimate), ``rank_low``, ``rank_high``, ``rank_label`` ("2" or "2–4") and
+    ``rank_tied`` (bool: the range has more than one rank). Suppressed or NaN rows are
+    not ranked. Non-overlap of 95 % CIs is a conservative criterion (it implies a
+    significant difference, not vice versa).
     """
-    df = results[results["indicator"] == indicator].reset_index(drop=True)
+    return with_ranks(results[results["indicator"] == indicator].reset_index(drop=True),
+                      [indicator])  # fmt: skip
+
+
+def with_ranks(results: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFrame:
+    """``results`` with the rank columns of :func:`rank_levels` for the rows of
+    ``indicators`` (every group of every indicator ranked in one pass; other rows get
+    missing ranks)."""
+    df = results.reset_index(drop=True)
     m = len(df)
     rank = np.full(m, -1, dtype=np.int64)
     r_low = np.full(m, -1, dtype=np.int64)
     r_high = np.full(m, -1, dtype=np.int64)
-    ok_all = ~df["suppressed"].to_numpy(dtype=bool) & df["estimate"].notna().to_numpy()
+    ok_all = (
+        ~df["suppressed"].to_numpy(dtype=bool)
+        & df["estimate"].notna().to_numpy()
+        & df["indicator"].isin(list(indicators)).to_numpy()
+    )
     est = df["estimate"].to_numpy(dtype=float)
     lo_all, hi_all = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
-    gv_codes, _ = pd.factorize(df["group_var"].to_numpy(dtype=object))
-    g_codes, g_uniques = pd.factorize(df["group"].to_numpy(dtype=object))
-    group_ids = gv_codes * (len(g_uniques) + 1) + g_codes
-    for g in np.unique(group_ids):
+    group_ids = np.zeros(m, dtype=np.int64)
+    for col in ("indicator", "group_var", "group"):
+        codes, uniques = pd.factorize(df[col].to_numpy(dtype=object))
+        group_ids = group_ids * (len(uniques) + 1) + codes
+    for g in np.unique(group_ids[ok_all]):
         idx = np.flatnonzero((group_ids == g) & ok_all)
-        if not idx.size:
-            continue
         idx = idx[np.argsort(-est[idx], kind="stable")]
         lo, hi = lo_all[idx], hi_all[idx]
         above = (lo[None, :] > hi[:, None]).sum(axis=1)
@@ -276,14 +288,15 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
         return pd.arrays.IntegerArray(np.maximum(a, 0), mask=a < 0)
 
     ranked = rank >= 0
+    labels = np.full(m, "", dtype=object)
+    labels[ranked] = [
+        str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low[ranked], r_high[ranked], strict=True)
+    ]
     return df.assign(
         rank=_int(rank),
         rank_low=_int(r_low),
         rank_high=_int(r_high),
-        rank_label=[
-            (str(a) if a == b else f"{a}–{b}") if ok else ""
-            for a, b, ok in zip(r_low, r_high, ranked, strict=True)
-        ],
+        rank_label=pd.Series(labels, dtype=object),
         rank_tied=ranked & (r_low != r_high),
     )
 
@@ -401,10 +414,7 @@ def needs_results(
         ]
     )
     res = apply_suppression(res, min_cell=min_cell)
-    ranked_inds = ["need_prevalence", "need_severe", "top3_share"]
-    ranked = [rank_levels(res, ind) for ind in ranked_inds]
-    rest = res[~res["indicator"].isin(ranked_inds)]
-    return concat_results([*ranked, rest])
+    return with_ranks(res, ["need_prevalence", "need_severe", "top3_share"])
 
 
 def audience_population_sizes(sizes: Mapping[str, int] | None, audience: str) -> int | None:
