@@ -31,8 +31,11 @@ from analysis.tidy import RECORD_KEY, RECORD_KEY_RANGE, SurveyData, multiple_cho
 PopulationSizes = int | Mapping[tuple[str, str], int] | None
 
 
-def as_categorical(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Categorical:
-    """Values as a Categorical with string categories (sorted unless already categorical)."""
+def _categorical(
+    values: pd.Series | pd.Categorical | np.ndarray,
+) -> tuple[pd.Categorical, list[str]]:
+    """Values as a Categorical (sorted unless already categorical) and its categories as
+    strings (which must stay unique)."""
     if isinstance(values, pd.Series):
         values = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values
     if not isinstance(values, pd.Categorical):
@@ -40,7 +43,13 @@ def as_categorical(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Catego
     cats = [str(c) for c in values.categories]
     if len(set(cats)) != len(cats):
         raise ValueError("categories are not unique as strings")
-    return values.rename_categories(cats)
+    return values, cats
+
+
+def as_categorical(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Categorical:
+    """Values as a Categorical with string categories (sorted unless already categorical)."""
+    cat, cats = _categorical(values)
+    return cat.rename_categories(cats)
 
 
 def group_labels(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Categorical:
@@ -122,14 +131,8 @@ def group_codes(values: pd.Series | pd.Categorical | np.ndarray) -> tuple[np.nda
     """Integer codes and labels of an attribute as groups (missing -> "keine Angabe",
     last). Computed on the codes with numpy: the same result as :func:`group_labels`
     without building intermediate categoricals (milliseconds per call on small data)."""
-    if isinstance(values, pd.Series):
-        values = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values
-    if not isinstance(values, pd.Categorical):
-        values = pd.Categorical(values)
-    cats = [str(c) for c in values.categories]
-    if len(set(cats)) != len(cats):
-        raise ValueError("categories are not unique as strings")
-    codes = np.asarray(values.codes, dtype=np.int64)
+    cat, cats = _categorical(values)
+    codes = np.asarray(cat.codes, dtype=np.int64)
     if MISSING_GROUP in cats:  # an explicit "keine Angabe" goes last, with the missing
         k = cats.index(MISSING_GROUP)
         order = [i for i in range(len(cats)) if i != k] + [k]
