@@ -23,6 +23,7 @@ from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import QuestionnaireVersion, Recording
 from surveys.audio import FORMATS, Audio, RecordingError, check_recording
 from surveys.languages import is_known
+from surveys.model import QuestionnaireBundle
 
 _EXTENSION = dict(FORMATS.values())  # content type -> extension
 
@@ -139,6 +140,44 @@ class RecordingStore:
         with self.db.read() as s:
             row = s.execute(stmt).first()
         return None if row is None else StoredAudio(row.content_type, bytes(row.data))
+
+    def carry_over(
+        self, old_version: int, new_version: int, old: QuestionnaireBundle, new: QuestionnaireBundle
+    ) -> int:
+        """Copy to ``new_version`` the recordings of ``old_version`` whose text reads the
+        same in both (a translation import makes a new version; a recording of an
+        unchanged text stays valid, one of a changed text must be made again). Returns
+        how many were copied."""
+        with self.db.write() as s:
+            existing = select(Recording.language, Recording.text_key).where(
+                Recording.questionnaire_version_id == new_version
+            )
+            have = {(row.language, row.text_key) for row in s.execute(existing)}
+            rows = s.scalars(
+                select(Recording).where(Recording.questionnaire_version_id == old_version)
+            ).all()
+            copied = 0
+            for r in rows:
+                if (r.language, r.text_key) in have:
+                    continue
+                text = old.text(r.text_key, r.language)
+                if not text or text != new.text(r.text_key, r.language):
+                    continue
+                s.add(
+                    Recording(
+                        municipality_id=r.municipality_id,
+                        questionnaire_version_id=new_version,
+                        language=r.language,
+                        text_key=r.text_key,
+                        sha256=r.sha256,
+                        content_type=r.content_type,
+                        duration_ms=r.duration_ms,
+                        size=r.size,
+                        data=r.data,
+                    )
+                )
+                copied += 1
+        return copied
 
     def delete(
         self, *, municipality_id: int, version_id: int, language: str, text_key: str

@@ -254,3 +254,18 @@ def test_translation_workbook_names_the_file_for_each_recording(env, tmp_path):
     named = {r[0]: r[-1] for r in rows[1:]}
     assert named["q.children.label"] == "fa/q.children.label.ogg"
     assert not named["ui.next"]  # interface strings are not recorded
+
+
+def test_recordings_of_unchanged_texts_follow_a_translation_import(env):
+    ctx, _ = env
+    version = ctx.storage.campaign("neu").questionnaire_version_id
+    record(ctx, {("fa", "intro"): wav(1), ("fa", "title"): wav(1, 2)})
+    old = ctx.storage.questionnaire_bundle(version)
+    changed = old.model_copy(deep=True)
+    changed.translations["fa"].strings["title"] = "عنوان تازه"
+    new_version = ctx.storage.store_questionnaire_version(ctx.municipality_id, changed)
+    assert new_version != version
+    store = RecordingStore(ctx.db)
+    assert store.carry_over(version, new_version, old, changed) == 1
+    assert set(store.index(new_version)) == {("fa", "intro")}  # the new title needs a new one
+    assert store.carry_over(version, new_version, old, changed) == 0  # not twice

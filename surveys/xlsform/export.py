@@ -87,6 +87,8 @@ def xlsform_rows(
     codes = bundle.languages()
     audio = audio or {}
 
+    recorded = {key for _, key in audio}
+
     def texts(column: str, key: str, german: str | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for code in codes:
@@ -96,8 +98,8 @@ def xlsform_rows(
                 else (bundle.translations[code].strings.get(key) if german else None)
             )
             out[f"{column}::{column_label(code)}"] = value or None
-            if column == "label" and (code, key) in audio:
-                out[f"media::audio::{column_label(code)}"] = audio[(code, key)]
+            if column == "label" and key in recorded:  # every language gets the column
+                out[f"media::audio::{column_label(code)}"] = audio.get((code, key), "")
         return out
 
     def odk(expr: str | None, sensitive: bool = False) -> str | None:
