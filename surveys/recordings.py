@@ -26,6 +26,9 @@ from surveys.languages import is_known
 from surveys.model import QuestionnaireBundle
 
 _EXTENSION = dict(FORMATS.values())  # content type -> extension
+_COPIED = [
+    c.name for c in Recording.__table__.columns if c.name not in ("id", "questionnaire_version_id")
+]
 
 
 @dataclass(frozen=True)
@@ -163,19 +166,8 @@ class RecordingStore:
                 text = old.text(r.text_key, r.language)
                 if not text or text != new.text(r.text_key, r.language):
                     continue
-                s.add(
-                    Recording(
-                        municipality_id=r.municipality_id,
-                        questionnaire_version_id=new_version,
-                        language=r.language,
-                        text_key=r.text_key,
-                        sha256=r.sha256,
-                        content_type=r.content_type,
-                        duration_ms=r.duration_ms,
-                        size=r.size,
-                        data=r.data,
-                    )
-                )
+                copy = {c: getattr(r, c) for c in _COPIED}
+                s.add(Recording(**copy, questionnaire_version_id=new_version))
                 copied += 1
         return copied
 

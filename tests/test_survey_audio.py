@@ -33,6 +33,14 @@ def wav(seconds: float = 1.0, tone: int = 0) -> bytes:
     return buf.getvalue()
 
 
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
 def record(ctx, texts: dict[tuple[str, str], bytes]) -> dict[str, str]:
     """Store recordings for the campaign's version; text key -> sha256."""
     store = RecordingStore(ctx.db)
@@ -177,15 +185,8 @@ def test_returned_zip_is_checked_whole_and_stored_with_each_version(env):
     bundle = ctx.storage.questionnaire_bundle(version)
     keys, langs = bundle.questionnaire.source_strings(), bundle.languages()
 
-    def archive(files: dict[str, bytes]) -> bytes:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w") as zf:
-            for name, data in files.items():
-                zf.writestr(name, data)
-        return buf.getvalue()
-
     bad = plan_recordings(
-        archive(
+        zip_of(
             {
                 "fa/intro.wav": wav(1),
                 "fa/q.nope.label.wav": wav(1),
@@ -204,7 +205,7 @@ def test_returned_zip_is_checked_whole_and_stored_with_each_version(env):
             store, bad, municipality_id=ctx.municipality_id, version_ids=[version], known_keys=keys
         )
     assert store.index(version) == {}
-    good = plan_recordings(archive({"fa/intro.wav": wav(1), "ar/title.wav": wav(2)}), keys, langs)
+    good = plan_recordings(zip_of({"fa/intro.wav": wav(1), "ar/title.wav": wav(2)}), keys, langs)
     assert good.ok
     store_recordings(
         store, good, municipality_id=ctx.municipality_id, version_ids=[version], known_keys=keys

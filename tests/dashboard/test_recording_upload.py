@@ -4,29 +4,18 @@ and audited."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from bedarfsradar.audit import entries
 from surveys.recordings import RecordingStore
 from tests.dashboard.conftest import run_page
 from tests.dashboard.test_translations_page import tr_ctx
-from tests.test_survey_audio import wav
+from tests.test_survey_audio import wav, zip_of
 
 __all__ = ["tr_ctx"]
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_a_bad_recording_stores_nothing_and_says_which_file(tr_ctx):
     at = run_page("translations.py")
-    archive = _zip({"fa/intro.wav": wav(1), "fa/q.gibtsnicht.label.wav": wav(1)})
+    archive = zip_of({"fa/intro.wav": wav(1), "fa/q.gibtsnicht.label.wav": wav(1)})
     at.file_uploader(key="rec-upload").set_value(
         [("aufnahmen.zip", archive, "application/zip")]
     ).run()
@@ -41,7 +30,7 @@ def test_a_bad_recording_stores_nothing_and_says_which_file(tr_ctx):
 def test_good_recordings_are_stored_for_the_campaigns_version_and_audited(tr_ctx):
     at = run_page("translations.py")
     files = [
-        ("aufnahmen.zip", _zip({"fa/intro.wav": wav(1), "fa/q.children.label.wav": wav(1, 7)}),
+        ("aufnahmen.zip", zip_of({"fa/intro.wav": wav(1), "fa/q.children.label.wav": wav(1, 7)}),
          "application/zip"),
         ("ar__title.wav", wav(2), "audio/wav"),
     ]  # fmt: skip
