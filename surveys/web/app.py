@@ -156,6 +156,7 @@ class _Ctx:
         self.state = state
         self.new_cookie: SurveyState | None = None
         self.here = ""
+        self._audio: dict[str, str] | None = None
         """This page below ``/{slug}/{lang}/``, for the language switch to come back to."""
 
     @property
@@ -173,8 +174,10 @@ class _Ctx:
         return self.url("s", section_id) if part <= 1 else self.url("s", section_id, str(part))
 
     def audio(self) -> dict[str, str]:
-        """Text key -> URL of its recording in this language."""
-        return self.app.audio_urls(self)
+        """Text key -> URL of its recording in this language (once per request)."""
+        if self._audio is None:
+            self._audio = self.app.audio_urls(self)
+        return self._audio
 
 
 class SurveyApp:
