@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from surveys import relevance
 from surveys.answers import question_visible, visible_rows
 from surveys.model import Question, Section
 from surveys.web.views import QuestionnaireTexts, option_key
@@ -39,6 +40,8 @@ OPTION_CHARS = 26  # per line of option text beside a 27 px radio button
 HINT_CHARS = 38
 AUDIO_PX = 44  # a play control below a text that has a recording
 
+MEMO_SIZE = 20_000
+"""Remembered splits per questionnaire version (a few hundred bytes each)."""
 PageKeys = tuple[str, ...]
 """The form keys of one part: question ids and matrix ``question.row`` keys."""
 
@@ -64,6 +67,8 @@ class SectionPaging:
         self.budget = budget
         self._costs: dict[tuple[str, str], int] = {}
         self._texts: dict[str, tuple[str, ...]] = {}
+        self._deps: dict[str, frozenset[str]] = {}
+        self._parts: dict[tuple[Any, ...], list[PageKeys]] = {}
 
     def _text_px(self, key: str, lang: str, per_line: int, line_px: int) -> int:
         return _lines(self.texts.text(key, lang), per_line) * line_px
@@ -149,7 +154,35 @@ class SectionPaging:
         audio: Collection[str] = (),
     ) -> list[PageKeys]:
         """The section's parts for these answers (at least one, possibly empty);
-        ``audio``: the text keys with a recording in ``lang`` (their controls take room)."""
+        ``audio``: the text keys with a recording in ``lang`` (their controls take room).
+
+        Remembered by the answers the section's skip logic reads: every page shows the
+        step counter, which needs the parts of every section."""
+        deps = self._deps.get(section.id)
+        if deps is None:
+            deps = self._deps[section.id] = _dependencies(section)
+        memo = (
+            lang,
+            section.id,
+            consent,
+            frozenset(audio),
+            tuple(sorted((k, _frozen(v)) for k, v in answers.items() if k.split(".")[0] in deps)),
+        )
+        hit = self._parts.get(memo)
+        if hit is None:
+            if len(self._parts) >= MEMO_SIZE:
+                self._parts.clear()
+            hit = self._parts[memo] = self._split(section, lang, answers, consent, audio)
+        return hit
+
+    def _split(
+        self,
+        section: Section,
+        lang: str,
+        answers: Mapping[str, Any],
+        consent: bool | None,
+        audio: Collection[str],
+    ) -> list[PageKeys]:
         units = []
         for key, question in self.visible_keys(section, answers, consent):
             header = 0
@@ -172,6 +205,20 @@ class SectionPaging:
         if low < self.budget:
             packed = _pack(units, low)
         return [tuple(u.key for u in part) for part in packed]
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _dependencies(section: Section) -> frozenset[str]:
+    """The question ids the visibility of the section's questions and rows reads."""
+    found: set[str] = set()
+    for question in section.questions:
+        for expr in (question.relevance, question.row_relevance):
+            if expr:
+                found |= relevance.references(relevance.parse(expr.replace("{row}", "x")))
+    return frozenset(found)
 
 
 def _pack(units: Sequence[_Unit], budget: int) -> list[list[_Unit]]:
