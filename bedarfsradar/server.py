@@ -1,10 +1,13 @@
 """One process, one port: the Streamlit dashboard and the Starlette routes in ``st.App``.
 
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
-current) · ``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
+current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
+``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
-Every response gets the security headers of :mod:`bedarfsradar.headers`.
+Every response gets the security headers of :mod:`bedarfsradar.headers`; Streamlit's own
+frontend texts are German (:mod:`bedarfsradar.frontend_de`). When the server starts, a
+thread warms the dashboard's caches (:mod:`dashboard.warmup`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ import logging
 import os
 import re
 import tomllib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -82,6 +88,27 @@ def healthz_endpoint(ctx=None):  # type: ignore[no-untyped-def]
 
 
 _CONTEXT = None
+_WARMER: Any = None  # dashboard.warmup.Warmer while the server runs
+
+
+async def dashboard_caches(request: Request) -> JSONResponse:
+    """``{"caches": "warming" | "warm" | "failed" | "off"}`` (no data, no timing detail)."""
+    return JSONResponse({"caches": _WARMER.state if _WARMER is not None else "off"})
+
+
+@asynccontextmanager
+async def warm_dashboard(app: Any) -> AsyncIterator[None]:
+    """Lifespan hook of :func:`create_app`: the warm-up thread runs while the server runs."""
+    from dashboard.warmup import Warmer
+
+    global _WARMER
+    _WARMER = Warmer()
+    _WARMER.start()
+    try:
+        yield
+    finally:
+        _WARMER.stop()
+        _WARMER = None
 
 
 def _ctx():  # type: ignore[no-untyped-def]
@@ -115,6 +142,7 @@ def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
 
     return [
         Route("/healthz", healthz_endpoint(ctx)),
+        Route("/healthz/dashboard", dashboard_caches),
         Mount("/u", app=survey_app(ctx)),
         *login_routes(ctx or _ctx()),
     ]
@@ -132,15 +160,28 @@ def silence_access_log() -> None:
         access.addFilter(_DropAll())
 
 
+def use_navigation_only() -> None:
+    """Tell Streamlit the dashboard has no v1 ``pages/`` folder. It has one
+    (``dashboard/pages``, one file per page), so Streamlit's first script run after a
+    start would list its raw file names ("admin volunteers", "login required", …) in the
+    sidebar until ``dashboard/app.py`` reached ``st.navigation`` — which sets this same
+    flag. Setting it before the first session skips that."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def create_app():  # type: ignore[no-untyped-def]
     apply_streamlit_config()
     load_streamlit_config()
     silence_access_log()
     import streamlit as st
 
+    from bedarfsradar.frontend_de import GermanFrontend
     from bedarfsradar.headers import SecurityHeaders
     from bedarfsradar.login import LoginRequired
 
+    use_navigation_only()
     return st.App(
         str(DASHBOARD_SCRIPT),
         routes=routes(),
@@ -148,8 +189,10 @@ def create_app():  # type: ignore[no-untyped-def]
             # outermost: every response (login redirects, Streamlit's files, /healthz)
             Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(GermanFrontend),
             Middleware(LoginRequired, secret=_ctx().settings.effective_secret_key),
         ],
+        lifespan=warm_dashboard,
     )
 
 
