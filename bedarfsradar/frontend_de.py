@@ -97,6 +97,17 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "message:`${t}. Sie sehen den Überblick.`",
     ),
     ("index", "showError(`Connection error`", "showError(`Verbindung unterbrochen`"),
+    ("index", '"aria-label":`Sidebar`', '"aria-label":`Seitenleiste`'),
+    (
+        "StreamlitMarkdown",
+        "m(t)?`Help`:`Help for ${t.replaceAll(/\\s+/g,` `)}`",
+        "m(t)?`Hilfe`:`Hilfe zu ${t.replaceAll(/\\s+/g,` `)}`",
+    ),
+    (
+        "StreamlitMarkdown",
+        '"aria-label":`Link to heading`',
+        '"aria-label":`Link zu dieser Überschrift`',
+    ),
 )
 _CHUNK = re.compile(r"/static/js/([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.js")
 

@@ -99,4 +99,7 @@ exports.offer_download(
     key="codebook",
     rows=len(book),
 )
-st.dataframe(book.head(50), hide_index=True, key="codebook-preview")
+st.caption(
+    f"{len(book)} Zeilen: jede Frage und jede Antwortmöglichkeit mit ihrem Code und ihrem "
+    "Wortlaut – zum Lesen der Einzelantworten."
+)

@@ -1,0 +1,88 @@
+"""Browser helpers for the dashboard: log in, wait until a page has finished its script run
+and drawn its charts, and read everything a guide can see or hear (text, table cells,
+labels read by screen readers, tooltips)."""
+
+from __future__ import annotations
+
+import re
+
+SETTLED = """(minRuns) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if ((window.__runs || 0) < minRuns) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  return [...charts].every(c => c.querySelector('.main-svg'));
+}"""
+"""True once the script run is over, nothing is stale and every chart is drawn
+(Streamlit's own end-to-end tests read ``data-test-script-state``)."""
+WATCH_RUNS = """() => {
+  window.__runs = 0;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
+    }
+  }).observe(document.body,
+             {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+}"""
+"""Counts finished script runs from now on (``window.__runs``)."""
+_VISIBLE_TEXT = """() => {
+  const skip = (el) => el.closest('[data-testid="stIconMaterial"], .material-symbols-rounded,'
+                                  + ' [data-testid="stIconEmoji"], script, style');
+  const parts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || skip(el) || !el.checkVisibility()) continue;
+    if (node.textContent.trim()) parts.push(node.textContent.trim());
+  }
+  for (const cell of document.querySelectorAll('[data-testid="stDataFrame"] table :is(td, th)')) {
+    parts.push(cell.textContent.trim());  // the grid draws on a canvas; this is its text
+  }
+  const names = ['aria-label', 'title', 'placeholder', 'data-title', 'alt'];
+  for (const el of document.querySelectorAll(names.map(a => `[${a}]`).join(', '))) {
+    for (const a of names) {
+      const v = el.getAttribute(a);
+      if (v) parts.push(v);
+    }
+  }
+  return parts.join('\\n');
+}"""
+_URL = re.compile(r"\S*/\S*")
+
+
+def login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.get_by_role("heading", name="Überblick").wait_for()
+    wait_settled(page)
+
+
+def wait_settled(page, runs: int = 0, timeout: float = 120_000) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(SETTLED, arg=runs, timeout=timeout, polling=50)
+
+
+def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Click ``title`` in the sidebar and wait until that page is drawn."""
+    page.evaluate(WATCH_RUNS)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("link", name=title, exact=True).click()
+    wait_settled(page, runs=1)
+
+
+def sidebar_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
+    links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+    return [links.nth(i).inner_text().strip() for i in range(links.count())]
+
+
+def everything_visible(page) -> str:  # type: ignore[no-untyped-def]
+    """Visible text (icon ligatures left out), table cells and the texts screen readers
+    and tooltips use (aria-label, title, placeholder, data-title, alt)."""
+    return str(page.evaluate(_VISIBLE_TEXT))
+
+
+def words_outside_urls(text: str) -> str:
+    """``text`` without URLs and paths (a campaign's link names its slug on purpose)."""
+    return _URL.sub(" ", text)
