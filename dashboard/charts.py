@@ -113,7 +113,7 @@ def slug(text: str) -> str:
     text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     text = text.replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "grafik"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120].strip("-") or "grafik"
 
 
 def plotly_config(filename: str) -> dict[str, object]:
@@ -374,9 +374,11 @@ def show(
     if fig is not None:
         title = fig.layout.title.text or filename.rsplit(".", 1)[0]
         subtitle = fig.layout.title.subtitle.text or ""
+        selection = subtitle.split(" · Stand")[0].removeprefix("Auswahl: ")
+        png = slug(f"{filename.rsplit('.', 1)[0]} {selection}")  # "bedarfe-…-stadtteil-hallgarten"
         st.plotly_chart(
             fig,
-            config=plotly_config(slug(f"{title} {subtitle}")),
+            config=plotly_config(png),
             key=f"chart-{key}",
             width="content" if print_view() else "stretch",
             alt=f"{title}. {subtitle}. Die Werte stehen in der Tabelle darunter.",
