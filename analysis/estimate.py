@@ -26,7 +26,7 @@ from analysis.results import (
     make_results,
 )
 from analysis.stats import proportion_method, wilson_ci
-from analysis.tidy import SurveyData, multiple_choice
+from analysis.tidy import RECORD_KEY, RECORD_KEY_RANGE, SurveyData, multiple_choice
 
 PopulationSizes = int | Mapping[tuple[str, str], int] | None
 
@@ -89,54 +89,179 @@ def grouped_proportions(
 
     ``frame``: unit rows; ``y`` float 0/1 (NaN = not in the base, dropped); ``level``
     optional column (a categorical keeps its category order, else sorted); ``group_vars``
-    attribute columns; ``weight`` column (missing -> all 1). Weighted estimates use the Kish
-    effective n (column ``n_effective``). ``population_size``: an int applies the finite-
-    population correction to the total rows; a mapping {(group_var, group): N} to any row
-    ("all", "Gesamt" for the total).
+    attribute columns; ``weight`` column (missing -> all 1); ``record_key`` column (missing
+    -> no cell keys). Weighted estimates use the Kish effective n (column ``n_effective``).
+    ``population_size``: an int applies the finite-population correction to the total rows;
+    a mapping {(group_var, group): N} to any row ("all", "Gesamt" for the total).
 
     Columns: the results schema (``n`` = unweighted base, ``count`` = unweighted number with
-    y = 1) plus ``n_effective``.
+    y = 1) plus ``n_effective`` and the cell keys ``key_n`` and ``key_count`` (see
+    :func:`share_rows`).
     """
-    yv_all = frame[y].to_numpy(dtype=float)
-    keep = ~np.isnan(yv_all)
-    if not keep.any():
+    if level is None:
+        l_codes, l_cats = np.zeros(len(frame), dtype=np.int64), [""]
+    else:
+        lc = as_categorical(frame[level])
+        l_codes, l_cats = lc.codes.astype(np.int64), list(lc.categories)
+    groups = [(gv, *group_codes(frame[gv])) for gv in group_vars]
+    return share_rows(
+        l_codes,
+        l_cats,
+        groups,
+        {indicator: frame[y].to_numpy(dtype=float)},
+        weights=frame[weight].to_numpy(dtype=float) if weight in frame.columns else None,
+        record_keys=(
+            frame[RECORD_KEY].to_numpy(dtype=np.int64) if RECORD_KEY in frame.columns else None
+        ),
+        confidence=confidence,
+        population_size=population_size,
+    )
+
+
+def group_codes(values: pd.Series | pd.Categorical | np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and labels of an attribute as groups (missing -> "keine Angabe")."""
+    cat = group_labels(values)
+    return np.asarray(cat.codes, dtype=np.int64), [str(c) for c in cat.categories]
+
+
+def respondent_groups(
+    respondents: pd.DataFrame, rpos: np.ndarray, group_vars: Iterable[str]
+) -> list[tuple[str, np.ndarray, list[str]]]:
+    """(group_var, codes per unit row, labels) for units given by respondent positions."""
+    out = []
+    for gv in group_vars:
+        codes, cats = group_codes(respondents[gv])
+        out.append((gv, codes[rpos], cats))
+    return out
+
+
+def share_rows(
+    level_codes: np.ndarray,
+    levels: Sequence[str],
+    groups: Sequence[tuple[str, np.ndarray, Sequence[str]]],
+    outcomes: Mapping[str, np.ndarray],
+    weights: np.ndarray | None = None,
+    record_keys: np.ndarray | None = None,
+    confidence: float = 0.95,
+    population_size: PopulationSizes = None,
+) -> pd.DataFrame:
+    """Shares with Wilson intervals for several 0/1 outcomes over the same unit rows.
+
+    ``level_codes`` (int per unit row, into ``levels``); ``groups``: (group_var, codes per
+    row, labels) for each breakdown (the total is always included); ``outcomes``:
+    indicator -> float array per row (1 = yes, 0 = no, NaN = not in this indicator's base).
+    The outcomes are encoded as one answer code per row and handed to
+    :func:`coded_share_rows`. Unsuppressed rows.
+    """
+    names = list(outcomes)
+    codes = np.zeros(np.asarray(level_codes).size, dtype=np.int64)
+    tables = {name: np.full(3 ** len(names), np.nan) for name in names}
+    combos = np.array(np.meshgrid(*[[0, 1, 2]] * len(names), indexing="ij")).reshape(
+        len(names), -1
+    )  # combos[j, c]: outcome j's state (0 no, 1 yes, 2 not in base) in combined code c
+    for j, name in enumerate(names):
+        y = np.asarray(outcomes[name], dtype=float)
+        state = np.where(np.isnan(y), 2, (y == 1).astype(np.int64))
+        codes += state * 3 ** (len(names) - 1 - j)
+        tables[name] = np.where(combos[j] == 2, np.nan, combos[j].astype(float))
+    return coded_share_rows(
+        level_codes,
+        levels,
+        codes,
+        tables,
+        groups,
+        weights=weights,
+        record_keys=record_keys,
+        confidence=confidence,
+        population_size=population_size,
+    )
+
+
+def coded_share_rows(
+    level_codes: np.ndarray,
+    levels: Sequence[str],
+    answer_codes: np.ndarray,
+    indicators: Mapping[str, np.ndarray],
+    groups: Sequence[tuple[str, np.ndarray, Sequence[str]]],
+    weights: np.ndarray | None = None,
+    record_keys: np.ndarray | None = None,
+    confidence: float = 0.95,
+    population_size: PopulationSizes = None,
+) -> pd.DataFrame:
+    """Shares of several indicators defined on one categorical answer per unit row.
+
+    ``answer_codes``: int per row in ``[0, K)``; ``indicators``: name -> array of length K
+    giving each answer code's outcome (1 yes, 0 no, NaN = not in the base). Per breakdown
+    a single ``bincount`` over (group, level, answer) gives every indicator's base and
+    count at once (one more for the record keys, two for weights): no per-group loops, no
+    copies of the unit rows. With ``record_keys`` each row also gets the cell keys
+    ``key_n`` (sum of the base's record keys mod :data:`RECORD_KEY_RANGE`) and
+    ``key_count`` (the same over the units with outcome 1), for
+    :mod:`analysis.protection`. Cells with n = 0 are left out. Unsuppressed rows.
+    """
+    level_codes = np.asarray(level_codes, dtype=np.int64)
+    if np.any(level_codes < 0):
+        raise ValueError("missing values in the level column")
+    answer_codes = np.asarray(answer_codes, dtype=np.int64)
+    k_ans = max((len(t) for t in indicators.values()), default=1)
+    n_l = len(levels)
+    n_rows = level_codes.size
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    weighted = w is not None and not np.allclose(w, 1.0)
+    rk = None if record_keys is None else np.asarray(record_keys, dtype=float)
+    in_base = {i: ~np.isnan(np.asarray(t, dtype=float)) for i, t in indicators.items()}
+    is_yes = {i: np.asarray(t, dtype=float) == 1 for i, t in indicators.items()}
+    all_groups = [(TOTAL_GROUP_VAR, np.zeros(n_rows, dtype=np.int64), [TOTAL_GROUP]), *groups]
+    parts: list[dict[str, np.ndarray]] = []
+    for gv, g_codes, g_cats in all_groups:
+        g_codes = np.asarray(g_codes, dtype=np.int64)
+        if np.any(g_codes < 0):
+            raise ValueError(f"missing group codes for {gv!r}")
+        size = len(g_cats) * n_l
+        key = (g_codes * n_l + level_codes) * k_ans + answer_codes
+
+        def table(wts: np.ndarray | None, size: int = size, key: np.ndarray = key) -> np.ndarray:
+            out = np.bincount(key, weights=wts, minlength=size * k_ans)
+            return out.reshape(size, k_ans).astype(float)
+
+        cnt = table(None)
+        ksum = table(rk) if rk is not None else None
+        sw_t = table(w) if weighted else None
+        sw2_t = table(w * w) if weighted else None  # type: ignore[operator]
+        for order, ind in enumerate(indicators):
+            b, y = in_base[ind], is_yes[ind]
+            n = cnt[:, b].sum(axis=1)
+            nz = np.flatnonzero(n)
+            if not nz.size:
+                continue
+            cell: dict[str, np.ndarray] = {"n": n[nz], "c": cnt[nz][:, y].sum(axis=1)}
+            if sw_t is not None and sw2_t is not None:
+                cell["sw"] = sw_t[nz][:, b].sum(axis=1)
+                cell["swy"] = sw_t[nz][:, y].sum(axis=1)
+                cell["sw2"] = sw2_t[nz][:, b].sum(axis=1)
+            else:
+                cell["sw"], cell["swy"], cell["sw2"] = cell["n"], cell["c"], cell["n"]
+            if ksum is not None:
+                cell["key_n"] = ksum[nz][:, b].sum(axis=1)
+                cell["key_count"] = ksum[nz][:, y].sum(axis=1)
+            cell["gv"] = np.full(nz.size, gv, dtype=object)
+            cell["g"] = np.asarray(g_cats, dtype=object)[nz // n_l]
+            cell["lvl"] = np.asarray(levels, dtype=object)[nz % n_l]
+            cell["ind"] = np.full(nz.size, ind, dtype=object)
+            cell["order"] = np.full(nz.size, order)
+            parts.append(cell)
+    if not parts:
         out = empty_results()
         out["n_effective"] = pd.Series(dtype=float)
         return out
-    yv = yv_all[keep]
-    w = frame[weight].to_numpy(dtype=float)[keep] if weight in frame.columns else np.ones(yv.size)
-    weighted = not np.allclose(w, 1.0)
-    if level is None:
-        l_codes, l_cats = np.zeros(yv.size, dtype=np.int64), [""]
-    else:
-        lc = as_categorical(frame[level])[keep]
-        l_codes, l_cats = lc.codes.astype(np.int64), list(lc.categories)
-        if np.any(l_codes < 0):
-            raise ValueError(f"missing values in level column {level!r}")
-    n_l = len(l_cats)
-    cols: dict[str, list] = {k: [] for k in ("gv", "g", "lvl", "n", "c", "sw", "swy", "sw2")}
-    for gv in [TOTAL_GROUP_VAR, *group_vars]:
-        if gv == TOTAL_GROUP_VAR:
-            g_codes, g_cats = np.zeros(yv.size, dtype=np.int64), [TOTAL_GROUP]
-        else:
-            gc = group_labels(frame[gv])[keep]
-            g_codes, g_cats = gc.codes.astype(np.int64), list(gc.categories)
-        size = len(g_cats) * n_l
-        key = g_codes * n_l + l_codes
-        n = np.bincount(key, minlength=size)
-        nz = np.flatnonzero(n)
-        cols["gv"].append(np.full(nz.size, gv, dtype=object))
-        cols["g"].append(np.asarray(g_cats, dtype=object)[nz // n_l])
-        cols["lvl"].append(np.asarray(l_cats, dtype=object)[nz % n_l])
-        cols["n"].append(n[nz])
-        cols["c"].append(np.bincount(key, weights=yv, minlength=size)[nz])
-        cols["sw"].append(np.bincount(key, weights=w, minlength=size)[nz])
-        cols["swy"].append(np.bincount(key, weights=w * yv, minlength=size)[nz])
-        cols["sw2"].append(np.bincount(key, weights=w * w, minlength=size)[nz])
-    a = {k: np.concatenate(v) for k, v in cols.items()}
-    n = a["n"].astype(float)
-    p = a["swy"] / a["sw"]
-    n_eff = a["sw"] ** 2 / a["sw2"] if weighted else n
+    a = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    # rows by outcome first, then breakdown (the order callers have always seen)
+    by_outcome = np.argsort(a.pop("order"), kind="stable")
+    a = {k: v[by_outcome] for k, v in a.items()}
+    n = a["n"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = a["swy"] / a["sw"]
+        n_eff = a["sw"] ** 2 / a["sw2"] if weighted else n
     pop = np.full(n.size, np.nan)
     for gv in dict.fromkeys(a["gv"]):
         m = a["gv"] == gv
@@ -148,8 +273,12 @@ def grouped_proportions(
     method = np.where(
         has_pop, proportion_method(weighted, True), proportion_method(weighted, False)
     )
+    extra: dict[str, object] = {"n_effective": n_eff}
+    if rk is not None:
+        extra["key_n"] = np.mod(a["key_n"], RECORD_KEY_RANGE).astype(np.int64)
+        extra["key_count"] = np.mod(a["key_count"], RECORD_KEY_RANGE).astype(np.int64)
     return make_results(
-        indicator=np.full(n.size, indicator, dtype=object),
+        indicator=a["ind"],
         group_var=a["gv"],
         group=a["g"],
         level=a["lvl"],
@@ -160,7 +289,7 @@ def grouped_proportions(
         ci_low=np.atleast_1d(lo),
         ci_high=np.atleast_1d(hi),
         method=method.astype(object),
-        n_effective=n_eff,
+        **extra,
     )
 
 
@@ -194,8 +323,12 @@ def take_respondent_columns(
 
 
 def attach(frame: pd.DataFrame, respondents: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """Add respondent columns (e.g. attributes, weight) to a frame keyed by response_id."""
-    pos = respondents.index.get_indexer(frame["response_id"])
+    """Add respondent columns (e.g. attributes, weight) to a frame keyed by response_id
+    (or by ``rpos``, the respondent's position, when the frame has it: no lookup then)."""
+    if "rpos" in frame.columns:
+        pos = frame["rpos"].to_numpy()
+    else:
+        pos = respondents.index.get_indexer(frame["response_id"])
     extra = take_respondent_columns(respondents, pos, columns)
     out = frame.copy()
     for c, v in extra.items():

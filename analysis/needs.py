@@ -33,19 +33,21 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.bases import applies_column
 from analysis.disclosure import MIN_CELL, apply_suppression
 from analysis.estimate import (
     PopulationSizes,
-    attach,
-    grouped_proportions,
-    take_respondent_columns,
+    coded_share_rows,
+    respondent_groups,
 )
+from analysis.evidence import RELEVANT_DIFFERENCE, evidence
 from analysis.results import TOTAL_GROUP_VAR, concat_results, make_results
-from analysis.stats import newcombe_from_intervals
+from analysis.stats import newcombe_from_intervals, newcombe_p_value
 from analysis.tidy import (
     ADMIN_ONLY_AREAS,
     ATTRIBUTE_QUESTIONS,
     NEED_AREAS,
+    RECORD_KEY,
     SurveyData,
     matrix_long,
     prepare,
@@ -57,6 +59,19 @@ SEVERE_MIN = 4
 NA_CODE = "na"
 DK_CODE = "dk"
 RATING_CODES = ("1", "2", "3", "4", "5")
+NA_EXCLUDED = "na_excluded"
+OUT_OF_POPULATION = "out_of_population"
+ANSWER_CODES = (*RATING_CODES, NA_CODE, DK_CODE)
+STATUS_CODES = (*ANSWER_CODES, NA_EXCLUDED, OUT_OF_POPULATION)
+"""Codes of ``need_status["answer"]``: the answers, plus "na" of an area whose declared base
+leaves it out, plus any answer of a newcomer to whom a restricted area does not apply."""
+OUTCOME_TABLES: dict[str, np.ndarray] = {
+    # answer code ->   1  2  3  4  5  na  dk      na_excluded  out_of_population
+    "prevalence": np.array([0, 0, 1, 1, 1, 0, np.nan, np.nan, np.nan]),
+    "severe": np.array([0, 0, 0, 1, 1, 0, np.nan, np.nan, np.nan]),
+    "dk_share": np.array([0, 0, 0, 0, 0, 0, 1.0, np.nan, np.nan]),
+}
+"""Each indicator's outcome per status code (NaN: not in the base; see the module doc)."""
 DEFAULT_GROUP_VARS: tuple[str, ...] = ATTRIBUTE_QUESTIONS
 
 
@@ -80,7 +95,8 @@ def need_status(
 
     Columns: response_id, area (ordered categorical in area order), answer (str),
     rating (float 1-5, NaN for na/dk), in_need, severe (float 1/0, NaN = not in base),
-    dk (float 1/0), plus the respondent columns (attributes, wave, weight).
+    dk (float 1/0), rpos (the respondent's position in ``data.respondents``: join
+    respondent columns with :func:`analysis.estimate.attach`).
     Unknown answer codes raise ValueError. The frame is cached on ``data`` (read-only).
     """
     data = prepare(data)
@@ -93,34 +109,60 @@ def need_status(
 
 def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.DataFrame:
     m = matrix_long(data, "need", audience=audience)
-    m = m[m["item"].isin(area_list)]
-    codes, uniques = pd.factorize(m["value"])
-    canon = [*RATING_CODES, NA_CODE, DK_CODE]
-    norm = [str(u).strip().lower() for u in uniques]
-    bad = [u for u in norm if u not in canon]
+    area_of_item = pd.Index(area_list).get_indexer(m["item"].cat.categories.astype(str))
+    area_codes = area_of_item[m["item"].cat.codes.to_numpy()] if len(m) else np.zeros(0, int)
+    rows = np.flatnonzero(area_codes >= 0)
+    canon = list(ANSWER_CODES)
+    norm = [str(u).strip().lower() for u in m["value"].cat.categories]
+    used = np.unique(m["value"].cat.codes.to_numpy()[rows])
+    bad = [norm[u] for u in used if norm[u] not in canon]
     if bad:
         raise ValueError(f"unknown need answer codes: {sorted(bad)[:5]}")
-    to_canon = np.array([canon.index(u) for u in norm], dtype=np.int64)
-    ans_codes = to_canon[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-    rating_of = np.array([1, 2, 3, 4, 5, np.nan, np.nan])
-    rating = rating_of[ans_codes]
-    is_na = ans_codes == canon.index(NA_CODE)
-    is_dk = ans_codes == canon.index(DK_CODE)
-    in_need = np.where(is_dk, np.nan, np.where(is_na, 0.0, (rating >= IN_NEED_MIN) * 1.0))
-    severe = np.where(is_dk, np.nan, np.where(is_na, 0.0, (rating >= SEVERE_MIN) * 1.0))
+    to_canon = np.array([canon.index(u) if u in canon else -1 for u in norm], dtype=np.int64)
+    ans_codes = to_canon[m["value"].cat.codes.to_numpy()[rows]]
+    rating = np.array([1, 2, 3, 4, 5, np.nan, np.nan])[ans_codes]
+    ans_codes = _apply_bases(data, audience, area_list, area_codes[rows], ans_codes,
+                             m["rpos"].to_numpy()[rows])  # fmt: skip
+    rpos = m["rpos"].to_numpy()[rows]
     out = pd.DataFrame(
         {
-            "response_id": m["response_id"].to_numpy(),
-            "area": pd.Categorical(m["item"], categories=area_list, ordered=True),
-            "answer": pd.Categorical.from_codes(ans_codes, canon),
+            "response_id": m["response_id"].array.take(rows),
+            "area": pd.Categorical.from_codes(area_codes[rows], area_list, ordered=True),
+            "answer": pd.Categorical.from_codes(ans_codes, STATUS_CODES),
             "rating": rating,
-            "in_need": in_need,
-            "severe": severe,
-            "dk": is_dk * 1.0,
+            "in_need": OUTCOME_TABLES["prevalence"][ans_codes],
+            "severe": OUTCOME_TABLES["severe"][ans_codes],
+            "dk": OUTCOME_TABLES["dk_share"][ans_codes],
+            "rpos": rpos,
         }
     )
-    resp_cols = [c for c in data.respondents.columns if c not in ("audience",)]
-    return attach(out, data.respondents, resp_cols)
+    return out
+
+
+def _apply_bases(
+    data: SurveyData,
+    audience: str,
+    area_list: list[str],
+    area_codes: np.ndarray,
+    ans_codes: np.ndarray,
+    rpos: np.ndarray,
+) -> np.ndarray:
+    """Status codes after the declared bases (:mod:`analysis.bases`): "na" of an area
+    with ``not_applicable="exclude"`` becomes ``na_excluded``; for newcomers, every answer
+    to a restricted area that does not apply to them becomes ``out_of_population``."""
+    out = ans_codes.copy()
+    na, excluded = STATUS_CODES.index(NA_CODE), STATUS_CODES.index(NA_EXCLUDED)
+    outside = STATUS_CODES.index(OUT_OF_POPULATION)
+    for k, area in enumerate(area_list):
+        base = data.base(area)
+        in_area = area_codes == k
+        if base.not_applicable == "exclude":
+            out[in_area & (ans_codes == na)] = excluded
+        col = applies_column(area)
+        if base.restricted and audience == "newcomer" and col in data.respondents.columns:
+            applies = data.respondents[col].to_numpy(dtype=bool)[rpos]
+            out[in_area & ~applies] = outside
+    return out
 
 
 def prevalence(
@@ -140,22 +182,21 @@ def prevalence(
     :func:`needs_results`) before showing. ``status`` may pass a precomputed
     :func:`need_status` frame.
     """
+    data = prepare(data)
     st = need_status(data, audience, areas) if status is None else status
-    st = st.assign(answered=1.0)
     prefix = indicator_prefix(audience)
-    gv = list(group_vars)
-    kw = {
-        "level": "area",
-        "group_vars": gv,
-        "confidence": confidence,
-        "population_size": population_size,
-    }
-    return concat_results(
-        [
-            grouped_proportions(st, "in_need", f"{prefix}_prevalence", **kw),
-            grouped_proportions(st, "severe", f"{prefix}_severe", **kw),
-            grouped_proportions(st, "dk", f"{prefix}_dk_share", **kw),
-        ]
+    rpos = st["rpos"].to_numpy()
+    resp = data.respondents
+    return coded_share_rows(
+        st["area"].cat.codes.to_numpy(),
+        list(st["area"].cat.categories),
+        st["answer"].cat.codes.to_numpy(),
+        {f"{prefix}_{kind}": table for kind, table in OUTCOME_TABLES.items()},
+        respondent_groups(resp, rpos, group_vars),
+        weights=resp["weight"].to_numpy(dtype=float)[rpos],
+        record_keys=resp[RECORD_KEY].to_numpy()[rpos],
+        confidence=confidence,
+        population_size=population_size,
     )
 
 
@@ -173,26 +214,25 @@ def top3_share(
     area_list = _areas("newcomer", areas)
     r = ranking(data, "top3")
     resp = data.respondents
-    ids = resp.index[resp["audience"] == "newcomer"]
-    r = r[r["response_id"].isin(ids) & r["value"].isin(area_list)]
-    base = pd.Index(r["response_id"].unique())
+    rpos = r["rpos"].to_numpy()
+    col = pd.Index(area_list).get_indexer(r["value"].astype(str))
+    ok = data.audience_mask("newcomer")[rpos] & (col >= 0)
+    rpos, col = rpos[ok], col[ok]
+    base = np.unique(rpos)
+    row_of = np.full(len(resp), -1, dtype=np.int64)
+    row_of[base] = np.arange(base.size)
     k = len(area_list)
-    mat = np.zeros((base.size, k), dtype=float)
-    mat[base.get_indexer(r["response_id"]), pd.Index(area_list).get_indexer(r["value"])] = 1.0
-    pos = np.repeat(resp.index.get_indexer(base), k)
-    long = pd.DataFrame(
-        {
-            "area": pd.Categorical.from_codes(np.tile(np.arange(k), base.size), area_list),
-            "named": mat.ravel(),
-            **take_respondent_columns(resp, pos, [*group_vars, "weight"]),
-        }
-    )
-    return grouped_proportions(
-        long,
-        "named",
-        "top3_share",
-        level="area",
-        group_vars=list(group_vars),
+    mat = np.zeros((base.size, k), dtype=np.int64)
+    mat[row_of[rpos], col] = 1
+    unit_rpos = np.repeat(base, k)
+    return coded_share_rows(
+        np.tile(np.arange(k), base.size),
+        area_list,
+        mat.ravel(),
+        {"top3_share": np.array([0.0, 1.0])},
+        respondent_groups(resp, unit_rpos, group_vars),
+        weights=resp["weight"].to_numpy(dtype=float)[unit_rpos],
+        record_keys=resp[RECORD_KEY].to_numpy()[unit_rpos],
         confidence=confidence,
     )
 
@@ -208,31 +248,40 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
     rank). Suppressed or NaN rows are not ranked. Non-overlap of 95 % CIs is a conservative
     criterion (it implies a significant difference, not vice versa).
     """
-    df = results[results["indicator"] == indicator].copy()
-    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["rank_low"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["rank_high"] = pd.array([pd.NA] * len(df), dtype="Int64")
-    df["rank_label"] = ""
-    df["rank_tied"] = False
-    for _, idx in df.groupby(["group_var", "group"], sort=False).groups.items():
-        sub = df.loc[idx]
-        ok = ~sub["suppressed"] & sub["estimate"].notna()
-        s = sub[ok].sort_values("estimate", ascending=False, kind="stable")
-        if not len(s):
+    df = results[results["indicator"] == indicator].reset_index(drop=True)
+    m = len(df)
+    rank = np.full(m, -1, dtype=np.int64)
+    r_low = np.full(m, -1, dtype=np.int64)
+    r_high = np.full(m, -1, dtype=np.int64)
+    ok_all = ~df["suppressed"].to_numpy(dtype=bool) & df["estimate"].notna().to_numpy()
+    est = df["estimate"].to_numpy(dtype=float)
+    lo_all, hi_all = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
+    group_ids = pd.MultiIndex.from_arrays([df["group_var"], df["group"]]).factorize()[0]
+    for g in range(group_ids.max() + 1 if m else 0):
+        idx = np.flatnonzero((group_ids == g) & ok_all)
+        if not idx.size:
             continue
-        lo, hi = s["ci_low"].to_numpy(), s["ci_high"].to_numpy()
+        idx = idx[np.argsort(-est[idx], kind="stable")]
+        lo, hi = lo_all[idx], hi_all[idx]
         above = (lo[None, :] > hi[:, None]).sum(axis=1)
         below = (hi[None, :] < lo[:, None]).sum(axis=1)
-        k = len(s)
-        r_low, r_high = 1 + above, k - below
-        df.loc[s.index, "rank"] = np.arange(1, k + 1)
-        df.loc[s.index, "rank_low"] = r_low
-        df.loc[s.index, "rank_high"] = r_high
-        df.loc[s.index, "rank_label"] = [
-            str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low, r_high, strict=True)
-        ]
-        df.loc[s.index, "rank_tied"] = r_low != r_high
-    return df.reset_index(drop=True)
+        rank[idx] = np.arange(1, idx.size + 1)
+        r_low[idx], r_high[idx] = 1 + above, idx.size - below
+
+    def _int(a: np.ndarray) -> pd.arrays.IntegerArray:
+        return pd.arrays.IntegerArray(np.maximum(a, 0), mask=a < 0)
+
+    ranked = rank >= 0
+    return df.assign(
+        rank=_int(rank),
+        rank_low=_int(r_low),
+        rank_high=_int(r_high),
+        rank_label=[
+            (str(a) if a == b else f"{a}–{b}") if ok else ""
+            for a, b, ok in zip(r_low, r_high, ranked, strict=True)
+        ],
+        rank_tied=ranked & (r_low != r_high),
+    )
 
 
 def need_change(
@@ -249,13 +298,16 @@ def need_change(
     Newcombe (1998b) method 10 from the two waves' Wilson (or Wilson-Kish) intervals; waves
     are independent samples (see :func:`analysis.stats.wave_change`). Indicator
     ``<prefix>_prevalence_change`` (or ``_severe_change``), group_var "wave", group
-    "<to> vs <from>", ``n`` = the smaller of the two bases; extra columns
-    ``estimate_from``, ``estimate_to``, ``n_from``, ``n_to``.
+    "<to> vs <from>", ``n`` = the smaller of the two bases; ``p_value`` (test inversion of
+    the interval) and ``p_adjusted`` (Benjamini-Hochberg over the areas: one family);
+    extra columns ``evidence`` (:mod:`analysis.evidence`), ``estimate_from``,
+    ``estimate_to``, ``n_from``, ``n_to``.
     """
     kind = "severe" if severe else "prevalence"
+    data = prepare(data)
     st = need_status(data, audience, areas)
-    st = st[st["wave"].isin([wave_from, wave_to])].copy()
-    st["wave"] = st["wave"].astype(int).astype(str)
+    waves = data.respondents["wave"].to_numpy()[st["rpos"].to_numpy()]
+    st = st[np.isin(waves, [wave_from, wave_to])]
     res = prevalence(data, audience, ["wave"], areas, confidence, status=st)
     ind = f"{indicator_prefix(audience)}_{kind}"
     res = res[(res["indicator"] == ind) & (res["group_var"] == "wave")]
@@ -268,6 +320,16 @@ def need_change(
     )
     n = np.minimum(a["n"].to_numpy(dtype=float), b["n"].to_numpy(dtype=float))
     k = len(common)
+    p = np.atleast_1d(
+        newcombe_p_value(
+            b["estimate"] * b["n_effective"],
+            b["n_effective"],
+            a["estimate"] * a["n_effective"],
+            a["n_effective"],
+            margin=RELEVANT_DIFFERENCE,
+        )
+    )
+    p_adjusted, strength = evidence(p)
     return make_results(
         indicator=[f"{ind}_change"] * k,
         group_var=["wave"] * k,
@@ -279,6 +341,9 @@ def need_change(
         ci_low=np.atleast_1d(lo),
         ci_high=np.atleast_1d(hi),
         method=["newcombe"] * k,
+        p_value=p,
+        p_adjusted=p_adjusted,
+        evidence=strength,
         estimate_from=a["estimate"].to_numpy(),
         estimate_to=b["estimate"].to_numpy(),
         n_from=a["n"].to_numpy(dtype=float),

@@ -15,10 +15,8 @@ import pandas as pd
 
 from analysis.counts import AUDIENCE_LABELS, SUPPRESSED
 from analysis.disclosure import MIN_CELL
-from analysis.findings import findings, format_share
-from analysis.perception import UNDERESTIMATED
-from analysis.results import MISSING_GROUP, TOTAL_GROUP_VAR, filter_results
-from analysis.supply import uncovered_needs
+from analysis.findings import format_share, key_findings
+from analysis.results import MISSING_GROUP
 
 PROGRESS_COLUMNS = ["campaign", "title", "audience", "wave", "n", "target", "share_of_target",
                     "population", "response_rate", "suppressed"]  # fmt: skip
@@ -51,7 +49,11 @@ def campaign_progress(counts: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataF
 
 
 def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = AUDIENCE_LABELS):
-    """German display table of :func:`campaign_progress` ("·" for hidden cells)."""
+    """German display table of :func:`campaign_progress` ("·" for hidden cells).
+
+    "Zielerreichung" is answers against the campaign's target (a number the guide set, not a
+    population); "Rücklaufquote" only where the size of the audience is known (answers
+    divided by the number of people asked), "–" elsewhere."""
 
     def count(x: float) -> str:
         return "" if pd.isna(x) else f"{int(x):,}".replace(",", ".")
@@ -69,7 +71,7 @@ def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = 
                 SUPPRESSED if h else count(n) for h, n in zip(hidden, progress["n"], strict=True)
             ],
             "Ziel": [count(t) or "–" for t in progress["target"]],
-            "Erreicht": [
+            "Zielerreichung": [
                 share(x, h) for x, h in zip(progress["share_of_target"], hidden, strict=True)
             ],
             "Rücklaufquote": [
@@ -99,40 +101,21 @@ def newest_wave(respondents: pd.DataFrame) -> int | None:
     return int(pd.to_numeric(respondents["wave"]).max())
 
 
-def _shown_totals(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    if results.empty:
-        return results
-    rows = filter_results(results, indicator=indicator, group_var=TOTAL_GROUP_VAR)
-    return rows[~rows["suppressed"].astype(bool) & rows["estimate"].notna()]
-
-
 def headline_findings(
     needs: pd.DataFrame,
     perception: pd.DataFrame,
     supply: pd.DataFrame,
     area_labels: Mapping[str, str] | None = None,
-    limit: int = 4,
+    change: pd.DataFrame | None = None,
+    volunteers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The few sentences the Überblick leads with (columns of
-    :func:`analysis.findings.findings`), in this order: the two most severe newcomer needs
-    (``need_severe``, totals), the largest underestimated perception gap, the largest need
-    no accessible offer covers; then further severe needs up to ``limit``. Only sentences
-    :func:`analysis.findings.sentence` writes (n >= 30, CI half-width <= 15 points)."""
-    severe = _shown_totals(needs, "need_severe").sort_values(
-        "estimate", ascending=False, kind="stable"
+    """The key findings the Überblick leads with: exactly :func:`analysis.findings.
+    key_findings` (the one rule the deck, the PDF and the exports use too)."""
+    return key_findings(
+        needs=needs,
+        perception=perception,
+        supply=supply,
+        change=change,
+        volunteers=volunteers,
+        area_labels=area_labels,
     )
-    parts = [findings(severe, area_labels).head(2)]
-    if not perception.empty:
-        flagged = perception[
-            ~perception["suppressed"].astype(bool) & (perception["flag"] == UNDERESTIMATED)
-        ]
-        flagged = flagged.reindex(flagged["estimate"].abs().sort_values(ascending=False).index)
-        parts.append(findings(flagged, area_labels).head(1))
-    if not supply.empty:
-        parts.append(findings(uncovered_needs(supply), area_labels).head(1))
-    parts.append(findings(severe, area_labels).iloc[2:])
-    found = [p for p in parts if not p.empty]
-    if not found:
-        return parts[0]
-    out = pd.concat(found, ignore_index=True)
-    return out.drop_duplicates("sentence").head(limit).reset_index(drop=True)

@@ -11,16 +11,25 @@ method 10 built from the two Wilson intervals (Kish effective n when weighted; w
 population size, e.g. the number of town-hall staff with newcomer contact, the comparison
 audience's Wilson interval gets the finite-population correction).
 
-``flag``: "unterschätzt" when the whole CI is below 0 (the audience believes fewer
-newcomers are in need than say so themselves), "überschätzt" when it is above 0, "" when the
-CI includes 0. ``rank``: 1 = largest |gap| within the comparison audience (suppressed rows
-unranked). Areas only the administration rates (``opening``) have no newcomer counterpart
-and are skipped.
+Bases: the need status of :func:`analysis.needs.need_status`, so both sides use the declared
+base of each area (:mod:`analysis.bases`): for childcare, households with children under 11
+on the newcomers' side, and on the other side the staff's and volunteers' ratings without
+"betrifft mich nicht" - like with like.
+
+Evidence: every comparison gets the test-inversion p-value of its Newcombe interval
+(``p_value``); all comparisons of one call form one family, corrected with
+Benjamini-Hochberg (``p_adjusted``, ``evidence`` "deutlich" / "Hinweis" / "", see
+:mod:`analysis.evidence`). ``flag``: "unterschätzt" when the evidence is "deutlich" and the
+gap is negative (the audience believes fewer newcomers are in need than say so themselves),
+"überschätzt" when it is positive, "" otherwise. ``rank``: 1 = largest |gap| within the
+comparison audience (suppressed rows unranked). Areas only the administration rates
+(``opening``) have no newcomer counterpart and are skipped.
 
 Output rows: indicator ``perception_gap`` (or ``perception_gap_severe``), group_var
 "audience", group = comparison audience, level = area, ``n`` = comparison base,
-``estimate`` = gap (proportion points), method "newcombe", extra columns
-``estimate_newcomer``, ``n_newcomer``, ``estimate_belief``, ``flag``, ``rank``.
+``estimate`` = gap (proportion points), method "newcombe", ``p_value``, ``p_adjusted``,
+extra columns ``estimate_newcomer``, ``n_newcomer``, ``estimate_belief``, ``evidence``,
+``flag``, ``rank``.
 Suppressed when either base is below MIN_CELL (primary only: the audiences do not add up
 to a published total, so no secondary suppression is needed).
 """
@@ -33,9 +42,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.disclosure import MIN_CELL, apply_suppression
+from analysis.evidence import CLEAR, RELEVANT_DIFFERENCE, evidence
 from analysis.needs import indicator_prefix, prevalence
 from analysis.results import TOTAL_GROUP_VAR, concat_results, empty_results, make_results
-from analysis.stats import newcombe_from_intervals
+from analysis.stats import newcombe_from_intervals, newcombe_p_value
 from analysis.tidy import NEED_AREAS, SurveyData, prepare
 
 UNDERESTIMATED = "unterschätzt"
@@ -82,7 +92,15 @@ def perception_gap(
             b["estimate"], b["ci_low"], b["ci_high"], o["estimate"], o["ci_low"], o["ci_high"]
         )
         lo, hi, d = np.atleast_1d(lo), np.atleast_1d(hi), np.atleast_1d(d)
-        flag = np.where(hi < 0, UNDERESTIMATED, np.where(lo > 0, OVERESTIMATED, ""))
+        p = newcombe_p_value(
+            b["estimate"] * b["n_effective"],
+            b["n_effective"],
+            o["estimate"] * o["n_effective"],
+            o["n_effective"],
+            population_size1=np.full(len(common), float(pops.get(aud) or np.nan)),
+            sample_size1=b["n"].to_numpy(dtype=float),
+            margin=RELEVANT_DIFFERENCE,
+        )
         k = len(common)
         nb = b["n"].to_numpy(dtype=float)
         no = o["n"].to_numpy(dtype=float)
@@ -104,19 +122,26 @@ def perception_gap(
             ]
             * k,
             suppressed=(no < min_cell) | (nb < min_cell),
+            p_value=np.atleast_1d(p),
             estimate_newcomer=o["estimate"].to_numpy(),
             n_newcomer=no,
             estimate_belief=b["estimate"].to_numpy(),
-            flag=flag.astype(object),
         )
         parts.append(part)
     if not parts:
         out = empty_results()
-        for c in ("estimate_newcomer", "n_newcomer", "estimate_belief", "flag", "rank"):
-            out[c] = pd.Series(dtype=object if c == "flag" else float)
+        for c in ("estimate_newcomer", "n_newcomer", "estimate_belief", "evidence", "flag",
+                  "rank"):  # fmt: skip
+            out[c] = pd.Series(dtype=object if c in ("flag", "evidence") else float)
         return out
     res = apply_suppression(concat_results(parts), min_cell=min_cell, secondary=False)
-    res["flag"] = res["flag"].where(~res["suppressed"], "")
+    p_all = res["p_value"].to_numpy(dtype=float)
+    res["p_adjusted"], res["evidence"] = evidence(p_all)
+    res["flag"] = np.where(
+        res["evidence"] == CLEAR,
+        np.where(res["estimate"] < 0, UNDERESTIMATED, OVERESTIMATED),
+        "",
+    ).astype(object)
     res["rank"] = pd.array([pd.NA] * len(res), dtype="Int64")
     for _, idx in res.groupby("group", sort=False).groups.items():
         sub = res.loc[idx]

@@ -99,18 +99,17 @@ def make_results(**columns: Sequence | np.ndarray | pd.Series | object) -> pd.Da
     data: dict[str, object] = {}
     for c in RESULT_COLUMNS:
         if c in columns:
-            v = columns[c]
-            data[c] = v.to_numpy() if isinstance(v, pd.Series) else v
+            data[c] = _column(columns[c], _DTYPES[c], n_rows)
         elif c == "level":
-            data[c] = ""
+            data[c] = _column("", "object", n_rows)
         elif c == "suppressed":
-            data[c] = False
+            data[c] = np.zeros(n_rows, dtype=bool)
         elif c in ("indicator", "group_var", "group", "method"):
             raise ValueError(f"results need column {c!r}")
         elif c == "n_weighted" and "n" in columns:
-            data[c] = np.asarray(columns["n"], dtype=float) if n_rows else []
+            data[c] = np.asarray(columns["n"], dtype=float) if n_rows else np.zeros(0)
         else:
-            data[c] = np.nan
+            data[c] = np.full(n_rows, np.nan)
     for c, v in columns.items():
         if c not in data:
             data[c] = v.to_numpy() if isinstance(v, pd.Series) else v
@@ -118,22 +117,43 @@ def make_results(**columns: Sequence | np.ndarray | pd.Series | object) -> pd.Da
     return _coerce(df)
 
 
+def _column(value: object, dtype: str, n_rows: int) -> object:
+    """One canonical column, already in its dtype (so the frame needs no conversion)."""
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    if dtype == "object":
+        if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
+            arr = np.empty(n_rows, dtype=object)
+            arr[:] = value
+            return pd.Series(arr, dtype=object, copy=False)
+        return pd.Series(np.asarray(value, dtype=object), dtype=object, copy=False)
+    return value
+
+
 def _coerce(df: pd.DataFrame) -> pd.DataFrame:
     for c in RESULT_COLUMNS:
         if c not in df.columns:
             df[c] = empty_results()[c]
-        if _DTYPES[c] == "object":
-            df[c] = df[c].astype(object)
-        elif _DTYPES[c] == "Int64":
-            df[c] = (
-                pd.array(np.asarray(df[c], dtype="float64").round(), dtype="Int64")
-                if not isinstance(df[c].dtype, pd.Int64Dtype)
-                else df[c]
-            )
-        elif _DTYPES[c] == "bool":
-            df[c] = df[c].fillna(False).astype(bool)
-        else:
+        want = _DTYPES[c]
+        have = df[c].dtype
+        if want == "object":
+            if have != np.dtype(object):
+                df[c] = df[c].astype(object)
+        elif want == "Int64":
+            if not isinstance(have, pd.Int64Dtype):
+                df[c] = pd.array(np.asarray(df[c], dtype="float64").round(), dtype="Int64")
+        elif want == "bool":
+            if have != np.dtype(bool):
+                df[c] = df[c].fillna(False).astype(bool)
+        elif have != np.float64:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    if (
+        list(df.columns[: len(RESULT_COLUMNS)]) == list(RESULT_COLUMNS)
+        and isinstance(df.index, pd.RangeIndex)
+        and df.index.start == 0
+        and df.index.step == 1
+    ):
+        return df
     extra = [c for c in df.columns if c not in RESULT_COLUMNS]
     return df[list(RESULT_COLUMNS) + extra].reset_index(drop=True)
 

@@ -44,6 +44,19 @@ def select_respondents(
     for column in kept.columns:
         if isinstance(kept[column].dtype, pd.CategoricalDtype):
             kept[column] = kept[column].cat.remove_unused_categories()
-    ids = kept.index
-    questions = {q: f[f["response_id"].isin(ids)] for q, f in data.questions.items()}
-    return SurveyData(kept, questions)
+    questions = {q: restrict_question(f, mask, kept.index) for q, f in data.questions.items()}
+    return SurveyData(kept, questions, data.bases)
+
+
+def restrict_question(frame: pd.DataFrame, mask: np.ndarray, ids: pd.Index) -> pd.DataFrame:
+    """Rows of a per-question frame whose respondent is kept by ``mask`` (over the old
+    respondents), with ``rpos`` and the ``response_id`` categories renumbered for ``ids``
+    (the kept respondents, in their old order)."""
+    new_pos = np.cumsum(mask) - 1
+    rpos = frame["rpos"].to_numpy()
+    rows = np.flatnonzero(mask[rpos])
+    out = frame.iloc[rows].copy()
+    pos = new_pos[rpos[rows]]
+    out["rpos"] = pos
+    out["response_id"] = pd.Categorical.from_codes(pos, dtype=pd.CategoricalDtype(ids))
+    return out.reset_index(drop=True)

@@ -38,7 +38,7 @@ from analysis.estimate import (
 )
 from analysis.needs import need_status
 from analysis.results import MISSING_GROUP, TOTAL_GROUP_VAR, concat_results
-from analysis.tidy import SurveyData, matrix_long, multiple_choice, prepare
+from analysis.tidy import RECORD_KEY, SurveyData, matrix_long, multiple_choice, prepare
 
 SERVES_EVERYONE = frozenset({"all", "alle", "online"})
 COST_LEVELS: tuple[str, ...] = ("free", "low", "fee")
@@ -153,7 +153,11 @@ def supply_gap(
     See the module docstring for the row contract. Returns suppressed, redacted rows.
     """
     data = prepare(data, weights)
-    st = need_status(data, "newcomer", areas)
+    st = attach(
+        need_status(data, "newcomer", areas),
+        data.respondents,
+        ["stadtteil", *([group_var] if group_var else []), "weight", RECORD_KEY],
+    )
     if group_var is not None and group_var not in st.columns:
         raise KeyError(f"unknown respondent attribute {group_var!r}")
     cell = as_categorical(st["stadtteil"])

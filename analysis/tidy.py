@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.bases import AreaBase, applies_column, default_base
+
 ANSWER_COLUMNS: tuple[str, ...] = (
     "response_id",
     "campaign",
@@ -67,88 +69,218 @@ def validate_answers(answers: pd.DataFrame) -> None:
         raise ValueError(f"answers frame lacks columns: {missing}")
 
 
+RECORD_KEY = "record_key"
+"""Optional answers/respondent column: the response's random key for the cell-key method
+(:mod:`analysis.protection`). Responses without one get a random key in :func:`prepare`."""
+RECORD_KEY_RANGE = 2**31
+
+
 @dataclass
 class SurveyData:
     """Respondent frame plus answers split by question.
 
     ``respondents``: index ``response_id``; columns campaign, wave, audience, language,
     mode, one column per attribute question (categoricals of str codes, NaN = not
-    answered), ``weight`` (float, 1.0 unless given). ``questions``: question_id -> frame
-    with columns response_id, item, value, text.
+    answered), ``weight`` (float, 1.0 unless given), ``record_key`` (int64).
+    ``questions``: question_id -> frame with columns ``response_id`` (categorical whose
+    categories are the respondents' ids), ``item`` and ``value`` (categoricals of str),
+    ``text`` (object) and ``rpos`` (int64 position of the respondent in ``respondents``).
+    Positions make joins with respondent columns plain array indexing.
     """
 
     respondents: pd.DataFrame
     questions: dict[str, pd.DataFrame] = field(default_factory=dict)
+    bases: Mapping[str, AreaBase] = field(default_factory=dict)
+    """Declared base per need area (:mod:`analysis.bases`); absent areas: the default."""
     cache: dict[object, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     """Derived frames (e.g. need status per audience); treat cached frames as read-only."""
+
+    def base(self, area: str) -> AreaBase:
+        """The declared base of ``area`` (the default where none is declared)."""
+        return self.bases.get(area) or default_base(area)
 
     def question(self, question_id: str) -> pd.DataFrame:
         """Rows of one question (empty frame with the right columns when absent)."""
         q = self.questions.get(question_id)
         if q is None:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in _QCOLS})
+            return _empty_question(self.respondents.index)
         return q
+
+    def audience_mask(self, audience: str | None) -> np.ndarray:
+        """Boolean array over respondents: True for ``audience`` (all when None)."""
+        key = ("audience_mask", audience)
+        if key not in self.cache:
+            resp = self.respondents
+            if audience is None:
+                mask = np.ones(len(resp), dtype=bool)
+            else:
+                mask = (resp["audience"].astype(object) == audience).to_numpy(dtype=bool)
+            self.cache[key] = mask  # type: ignore[assignment]
+        return self.cache[key]  # type: ignore[return-value]
 
     def with_weights(self, weights: pd.Series) -> SurveyData:
         """Copy with ``respondents["weight"]`` replaced (aligned on response_id; missing -> 1)."""
         resp = self.respondents.copy()
         resp["weight"] = weights.reindex(resp.index).fillna(1.0).astype(float)
-        return SurveyData(resp, self.questions)
+        return SurveyData(resp, self.questions, self.bases)
 
 
 _QCOLS = ("response_id", "item", "value", "text")
+
+
+def _empty_question(ids: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "response_id": pd.Categorical([], categories=ids),
+            "item": pd.Categorical([], categories=[]),
+            "value": pd.Categorical([], categories=[]),
+            "text": pd.Series([], dtype=object),
+            "rpos": np.zeros(0, dtype=np.int64),
+        }
+    )
+
+
+def _str_categories(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes (-1 = missing) and unique values as strings, in order of appearance."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cats = pd.Index([str(u) for u in uniques], dtype=object)
+    if cats.has_duplicates:  # e.g. 1 and "1" in one column: merge them
+        canon, cats_u = pd.factorize(cats)
+        codes = np.where(codes >= 0, canon[np.maximum(codes, 0)], -1)
+        cats = pd.Index(cats_u, dtype=object)
+    return codes.astype(np.int64), cats
 
 
 def prepare(
     answers: pd.DataFrame | SurveyData,
     weights: pd.Series | None = None,
     attributes: Iterable[str] = ATTRIBUTE_QUESTIONS,
+    bases: Mapping[str, AreaBase] | None = None,
+    applies: pd.DataFrame | None = None,
 ) -> SurveyData:
     """Build :class:`SurveyData` from the long answers frame (idempotent on SurveyData).
 
     ``weights``: optional Series indexed by response_id (default weight 1.0).
     Attribute questions (single choice) become respondent columns; a respondent who
-    answered an attribute twice keeps the last row.
+    answered an attribute twice keeps the last row. The frame is factorised once (ids,
+    questions, items, values as integer codes), so later steps work on arrays.
+    ``bases``: declared base per need area; ``applies``: bool frame (index response_id, one
+    column per restricted area) saying to whom a restricted area applies - stored as
+    respondent columns ``applies_<area>`` (missing respondents: False). Build both with
+    :func:`surveys.need_bases.survey_data`.
     """
     if isinstance(answers, SurveyData):
+        if bases is not None or applies is not None:
+            raise ValueError("bases belong to prepare() of an answers frame")
         return answers if weights is None else answers.with_weights(weights)
     validate_answers(answers)
-    first = ~answers["response_id"].duplicated()
-    resp = answers.loc[first, ["response_id", *RESPONSE_COLUMNS]].set_index("response_id")
-    resp.index = resp.index.astype(str)
+    n_rows = len(answers)
+    rcodes, rids = _str_categories(answers["response_id"])
+    n_resp = len(rids)
+    first = np.empty(n_resp, dtype=np.int64)
+    first[rcodes[::-1]] = np.arange(n_rows - 1, -1, -1, dtype=np.int64)
+    resp = pd.DataFrame(
+        {c: answers[c].take(first).to_numpy() for c in RESPONSE_COLUMNS},
+        index=pd.Index(rids, name="response_id", dtype=object),
+    )
+    qcodes, qids = _str_categories(answers["question_id"])
+    icodes, items = _str_categories(answers["item"].fillna(""))
+    vcodes, values = _str_categories(answers["value"])
+    id_dtype = pd.CategoricalDtype(resp.index)
+    order = np.argsort(qcodes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(qcodes, minlength=len(qids)))])
+    text = answers["text"]
     questions: dict[str, pd.DataFrame] = {}
-    for qid, part in answers.groupby("question_id", sort=False, observed=True):
-        q = part[list(_QCOLS)].reset_index(drop=True)
-        q["response_id"] = q["response_id"].astype(str)
-        q["item"] = q["item"].fillna("").astype(str)
-        questions[str(qid)] = q
+    for k, qid in enumerate(qids):
+        idx = order[bounds[k] : bounds[k + 1]]
+        r = rcodes[idx]
+        questions[str(qid)] = pd.DataFrame(
+            {
+                "response_id": pd.Categorical.from_codes(r, dtype=id_dtype),
+                "item": _compact(icodes[idx], items),
+                "value": _compact(vcodes[idx], values),
+                "text": text.take(idx).to_numpy(dtype=object),
+                "rpos": r,
+            }
+        )
     for attr in attributes:
         q = questions.get(attr)
+        codes = np.full(n_resp, -1, dtype=np.int64)
         if q is None:
-            resp[attr] = pd.Categorical([None] * len(resp), categories=[])
+            resp[attr] = pd.Categorical.from_codes(codes, categories=[])
             continue
-        vals = q.drop_duplicates("response_id", keep="last").set_index("response_id")["value"]
-        resp[attr] = pd.Categorical(vals.reindex(resp.index))
+        vals = q["value"]
+        codes[q["rpos"].to_numpy()] = vals.cat.codes.to_numpy()  # last answer wins
+        cat = pd.Categorical.from_codes(codes, dtype=vals.dtype).remove_unused_categories()
+        resp[attr] = cat.reorder_categories(sorted(cat.categories))
     for col in ("campaign", "audience", "language", "mode"):
         resp[col] = pd.Categorical(resp[col])
     resp["weight"] = 1.0
-    data = SurveyData(resp, questions)
+    resp[RECORD_KEY] = _record_keys(answers, first, n_resp)
+    declared = dict(bases or {})
+    for area, base in declared.items():
+        if base.restricted:
+            col = applies[area] if applies is not None and area in applies.columns else None
+            resp[applies_column(area)] = (
+                np.zeros(n_resp, dtype=bool)
+                if col is None
+                else col.reindex(resp.index).fillna(False).to_numpy(dtype=bool)
+            )
+    data = SurveyData(resp, questions, declared)
     return data if weights is None else data.with_weights(weights)
 
 
+def _compact(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    """Categorical of the used categories only (in order of appearance)."""
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+    remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+    remap[used] = np.arange(used.size)
+    return pd.Categorical.from_codes(remap[codes], categories=categories[used])
+
+
+def _record_keys(answers: pd.DataFrame, first: np.ndarray, n_resp: int) -> np.ndarray:
+    if RECORD_KEY in answers.columns:
+        keys = pd.to_numeric(answers[RECORD_KEY].take(first), errors="coerce").to_numpy(float)
+        if not np.isnan(keys).any():
+            return keys.astype(np.int64) % RECORD_KEY_RANGE
+    # Frames without keys (tests, benchmarks, imports): random keys, never from the ids.
+    return np.random.default_rng().integers(0, RECORD_KEY_RANGE, n_resp, dtype=np.int64)
+
+
+def _last_per_key(key: np.ndarray) -> np.ndarray:
+    """Positions of the last row for each distinct non-negative integer ``key``, in row
+    order (all positions when the keys are unique, the usual case: checked with one
+    ``bincount`` instead of a sort)."""
+    if key.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    size = int(key.max()) + 1
+    if size <= 8 * key.size + 1024:
+        if np.bincount(key, minlength=size).max() <= 1:
+            return np.arange(key.size)
+        last = np.full(size, -1, dtype=np.int64)
+        np.maximum.at(last, key, np.arange(key.size))
+        return np.sort(last[last >= 0])
+    rev = key[::-1]
+    _, first_rev = np.unique(rev, return_index=True)
+    return np.sort(key.size - 1 - first_rev)
+
+
 def matrix_long(data: SurveyData, question_id: str, audience: str | None = None) -> pd.DataFrame:
-    """Matrix answers, one row per (response_id, item): columns response_id, item, value.
+    """Matrix answers, one row per (response_id, item): columns response_id, item, value,
+    rpos.
 
     Rows without a value are dropped; duplicates keep the last answer. Optionally restricted
     to one ``audience``.
     """
     q = data.question(question_id)
-    q = q[q["value"].notna()]
-    if audience is not None:
-        ids = data.respondents.index[data.respondents["audience"] == audience]
-        q = q[q["response_id"].isin(ids)]
-    q = q.drop_duplicates(["response_id", "item"], keep="last")
-    return q[["response_id", "item", "value"]].reset_index(drop=True)
+    rpos = q["rpos"].to_numpy()
+    keep = (q["value"].cat.codes.to_numpy() >= 0) & data.audience_mask(audience)[rpos]
+    item_codes = q["item"].cat.codes.to_numpy().astype(np.int64)
+    n_items = max(len(q["item"].cat.categories), 1)
+    rows = np.flatnonzero(keep)
+    rows = rows[_last_per_key(rpos[rows] * n_items + item_codes[rows])]
+    out = q.iloc[rows][["response_id", "item", "value", "rpos"]]
+    return out.reset_index(drop=True)
 
 
 def multiple_choice(
@@ -164,49 +296,65 @@ def multiple_choice(
     ``base="answered"``: only respondents who selected at least one option. ``options`` fixes
     the columns (default: the options seen).
     """
-    resp = data.respondents
-    if audience is not None:
-        resp = resp[resp["audience"] == audience]
-    q = data.question(question_id)
-    q = q[q["value"].notna() & q["response_id"].isin(resp.index)]
-    opts = list(options) if options is not None else sorted(q["value"].astype(str).unique())
     if base not in ("respondents", "answered"):
         raise ValueError("base must be 'respondents' or 'answered'")
-    idx = resp.index if base == "respondents" else pd.Index(q["response_id"].unique())
-    arr = np.zeros((len(idx), len(opts)), dtype=np.int8)
-    q = q[q["value"].isin(opts)]
-    if len(q):
-        rows = idx.get_indexer(q["response_id"])
-        cols = pd.Index(opts).get_indexer(q["value"])
-        ok = rows >= 0
-        arr[rows[ok], cols[ok]] = 1
-    out = pd.DataFrame(arr, index=idx, columns=opts)
+    resp = data.respondents
+    in_aud = data.audience_mask(audience)
+    q = data.question(question_id)
+    rpos = q["rpos"].to_numpy()
+    vcodes = q["value"].cat.codes.to_numpy()
+    cats = [str(c) for c in q["value"].cat.categories]
+    ok = (vcodes >= 0) & in_aud[rpos]
+    opts = sorted({cats[c] for c in np.unique(vcodes[ok])}) if options is None else list(options)
+    col_of_cat = pd.Index(opts).get_indexer(cats) if cats else np.zeros(0, dtype=np.int64)
+    col = np.where(vcodes >= 0, col_of_cat[np.maximum(vcodes, 0)] if cats else -1, -1)
+    ok &= col >= 0
+    if base == "respondents":
+        members = np.flatnonzero(in_aud)
+    else:
+        members = np.unique(rpos[(vcodes >= 0) & in_aud[rpos]])
+    row_of = np.full(len(resp), -1, dtype=np.int64)
+    row_of[members] = np.arange(members.size)
+    arr = np.zeros((members.size, len(opts)), dtype=np.int8)
+    rows = row_of[rpos[ok]]
+    arr[rows, col[ok]] = 1
+    out = pd.DataFrame(arr, index=resp.index[members], columns=opts)
     out.index.name = "response_id"
     return out
 
 
 def ranking(data: SurveyData, question_id: str) -> pd.DataFrame:
-    """Ranking answers: columns response_id, rank (int, 1 = most urgent), value."""
+    """Ranking answers: columns response_id, rank (int, 1 = most urgent), value, rpos."""
     q = data.question(question_id)
-    q = q[q["value"].notna()]
-    r = pd.to_numeric(q["item"], errors="coerce")
+    q = q[q["value"].cat.codes.to_numpy() >= 0]
+    item_cats = pd.to_numeric(pd.Series(q["item"].cat.categories, dtype=object), errors="coerce")
+    r = item_cats.to_numpy(dtype=float)[q["item"].cat.codes.to_numpy()] if len(q) else []
     out = pd.DataFrame(
-        {"response_id": q["response_id"].to_numpy(), "rank": r.to_numpy(), "value": q["value"]}
+        {
+            "response_id": q["response_id"].to_numpy(),
+            "rank": r,
+            "value": q["value"].to_numpy(),
+            "rpos": q["rpos"].to_numpy(),
+        }
     )
     out = out[out["rank"].notna()].astype({"rank": int})
-    return out.drop_duplicates(["response_id", "value"]).reset_index(drop=True)
+    return out.drop_duplicates(["rpos", "value"]).reset_index(drop=True)
 
 
 def numeric(data: SurveyData, question_id: str, audience: str | None = None) -> pd.Series:
     """Numeric answers as float Series indexed by response_id (non-numbers -> NaN)."""
-    q = data.question(question_id).drop_duplicates("response_id", keep="last")
-    if audience is not None:
-        ids = data.respondents.index[data.respondents["audience"] == audience]
-        q = q[q["response_id"].isin(ids)]
-    vals = pd.to_numeric(q["value"].astype(str).str.replace(",", ".", regex=False), errors="coerce")
+    q = data.question(question_id)
+    rpos = q["rpos"].to_numpy()
+    rows = _last_per_key(rpos)
+    rows = rows[data.audience_mask(audience)[rpos[rows]]]
+    q = q.iloc[rows]
+    cats = pd.Series(q["value"].cat.categories, dtype=object).astype(str)
+    as_num = pd.to_numeric(cats.str.replace(",", ".", regex=False), errors="coerce").to_numpy()
+    codes = q["value"].cat.codes.to_numpy()
+    vals = np.where(codes >= 0, as_num[np.maximum(codes, 0)] if len(cats) else np.nan, np.nan)
     return pd.Series(
-        vals.to_numpy(dtype=float),
-        index=pd.Index(q["response_id"], name="response_id"),
+        vals.astype(float),
+        index=pd.Index(data.respondents.index[q["rpos"].to_numpy()], name="response_id"),
         name=question_id,
     )
 

@@ -155,13 +155,12 @@ def cmd_restore(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_report(ctx: AppContext, args: argparse.Namespace) -> int:
     from bedarfsradar import audit
-    from reports import ReportError, build_report
-    from reports.measures import MeasureRulesError
+    from reports import MeasureError, ReportError, build_report
 
     out = Path(args.output or f"bericht-{args.campaign}.{args.format}")
     try:
         data = build_report(ctx, args.campaign, args.format, compare=args.compare)
-    except (ReportError, MeasureRulesError) as exc:
+    except (ReportError, MeasureError) as exc:
         return _fail(EXIT_DATA, f"report: {exc}")
     out.write_bytes(data)
     audit.record(ctx.db, ctx.municipality_id, "cli", "report", campaign=args.campaign,

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
+from analysis.tidy import SurveyData
 from bedarfsradar.db import Database, migrate
 from bedarfsradar.settings import Settings, get_settings
-from surveys import demo
+from surveys import demo, need_bases
 from surveys.loader import NeedArea, load_bundle, load_taxonomy
 from surveys.model import QuestionnaireBundle
 from surveys.offers import add_offers, load_offers
@@ -64,6 +66,12 @@ class AppContext:
     @cached_property
     def geography(self) -> Geography:
         return load_geography(self.settings.data_dir / "geography.yaml")
+
+    def survey_data(self, answers: pd.DataFrame) -> SurveyData:
+        """Answers (the storage layer's frame) prepared for the analysis with the declared
+        bases of the need areas: the one way the dashboard, the report and the exports do
+        it, so every view uses the same bases (:mod:`surveys.need_bases`)."""
+        return need_bases.survey_data(answers, self.taxonomy)
 
     def bundles(self) -> dict[str, QuestionnaireBundle]:
         qdir = self.settings.questionnaire_dir
@@ -123,4 +131,7 @@ def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
     mid = ctx.municipality_id
     if not force and (ctx.storage.campaigns(mid) or ctx.storage.count_responses(mid)):
         return None
+    from bedarfsradar import measures
+
+    measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
     return demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)

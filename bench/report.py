@@ -5,9 +5,9 @@ volunteers, 30 administration staff, seed 20260401) and adds the volunteers' and
 administration's own items (volunteer needs, continuation, hours; importance and
 performance of services). Times, best of two runs each:
 
-* baseline: :func:`reports.builder.analyse` alone (the analysis the report needs),
-* deck: analysis + content + PowerPoint rendering (:func:`reports.pptx.render_pptx`),
-* PDF: analysis + content + PDF rendering (:func:`reports.pdf.render_pdf`),
+* baseline: :func:`reports.analyse.analyse` alone (the analysis the report needs),
+* deck: analysis + content + PowerPoint rendering (:func:`reports.render.pptx.render_pptx`),
+* PDF: analysis + content + PDF rendering (:func:`reports.render.pdf.render_pdf`),
 
 and prints seconds and the ratio deck/baseline and PDF/baseline. Goal: each under 10 s.
 Run: ``.venv/bin/python bench/report.py [n]``.
@@ -33,17 +33,12 @@ from bedarfsradar import PROJECT_ROOT  # noqa: E402
 from bedarfsradar.context import AppContext  # noqa: E402
 from bedarfsradar.settings import Settings  # noqa: E402
 from bench.analysis import SEED, _block, offers_catalogue, synthetic_answers  # noqa: E402
-from reports.builder import (  # noqa: E402
-    Labels,
-    ReportCampaign,
-    ReportInput,
-    analyse,
-    build_content,
-    measures_path,
-)
-from reports.measures import load_rules  # noqa: E402
-from reports.pdf import render_pdf  # noqa: E402
-from reports.pptx import render_pptx  # noqa: E402
+from reports.analyse import analyse  # noqa: E402
+from reports.inputs import Labels, ReportCampaign, ReportInput  # noqa: E402
+from reports.measures import load_seed  # noqa: E402
+from reports.render.pdf import render_pdf  # noqa: E402
+from reports.render.pptx import render_pptx  # noqa: E402
+from reports.slides import build_content  # noqa: E402
 
 
 def own_items(answers: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
@@ -104,7 +99,7 @@ def report_input(n: int) -> ReportInput:
             for a in tidy.AUDIENCES
         ],
         labels=Labels.from_context(ctx),
-        rules=load_rules(measures_path(PROJECT_ROOT / "data")),
+        measures=load_seed(PROJECT_ROOT / "data" / "measures.yaml").measures,
         town="Benchmarkstadt",
         report_date=date(2026, 4, 1),
     )

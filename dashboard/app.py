@@ -18,6 +18,7 @@ from bedarfsradar.login import logout_token
 from bedarfsradar.session import COOKIE
 from dashboard import auth, data
 from dashboard.links import URL_PATHS
+from surveys.publicity.emblem import funding_html
 
 PAGES = Path(__file__).parent / "pages"
 ALL, ANALYSTS, ADMIN = ("admin", "guide", "viewer"), ("admin", "guide"), ("admin",)
@@ -33,6 +34,7 @@ PAGE_LIST = [  # file, title, roles
     ("privacy.py", "Datenschutz", ANALYSTS),
     ("campaigns.py", "Kampagnen", ANALYSTS),
     ("report.py", "Bericht", ALL),
+    ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
 ]
@@ -115,6 +117,7 @@ with st.sidebar:
     token = logout_token(
         data.context().settings.effective_secret_key, st.context.cookies.get(COOKIE, "")
     )
+    st.html(funding_html())  # EU emblem and funding statements (Annex IX)
     st.html(
         '<form method="post" action="/logout">'
         f'<input type="hidden" name="csrf" value="{escape(token)}">'

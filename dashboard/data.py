@@ -26,7 +26,7 @@ from analysis.perception import perception_gap
 from analysis.results import concat_results, empty_results
 from analysis.subset import select_respondents
 from analysis.supply import barrier_shares, supply_gap
-from analysis.tidy import SurveyData, prepare
+from analysis.tidy import SurveyData
 from bedarfsradar.context import AppContext
 from bedarfsradar.db.schema import Response
 from surveys.offers import offers_frame
@@ -91,7 +91,7 @@ def response_counts() -> pd.DataFrame:
 def _survey_data(version: tuple[int, int]) -> SurveyData:
     ctx = context()
     _loaded_at(version)
-    return prepare(ctx.storage.answers_frame(ctx.municipality_id))
+    return ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
 
 
 def survey_data() -> SurveyData:

@@ -27,6 +27,7 @@ URL_PATHS = {
     "privacy.py": "datenschutz",
     "campaigns.py": "kampagnen",
     "report.py": "bericht",
+    "measures.py": "massnahmen",
     "translations.py": "uebersetzungen",
     "users.py": "benutzer",
 }

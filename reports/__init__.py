@@ -3,15 +3,16 @@ from one :class:`~reports.content.ReportContent` built from the analysis results
 
 Modules
 -------
-builder   collect (I/O) -> analyse (calls analysis/) -> build_content (slides as data)
-content   the content model both renderers draw (charts, tables, text)
-measures  measure suggestions from the editable rules table data/measures.yaml
+inputs    the only I/O: campaigns of the wave, answers, offers, labels, measures, contact
+analyse   the one door into analysis/: runs it and selects rows (never computes)
+slides/   one module per slide family, each ``(ctx) -> Slide``; :func:`slides.build_content`
+content   the content model both renderers draw (charts, tables, text, measure cards)
+wording   the German wording (cases, field names, notes, source lines)
+measures  the measure model (cost, funding, lead, timeline, indicator) and its demo seed
 format    German number formatting (Babel)
-pptx      PowerPoint renderer (python-pptx, native charts, CI as custom error bars)
-pdf       PDF renderer (fpdf2, embedded DejaVu Sans, charts drawn as vectors, page numbers)
+render/   pptx (python-pptx, native charts and shapes) and pdf (fpdf2, vector drawing)
 
-Entry points for the CLI and the dashboard: :func:`build_pptx`, :func:`build_pdf`
-(bytes), :func:`build_report` (either format).
+Entry points for the CLI and the dashboard: :func:`build_report` (bytes of either format).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from reports.builder import ReportError, analyse, build_content, collect
+from reports.inputs import ReportError
+from reports.measures import MeasureError
 
 if TYPE_CHECKING:
     from bedarfsradar.context import AppContext
@@ -40,25 +42,21 @@ def build_report(
 ) -> bytes:
     """The Stadtrat report for the wave of ``campaign_slug`` (all audiences of that wave),
     optionally with the change since the wave of ``compare``. Raises :class:`ReportError`."""
+    from reports.analyse import analyse
+    from reports.inputs import collect
+    from reports.slides import build_content
+
+    if fmt not in MEDIA_TYPES:
+        raise ReportError(f"unknown format {fmt!r} (pptx or pdf)")
     inp = collect(ctx, campaign_slug, compare=compare, report_date=report_date)
     content = build_content(inp, analyse(inp))
     if fmt == "pptx":
-        from reports.pptx import render_pptx
+        from reports.render.pptx import render_pptx
 
         return render_pptx(content)
-    if fmt == "pdf":
-        from reports.pdf import render_pdf
+    from reports.render.pdf import render_pdf
 
-        return render_pdf(content)
-    raise ReportError(f"unknown format {fmt!r} (pptx or pdf)")
+    return render_pdf(content)
 
 
-def build_pptx(ctx: AppContext, campaign_slug: str, compare: str | None = None) -> bytes:
-    return build_report(ctx, campaign_slug, "pptx", compare=compare)
-
-
-def build_pdf(ctx: AppContext, campaign_slug: str, compare: str | None = None) -> bytes:
-    return build_report(ctx, campaign_slug, "pdf", compare=compare)
-
-
-__all__ = ["MEDIA_TYPES", "ReportError", "build_pdf", "build_pptx", "build_report"]
+__all__ = ["MEDIA_TYPES", "MeasureError", "ReportError", "build_report"]

@@ -1,14 +1,20 @@
 """The report's content model: what both renderers (PPTX and PDF) draw.
 
-:func:`reports.builder.build_content` turns analysis results into a :class:`ReportContent`;
-:mod:`reports.pptx` and :mod:`reports.pdf` render it without computing anything. Values in
-charts are the analysis estimates unchanged (shares in [0, 1], scale means 1-5); ``None``
-marks a suppressed or missing point. Every string is final German text.
+:func:`reports.slides.build_content` turns analysis results into a :class:`ReportContent`;
+:mod:`reports.render.pptx` and :mod:`reports.render.pdf` render it without computing
+anything. Values in charts are the analysis estimates unchanged (shares in [0, 1], scale
+means 1-5); ``None`` marks a suppressed or missing point. Every string is final German
+text. Every chart carries its source line (survey, wave, field period, n) and an
+alternative text for screen readers.
+
+Main slides (``section == ""``) follow the projector rules: body text 18 pt or more,
+chart text 14 pt or more, no text below 14 pt; the appendix may be denser.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Literal
 
 # Okabe & Ito (2008) colour-blind-safe palette, hex without '#'.
@@ -30,6 +36,11 @@ BAND = "F2F4F7"  # table banding
 GREY_POINT = "8C8C8C"
 
 
+MEAN_FORMAT = "[$-407]0.0"
+"""Number format of scale means: the German locale tag makes every viewer (PowerPoint,
+LibreOffice with any system language) write a decimal comma ("4,5", not "4.5")."""
+
+
 @dataclass(frozen=True)
 class BarSeries:
     name: str
@@ -41,16 +52,20 @@ class BarSeries:
 
 @dataclass(frozen=True)
 class BarChart:
-    """Horizontal clustered bars, first category on top, with optional CI error bars."""
+    """Horizontal clustered bars, first category on top, value labels at the bars, with
+    optional CI error bars."""
 
     title: str
     categories: list[str]
     series: list[BarSeries]
+    source: str = ""  # "Quelle: Befragung …, Welle …, (Feldphase …), n = …"
+    alt_text: str = ""
     number_format: str = "0 %"  # Excel/OOXML number format of the value axis
     axis_min: float = 0.0
     axis_max: float = 1.0
     major_unit: float = 0.2
     axis_title: str = ""
+    font_size: float = 14.0
     kind: Literal["bar"] = "bar"
 
 
@@ -87,6 +102,9 @@ class ScatterChart:
     crosshair_x: float | None = None
     crosshair_y: float | None = None
     crosshair_name: str = "Mittelwert aller Leistungen"
+    source: str = ""
+    alt_text: str = ""
+    font_size: float = 14.0
     kind: Literal["scatter"] = "scatter"
 
 
@@ -104,11 +122,22 @@ class Table:
 class Text:
     paragraphs: list[str]
     bullets: bool = True
-    font_size: float = 14.0
+    font_size: float = 18.0
     kind: Literal["text"] = "text"
 
 
-Block = BarChart | ScatterChart | Table | Text
+@dataclass(frozen=True)
+class MeasureCard:
+    """One proposed measure: number and title, then labelled lines (label, text)."""
+
+    number: int
+    title: str
+    lines: list[tuple[str, str]]
+    font_size: float = 18.0
+    kind: Literal["measure"] = "measure"
+
+
+Block = BarChart | ScatterChart | Table | Text | MeasureCard
 
 
 @dataclass
@@ -116,13 +145,18 @@ class Slide:
     """One slide / PDF page. ``layout``: "full" (one block) or "split" (two blocks side by
     side, the first wider) or "even" (two blocks of equal width)."""
 
-    title: str
+    title: str  # the finding itself on main slides ("Wohnen ist der größte Bedarf")
     blocks: list[Block] = field(default_factory=list)
-    lead: str = ""  # one-sentence key message under the title
+    lead: str = ""  # one sentence under the title
     layout: Literal["full", "split", "even"] = "full"
     footnotes: list[str] = field(default_factory=list)
     notes: str = ""  # speaker notes (PPTX) - method details for the presenter
-    section: str = ""  # e.g. "Anhang"
+    section: str = ""  # "" on main slides, "Anhang" in the appendix
+    closing: bool = False  # the contact slide: carries the EU emblem like the title
+
+    @property
+    def main(self) -> bool:
+        return not self.section
 
 
 @dataclass(frozen=True)
@@ -133,8 +167,21 @@ class TitlePage:
     programme: str
     wave: str
     date: str
-    funding_notice: str
-    funding_line: str
+    eu_statement: str  # "Kofinanziert von der Europäischen Union", beside the emblem
+    hessen_statement: str
+    project_sentence: str
+    preliminary: str = ""  # "Vorläufige Ergebnisse – …" while the wave is open
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties (PPTX core properties, PDF metadata)."""
+
+    title: str
+    author: str  # the town
+    subject: str
+    keywords: str
+    created: datetime
 
 
 @dataclass
@@ -142,6 +189,7 @@ class ReportContent:
     title_page: TitlePage
     slides: list[Slide]
     footer: str  # left footer text on every slide
+    properties: Properties
 
     def charts(self) -> list[BarChart | ScatterChart]:
         return [b for s in self.slides for b in s.blocks if isinstance(b, BarChart | ScatterChart)]

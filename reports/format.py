@@ -2,24 +2,31 @@
 
 Shares use the same functions as the findings sentences (:mod:`analysis.findings`), so a
 number reads identically in a sentence, a table cell and the PDF: ``0.34 -> "34 %"``
-(Babel puts a no-break space before the percent sign), ``(0.27, 0.42) -> "27–42 %"``.
+(with a no-break space before the percent sign), ``(0.27, 0.42) -> "27–42 %"``.
 Missing values (``None``/NaN, e.g. a redacted cell) format as "" - the caller decides
 whether that is a suppressed cell (:data:`SUPPRESSED`) or simply not applicable.
+
+The suppression mark of the report is "–" (an en dash, explained on every slide that shows
+one by :data:`reports.wording.SUPPRESSION_NOTE`): the statistical offices' "·" disappears
+on a projector. "–" means nothing else in the report (missing targets read "k. A.").
+Counts are written with no-break spaces, "n = 181", so the line never breaks inside.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from analysis.findings import format_share, format_share_ci
-from analysis.results import SUPPRESSED_MARK
 
 LOCALE = "de_DE"
-SUPPRESSED = SUPPRESSED_MARK
+SUPPRESSED = "–"
+NOT_AVAILABLE = "k. A."
+NBSP = "\u00a0"
 MINUS = "−"  # U+2212, typographic minus for signed differences
 
 
@@ -33,16 +40,29 @@ def missing(x: object) -> bool:
         return False
 
 
+WORD_JOINER = "\u2060"
+_RANGE = re.compile(r"(\d)–(\d)")
+
+
+def keep_together(text: str) -> str:
+    """No line break between a number and "%", inside "n = 181" (no-break spaces) or
+    inside a range "46–79" (word joiners around the dash)."""
+    text = text.replace(" %", f"{NBSP}%").replace("n = ", f"n{NBSP}={NBSP}")
+    return _RANGE.sub(rf"\1{WORD_JOINER}–{WORD_JOINER}\2", text)
+
+
 def share(x: float | None) -> str:
     """0.34 -> "34 %"."""
-    return "" if missing(x) else format_share(float(x), LOCALE)  # type: ignore[arg-type]
+    if missing(x):
+        return ""
+    return keep_together(format_share(float(x), LOCALE))  # type: ignore[arg-type]
 
 
 def share_ci(lo: float | None, hi: float | None) -> str:
     """(0.27, 0.42) -> "27–42 %"."""
     if missing(lo) or missing(hi):
         return ""
-    return format_share_ci(float(lo), float(hi), LOCALE)  # type: ignore[arg-type]
+    return keep_together(format_share_ci(float(lo), float(hi), LOCALE))  # type: ignore[arg-type]
 
 
 def share_with_ci(x: float | None, lo: float | None, hi: float | None) -> str:
@@ -97,6 +117,28 @@ def count(x: float | None) -> str:
     if missing(x):
         return ""
     return format_decimal(int(x), format="#,##0", locale=LOCALE)  # type: ignore[arg-type]
+
+
+def n_eq(x: float | None) -> str:
+    """181 -> "n = 181" with no-break spaces."""
+    return f"n{NBSP}={NBSP}{count(x)}"
+
+
+def n_range(values: list[float]) -> str:
+    """The bases of a chart: [175, 181] -> "n = 175–181", [181] -> "n = 181"."""
+    shown = sorted({int(v) for v in values if not missing(v)})
+    if not shown:
+        return ""
+    if shown[0] == shown[-1]:
+        return n_eq(shown[0])
+    return f"n{NBSP}={NBSP}{count(shown[0])}–{count(shown[-1])}"
+
+
+def euro(x: float | None) -> str:
+    """12000 -> "12.000 €" (no-break space before the sign)."""
+    if missing(x):
+        return ""
+    return f"{format_decimal(int(x), format='#,##0', locale=LOCALE)}{NBSP}€"  # type: ignore[arg-type]
 
 
 def long_date(d: date) -> str:

@@ -1,139 +1,140 @@
-"""Measure suggestions: an editable rules table (``data/measures.yaml``) maps gap types to
-German measure texts.
+"""Proposed measures for the council's decision: the model, its checks and the demo seed.
 
-The report detects *gaps* from analysis results (:func:`reports.builder.detect_gaps`); each
-gap has a type, codes to match on (``area``, ``stadtteil`` ...), German texts for the
-placeholders and a magnitude (a share, or the absolute difference for perception gaps).
-:func:`propose_measures` applies the first matching rule per gap (top to bottom), drops
-duplicate texts and sorts by priority, then magnitude. The file's header documents the
-format for the guide; :func:`load_rules` validates it and reports errors by rule number.
+A measure is what the Stadtrat decides on: a title, why (the finding it answers), the
+estimated cost and who pays it (funding source), who leads it (Federführung), when it
+runs, and how success is measured — an indicator the next survey wave measures again,
+optionally linked to a row of the results table (``indicator_ref``) so the deck shows
+today's value beside the target.
+
+The guide edits measures in the dashboard (page "Maßnahmen"); they are stored in the
+database with every change in the audit log (:mod:`bedarfsradar.measures`). The YAML file
+``data/measures.yaml`` only seeds the demo. Validation errors are German sentences that
+name the field, because the guide reads them in the dashboard.
+
+``indicator_ref`` format: ``indicator``, ``indicator/level`` or
+``indicator/level/group_var=group``, e.g. ``need_prevalence/mobility/stadtteil=hallgarten``,
+``barrier_share/not_known`` or ``vol_continue_12m`` (an indicator without levels).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
-from string import Formatter
-from typing import Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-GapType = Literal[
-    "uncovered_need",
-    "severe_need",
-    "underestimated_need",
-    "overestimated_need",
-    "service_gap",
-    "barrier",
-    "volunteer_need",
-    "need_increase",
-    "need_decrease",
-]
-# Placeholders each gap type fills (codes in ``match`` use the same names).
-PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "uncovered_need": frozenset({"area", "stadtteil", "barriers", "estimate"}),
-    "severe_need": frozenset({"area", "estimate"}),
-    "underestimated_need": frozenset({"area", "audience", "estimate"}),
-    "overestimated_need": frozenset({"area", "audience", "estimate"}),
-    "service_gap": frozenset({"service"}),
-    "barrier": frozenset({"barrier", "estimate"}),
-    "volunteer_need": frozenset({"need", "estimate"}),
-    "need_increase": frozenset({"area", "estimate"}),
-    "need_decrease": frozenset({"area", "estimate"}),
+MAX_ON_DECK = 5
+REF = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]*)?(/[a-z0-9_]+=[a-z0-9_\-]+)?$")
+FIELD_LABELS = {
+    "title": "Titel",
+    "rationale": "Begründung",
+    "cost_eur": "Geschätzte Kosten",
+    "cost_note": "Kostenhinweis",
+    "funding": "Finanzierung",
+    "lead": "Federführung",
+    "timeline": "Zeitplan",
+    "indicator": "Erfolgsindikator",
+    "indicator_ref": "Bezug in der Ergebnistabelle",
+    "target": "Zielwert",
+    "position": "Reihenfolge",
+    "active": "Im Bericht",
 }
 
 
-class MeasureRulesError(ValueError):
-    """The rules file cannot be read or is invalid (message names the rule)."""
+class MeasureError(ValueError):
+    """A measure or the seed file is invalid; the message is German and names the field."""
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class MeasureSpec(BaseModel):
+    """One proposed measure (see module docstring)."""
 
-    gap: GapType
-    match: dict[str, str | list[str]] = Field(default_factory=dict)
-    min_estimate: float | None = Field(default=None, ge=0, le=1)
-    priority: int = Field(default=2, ge=1, le=3)
-    measure: str = Field(min_length=1)
-    lead: str = ""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    @model_validator(mode="after")
-    def _known_fields(self) -> Rule:
-        allowed = PLACEHOLDERS[self.gap]
-        unknown_match = set(self.match) - (allowed - {"estimate", "barriers"})
-        if unknown_match:
-            raise ValueError(f"match on unknown field(s) {sorted(unknown_match)} for {self.gap}")
-        used = {f for _, f, _, _ in Formatter().parse(self.measure) if f}
-        if used - allowed:
-            raise ValueError(
-                f"unknown placeholder(s) {sorted(used - allowed)} for {self.gap}; "
-                f"allowed: {sorted(allowed)}"
-            )
-        return self
+    title: str = Field(min_length=3, max_length=120)
+    rationale: str = Field(default="", max_length=300)
+    cost_eur: int | None = Field(default=None, ge=0, le=10_000_000)
+    cost_note: str = Field(default="", max_length=60)
+    funding: str = Field(min_length=2, max_length=160)
+    lead: str = Field(min_length=2, max_length=120)
+    timeline: str = Field(min_length=2, max_length=120)
+    indicator: str = Field(min_length=3, max_length=200)
+    indicator_ref: str = Field(default="", max_length=120)
+    target: str = Field(default="", max_length=120)
+    position: int = Field(default=0, ge=0, le=999)
+    active: bool = True
 
-    def matches(self, gap: Gap) -> bool:
-        if gap.type != self.gap:
-            return False
-        if self.min_estimate is not None and gap.magnitude < self.min_estimate:
-            return False
-        for key, wanted in self.match.items():
-            values = [wanted] if isinstance(wanted, str) else wanted
-            if gap.codes.get(key) not in values:
-                return False
-        return True
+    @field_validator("indicator_ref")
+    @classmethod
+    def _ref_format(cls, v: str) -> str:
+        if v and not REF.match(v):
+            raise ValueError("Format: indicator/level oder indicator/level/gruppe=wert")
+        return v
 
 
-@dataclass(frozen=True)
-class Gap:
-    """A finding that may call for a measure (see module docstring)."""
+def german_error(exc: ValidationError) -> str:
+    """The first validation problem as one German sentence."""
+    first = exc.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    label = FIELD_LABELS.get(field, field)
+    kind = first["type"]
+    ctx: dict[str, Any] = dict(first.get("ctx") or {})
+    if kind == "string_too_short":
+        return f"„{label}“ ist zu kurz (mindestens {ctx.get('min_length')} Zeichen)."
+    if kind == "string_too_long":
+        return f"„{label}“ ist zu lang (höchstens {ctx.get('max_length')} Zeichen)."
+    if kind in ("missing",):
+        return f"„{label}“ fehlt."
+    if kind in ("greater_than_equal", "less_than_equal", "int_parsing", "int_from_float"):
+        return f"„{label}“ muss eine ganze Zahl zwischen 0 und 10.000.000 sein."
+    if kind == "extra_forbidden":
+        return f"Unbekanntes Feld „{field}“."
+    if kind == "value_error":
+        return f"„{label}“: {str(first['msg']).removeprefix('Value error, ')}."
+    return f"„{label}“ ist ungültig."
 
-    type: str
-    codes: Mapping[str, str]
-    texts: Mapping[str, str]
-    magnitude: float
+
+def validate(data: dict[str, Any]) -> MeasureSpec:
+    """A checked measure; raises :class:`MeasureError` with a German message."""
+    try:
+        return MeasureSpec.model_validate(data)
+    except ValidationError as exc:
+        raise MeasureError(german_error(exc)) from exc
 
 
-@dataclass(frozen=True)
-class Measure:
-    text: str
-    lead: str
-    priority: int
-    gap_type: str
-    magnitude: float = field(compare=False)
+class Contact(BaseModel):
+    """Who answers questions about the report (closing slide)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=120)
+    role: str = Field(default="", max_length=160)
+    unit: str = Field(default="", max_length=160)
+    phone: str = Field(default="", max_length=60)
+    email: str = Field(default="", max_length=120)
 
 
-def load_rules(path: Path) -> list[Rule]:
-    """Read and validate the rules table; raises :class:`MeasureRulesError`."""
+class Seed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact: Contact | None = None
+    measures: list[MeasureSpec] = Field(default_factory=list)
+
+
+def load_seed(path: Path) -> Seed:
+    """Read ``data/measures.yaml`` (demo seed); raises :class:`MeasureError`."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise MeasureRulesError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise MeasureError(f"{path.name}: kann nicht gelesen werden ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise MeasureRulesError(f"{path}: not valid YAML ({exc})") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("rules"), list):
-        raise MeasureRulesError(f"{path}: expected a top-level 'rules:' list")
-    rules = []
-    for i, item in enumerate(raw["rules"], start=1):
-        try:
-            rules.append(Rule.model_validate(item))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "rule"
-            raise MeasureRulesError(f"{path}: rule {i}: {where}: {first['msg']}") from exc
-    return rules
-
-
-def propose_measures(gaps: Iterable[Gap], rules: list[Rule]) -> list[Measure]:
-    """First matching rule per gap; duplicates removed; by priority, then magnitude."""
-    out: dict[str, Measure] = {}
-    for gap in gaps:
-        rule = next((r for r in rules if r.matches(gap)), None)
-        if rule is None:
-            continue
-        text = " ".join(rule.measure.format_map(dict(gap.texts)).split())
-        known = out.get(text)
-        if known is None or gap.magnitude > known.magnitude:
-            out[text] = Measure(text, rule.lead, rule.priority, gap.type, gap.magnitude)
-    return sorted(out.values(), key=lambda m: (m.priority, -m.magnitude))
+        raise MeasureError(f"{path.name}: kein gültiges YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise MeasureError(f"{path.name}: erwartet „measures:“ und „contact:“")
+    try:
+        return Seed.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise MeasureError(f"{path.name}: {where}: {first['msg']}") from exc

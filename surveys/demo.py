@@ -282,6 +282,13 @@ def newcomer_answers(rng: np.random.Generator, wave: int) -> tuple[dict[str, Any
     return a, language, consent
 
 
+def _belief_mean(area: str, mean: float, wave: int) -> float:
+    """What volunteers and staff believe about the newcomers they know. They saw the
+    Kita-Brückenangebot start between the waves too, so their childcare belief falls with
+    the newcomers' own need (fact 5): no perception gap is planted for childcare."""
+    return mean - 1.0 if area == "childcare" and wave == 2 else mean
+
+
 def volunteer_answers(rng: np.random.Generator, wave: int) -> dict[str, Any]:
     a: dict[str, Any] = {}
     fields = [
@@ -315,7 +322,8 @@ def volunteer_answers(rng: np.random.Generator, wave: int) -> dict[str, Any]:
     )
     person = rng.normal(0, 0.35)
     for area, mean in VOLUNTEER_SEVERITY.items():
-        a[f"need.{area}"] = "dk" if _maybe(rng, 0.08) else _severity(rng, mean, person, 0.7)
+        m = _belief_mean(area, mean, wave)
+        a[f"need.{area}"] = "dk" if _maybe(rng, 0.08) else _severity(rng, m, person, 0.7)
     wants = {
         "supervision": 0.58,
         "coordination": 0.52,
@@ -366,7 +374,8 @@ def administration_answers(rng: np.random.Generator, wave: int) -> dict[str, Any
     }
     person = rng.normal(0, 0.3)
     for area, mean in ADMIN_SEVERITY.items():
-        a[f"need.{area}"] = "dk" if _maybe(rng, 0.1) else _severity(rng, mean, person, 0.7)
+        m = _belief_mean(area, mean, wave)
+        a[f"need.{area}"] = "dk" if _maybe(rng, 0.1) else _severity(rng, m, person, 0.7)
     grid = {
         "interpreting": (4.5, 2.2),
         "translated_forms": (4.2, 2.0),

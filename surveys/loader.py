@@ -121,11 +121,23 @@ def _pydantic_problems(name: str, raw: Any, exc: ValidationError) -> list[Proble
 
 # -- taxonomy ---------------------------------------------------------------------------
 @dataclass(frozen=True)
+class NeedBaseSpec:
+    """The declared base of a need area (see ``data/taxonomy.yaml`` and
+    :mod:`analysis.bases`); ``applies_to`` is a skip-logic expression over the newcomer's
+    own answers."""
+
+    not_applicable: str = "no_need"
+    applies_to: str | None = None
+    population: str | None = None
+
+
+@dataclass(frozen=True)
 class NeedArea:
     code: str
     label: str
     examples: str
     audiences: tuple[str, ...]
+    base: NeedBaseSpec = NeedBaseSpec()
 
 
 def load_taxonomy(path: Path) -> list[NeedArea]:
@@ -141,14 +153,51 @@ def load_taxonomy(path: Path) -> list[NeedArea]:
             problems.append(Problem(name, f"areas[{i}]", "needs code and label"))
             continue
         audiences = a.get("audiences") or ["newcomer", "volunteer", "administration"]
+        base, base_problems = _need_base(a.get("base"), name, f"areas[{i}] ({a['code']}).base")
+        problems += base_problems
         out.append(
-            NeedArea(str(a["code"]), str(a["label"]), str(a.get("examples", "")), tuple(audiences))
+            NeedArea(
+                str(a["code"]),
+                str(a["label"]),
+                str(a.get("examples", "")),
+                tuple(audiences),
+                base,
+            )
         )
     dup = [c for c, k in Counter(a.code for a in out).items() if k > 1]
     problems += [Problem(name, "areas", f"duplicate area code {c!r}") for c in dup]
     if problems:
         raise QuestionnaireError(problems)
     return out
+
+
+def _need_base(raw: Any, name: str, path: str) -> tuple[NeedBaseSpec, list[Problem]]:
+    if raw is None:
+        return NeedBaseSpec(), []
+    if not isinstance(raw, dict):
+        return NeedBaseSpec(), [Problem(name, path, "expected a mapping")]
+    problems = [
+        Problem(name, f"{path}.{k}", "unknown key (applies_to, not_applicable, population)")
+        for k in raw
+        if k not in ("applies_to", "not_applicable", "population")
+    ]
+    policy = str(raw.get("not_applicable", "no_need"))
+    if policy not in ("no_need", "exclude"):
+        problems.append(Problem(name, f"{path}.not_applicable", "must be no_need or exclude"))
+    applies = raw.get("applies_to")
+    if applies is not None:
+        try:
+            relevance.parse(str(applies))
+        except relevance.RelevanceError as exc:
+            problems.append(Problem(name, f"{path}.applies_to", str(exc)))
+    population = raw.get("population")
+    if (applies is not None or policy == "exclude") and not population:
+        problems.append(
+            Problem(name, f"{path}.population", "say in German who the base is (population)")
+        )
+    spec = NeedBaseSpec(policy, None if applies is None else " ".join(str(applies).split()),
+                        None if population is None else str(population))  # fmt: skip
+    return spec, problems
 
 
 def areas_option_set(taxonomy: list[NeedArea], audience: str) -> list[Option]:

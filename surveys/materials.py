@@ -8,8 +8,11 @@ direction (from the language code, :mod:`surveys.languages`) and shaped with Har
 (fpdf2 ``set_text_shaping``, needs ``uharfbuzz``), so Arabic and Farsi letters join
 correctly.
 
-Fonts come from Debian packages (no downloads): ``fonts-noto-core`` (Noto Sans, Noto Sans
-Arabic, Noto Sans Ethiopic) with ``fonts-dejavu-core`` as fallback for any other glyph.
+At the foot: the EU emblem with "Kofinanziert von der Europäischen Union" beside it and
+the Land Hessen line (:mod:`surveys.publicity.emblem`), as on every public material.
+
+Fonts come from PyPI packages (:mod:`surveys.publicity.fonts`: Noto Sans for Latin and
+Cyrillic, Noto Sans Arabic for Arabic and Farsi), never from the operating system.
 """
 
 from __future__ import annotations
@@ -17,24 +20,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import segno
 
 from surveys.languages import SOURCE_LANGUAGE, language, ordered
+from surveys.publicity import emblem
+from surveys.publicity.fonts import FontError, add_fonts
 from surveys.ui_text import UiText
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/truetype/dejavu"))
-FONTS = {  # family -> (regular, bold)
-    "noto": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
-    "noto-arabic": ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
-    "noto-ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
-    "dejavu": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    "mono": ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"),
-}
-REQUIRED_FONTS = ("noto", "noto-arabic", "dejavu", "mono")
-SCRIPT_FONT = {"Arab": "noto-arabic", "Ethi": "noto-ethiopic"}
+SCRIPT_FONT = {"Arab": "arabic"}
 INVITATION_KEY = "poster_invitation"
-QR_SIZE_MM = 80
+QR_SIZE_MM = 72
+EMBLEM_MM = 16  # height of the EU emblem; the poster carries no other logo
+FOOT_MM = 24  # space kept free at the foot for the emblem and the statements
 
 
 class MaterialsError(RuntimeError):
@@ -49,13 +48,6 @@ def campaign_url(base_url: str, slug: str) -> str:
 def qr_code(url: str) -> segno.QRCode:
     """A QR code for ``url`` (error correction M, never a Micro QR that phones can't read)."""
     return segno.make_qr(url, error="m", boost_error=False)
-
-
-def _font_path(name: str) -> Path | None:
-    for directory in FONT_DIRS:
-        if (directory / name).exists():
-            return directory / name
-    return None
 
 
 @dataclass(frozen=True)
@@ -84,6 +76,21 @@ def _script(code: str) -> str | None:
     return expected_script(code)
 
 
+def _funding_foot(pdf: Any) -> None:
+    """The EU emblem with the statement beside it and the Land Hessen line, at the foot."""
+    top = pdf.h - 10 - EMBLEM_MM
+    x = pdf.l_margin
+    width = emblem.draw_fpdf(pdf, x, top, EMBLEM_MM)
+    pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("sans", "B", 14)
+    pdf.set_xy(x + width + 4, top + 1.5)
+    pdf.cell(0, 7, emblem.EU_STATEMENT)
+    pdf.set_font("sans", "", 12)
+    pdf.set_xy(x + width + 4, top + 8.5)
+    pdf.cell(0, 6, emblem.HESSEN_STATEMENT)
+
+
 def write_poster(
     path: Path, url: str, ui: UiText, languages: Sequence[str], title: str | None = None
 ) -> Path:
@@ -95,25 +102,17 @@ def write_poster(
     pdf.set_margins(18, 16, 18)
     pdf.set_title("Bedarfsradar – Einladung zur Befragung")
     pdf.set_creator("Bedarfsradar")
-    families = []
-    for family, (regular, bold) in FONTS.items():
-        reg, bld = _font_path(regular), _font_path(bold)
-        if reg is None:
-            if family in REQUIRED_FONTS:
-                raise MaterialsError(
-                    f"font {regular} not found: apt-get install fonts-noto-core fonts-dejavu-core"
-                )
-            continue
-        pdf.add_font(family, "", str(reg))
-        pdf.add_font(family, "B", str(bld or reg))
-        families.append(family)
+    try:
+        add_fonts(pdf, arabic=True)
+    except FontError as exc:
+        raise MaterialsError(str(exc)) from exc
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     # heading
-    pdf.set_fallback_fonts([f for f in families if f not in ("noto", "mono")])
+    pdf.set_fallback_fonts(["arabic"])
     pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
-    pdf.set_font("noto", "B", 24)
+    pdf.set_font("sans", "B", 24)
     pdf.set_text_color(11, 79, 138)
     pdf.multi_cell(
         width, 11, title or "Ihre Meinung zählt!", align="C", new_x="LMARGIN", new_y="NEXT"
@@ -133,7 +132,7 @@ def write_poster(
     pdf.set_y(y0 + QR_SIZE_MM + 2)
 
     # the link, for typing
-    pdf.set_font("mono", "B", 15)
+    pdf.set_font("sans", "B", 15)
     pdf.set_text_color(0, 0, 0)
     pdf.multi_cell(width, 8, url, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
@@ -144,14 +143,12 @@ def write_poster(
 
     # the invitation in every language, each in its own direction
     lines = poster_lines(ui, languages)
-    text_size = 14 if len(lines) <= 8 else 12
+    text_size = 13 if len(lines) <= 8 else 11
     for poster_line in lines:
-        family = SCRIPT_FONT.get(_script(poster_line.language) or "", "noto")
-        if family not in families:
-            family = "dejavu"
+        family = SCRIPT_FONT.get(_script(poster_line.language) or "", "sans")
         align = "R" if poster_line.direction == "rtl" else "L"
         pdf.set_text_shaping(use_shaping_engine=True, direction=poster_line.direction)
-        pdf.set_fallback_fonts([f for f in ("noto", "dejavu") if f != family])
+        pdf.set_fallback_fonts([f for f in ("sans", "arabic") if f != family])
         pdf.set_font(family, "", 9)
         pdf.set_text_color(90, 90, 90)
         pdf.multi_cell(
@@ -163,8 +160,9 @@ def write_poster(
             width, text_size * 0.5, poster_line.text, align=align, new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(2.2)
-    if pdf.get_y() > pdf.h - 10:
+    if pdf.get_y() > pdf.h - 10 - FOOT_MM:
         raise MaterialsError("poster text does not fit one A4 page")
+    _funding_foot(pdf)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path

@@ -192,3 +192,26 @@ class AuditLog(Base):
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Measure(Base):
+    """A measure proposed to the council (:mod:`reports.measures`), edited by the guide in
+    the dashboard; every change is also written to the audit log."""
+
+    __tablename__ = "measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(120))
+    rationale: Mapped[str] = mapped_column(String(300), default="")
+    cost_eur: Mapped[int | None] = mapped_column(Integer)
+    cost_note: Mapped[str] = mapped_column(String(60), default="")
+    funding: Mapped[str] = mapped_column(String(160))
+    lead: Mapped[str] = mapped_column(String(120))
+    timeline: Mapped[str] = mapped_column(String(120))
+    indicator: Mapped[str] = mapped_column(String(200))
+    indicator_ref: Mapped[str] = mapped_column(String(120), default="")
+    target: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_by: Mapped[str] = mapped_column(String(64))

@@ -12,9 +12,8 @@ import streamlit as st
 from bedarfsradar import audit
 from bedarfsradar.session import SessionUser
 from dashboard import auth, data
-from reports import MEDIA_TYPES, ReportError
-from reports.builder import ReportCampaign, wave_label
-from reports.measures import MeasureRulesError
+from reports import MEDIA_TYPES, MeasureError, ReportError
+from reports.inputs import ReportCampaign, wave_label
 
 FORMATS = {"pptx": "PowerPoint (bearbeitbar)", "pdf": "PDF"}
 
@@ -23,8 +22,9 @@ ctx = data.context()
 st.title("Bericht für den Stadtrat")
 st.write(
     "Der Bericht umfasst alle Zielgruppen einer Welle: Rücklauf und Methode, Bedarfe, "
-    "Perspektiven, Angebotslücken, Verwaltung, Ehrenamt und Vorschläge für Maßnahmen – mit "
-    "95-%-Konfidenzintervallen. Gruppen mit weniger als 5 Antworten sind unterdrückt (·)."
+    "Perspektiven, Angebotslücken, Verwaltung, Ehrenamt, die vorgeschlagenen Maßnahmen und "
+    "einen Beschlussvorschlag – mit 95-%-Konfidenzintervallen. Gruppen mit weniger als 5 "
+    "Antworten sind unterdrückt (–)."
 )
 
 campaigns = ctx.storage.campaigns(ctx.municipality_id)
@@ -68,7 +68,7 @@ for column, (fmt, label) in zip(st.columns(2), FORMATS.items(), strict=True):
             try:
                 with st.spinner("Bericht wird erstellt …"):
                     st.session_state[key] = (wanted, data.report_bytes(*wanted))
-            except (ReportError, MeasureRulesError) as exc:
+            except (ReportError, MeasureError) as exc:
                 st.error(f"Der Bericht kann nicht erstellt werden: {exc}")
         built = st.session_state.get(key)
         if built and built[0] == wanted:  # only the bytes of the current selection
@@ -84,6 +84,6 @@ for column, (fmt, label) in zip(st.columns(2), FORMATS.items(), strict=True):
                 args=(user, fmt, len(payload)),
             )
 st.caption(
-    "Die Vorschläge für Maßnahmen stammen aus der Regeltabelle data/measures.yaml, die der "
-    "Integrationsguide anpassen kann."
+    "Die Maßnahmen im Bericht (Kosten, Finanzierung, Federführung, Zeitplan, "
+    "Erfolgsindikator) pflegt die Integrationsguide auf der Seite „Maßnahmen“."
 )

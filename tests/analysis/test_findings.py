@@ -38,11 +38,12 @@ def test_sentence_example_from_brief():
 
 
 def test_thresholds():
-    assert findings.MIN_N_FINDING == 30 and findings.MAX_HALF_WIDTH == 0.15
-    assert findings.findings(_row(n=29)).empty
+    assert findings.MIN_N_FINDING == 20 and findings.MAX_HALF_WIDTH == 0.20
+    assert findings.findings(_row(n=19)).empty
+    assert len(findings.findings(_row(n=20))) == 1
     assert findings.findings(_row(suppressed=True)).empty
-    assert findings.findings(_row(ci_low=0.10, ci_high=0.41)).empty  # half-width 0.155
-    assert len(findings.findings(_row(ci_low=0.20, ci_high=0.50))) == 1  # exactly 0.15
+    assert findings.findings(_row(ci_low=0.10, ci_high=0.51)).empty  # half-width 0.205
+    assert len(findings.findings(_row(ci_low=0.10, ci_high=0.50))) == 1  # exactly 0.20
     assert findings.findings(_row(group_var="stadtteil", group="keine Angabe")).empty
     assert findings.findings(_row(indicator="need_dk_share")).empty
 
@@ -50,7 +51,7 @@ def test_thresholds():
 def test_group_phrase_and_number_format():
     s = findings.findings(_row(group_var="stadtteil", group="hallgarten", n=1263))["sentence"][0]
     assert " in Hallgarten nennen" in s
-    assert "(n = 1.263)" in s
+    assert f"(n{NBSP}={NBSP}1.263)" in s  # no-break spaces: "n =" never ends a line
 
 
 def test_perception_sentence():
@@ -63,14 +64,19 @@ def test_perception_sentence():
         ci_low=-0.42,
         ci_high=-0.17,
         flag="unterschätzt",
+        evidence="deutlich",
         estimate_belief=0.30,
         estimate_newcomer=0.60,
     )
     s = findings.findings(row)["sentence"][0].replace(NBSP, " ")
-    assert s.startswith("Die befragten Ehrenamtlichen unterschätzen den Bedarf bei Wohnen")
+    assert s.startswith("Die befragten Ehrenamtlichen unterschätzen den Bedarf bei Wohnen deutlich")
     assert "30 %" in s and "60 %" in s and "−30 Prozentpunkte" in s
     assert "KI −42 bis −17" in s
     assert findings.findings(_row(indicator="perception_gap", flag="")).empty
+    # a gap whose 95 % interval excludes 0 but which the correction does not confirm is a
+    # "Hinweis": never a key finding
+    hint = row.assign(evidence="Hinweis")
+    assert findings.findings(hint).empty
 
 
 def test_supply_sentence_language_group():

@@ -26,7 +26,8 @@ def test_progress_against_targets_and_response_rate_where_the_population_is_know
     assert progress.loc["vol", "suppressed"] and np.isnan(progress.loc["vol", "n"])
     table = progress_table(progress.reset_index()).set_index("Kampagne")
     assert (
-        table.loc["N", "Erreicht"] == format_share(0.25) and table.loc["N", "Rücklaufquote"] == "–"
+        table.loc["N", "Zielerreichung"] == format_share(0.25)
+        and table.loc["N", "Rücklaufquote"] == "–"
     )
     assert table.loc["A", "Rücklaufquote"] == format_share(0.4)
     assert table.loc["V", "Antworten"] == "·" and table.loc["V", "Ziel"] == "–"
@@ -54,10 +55,11 @@ def _needs(estimates):
     )  # fmt: skip
 
 
-def test_headline_findings_lead_with_the_most_severe_needs_and_stop_at_four():
+def test_headline_findings_lead_with_the_two_most_severe_needs():
     needs = _needs({"work": 0.3, "housing": 0.6, "language": 0.5, "health": 0.2, "money": 0.1})
     found = headline_findings(needs, pd.DataFrame(), pd.DataFrame())
-    assert found["level"].tolist() == ["housing", "language", "work", "health"]
+    assert found["level"].tolist() == ["housing", "language"]
+    assert found["kind"].tolist() == ["need", "need"]
     assert (
         found["sentence"].iloc[0].startswith(f"{format_share(0.6)} ({format_share_ci(0.55, 0.65)})")
     )

@@ -23,7 +23,7 @@ def test_prepare_and_frames(builder):
     assert mc.loc["r1"].tolist() == [1, 1, 0] and mc.loc["r3"].tolist() == [0, 0, 0]
     ans = tidy.multiple_choice(data, "barriers", base="answered")
     assert list(ans.index) == ["r1"]
-    assert tidy.ranking(data, "top3").to_dict("records") == [
+    assert tidy.ranking(data, "top3").drop(columns="rpos").to_dict("records") == [
         {"response_id": "r1", "rank": 1, "value": "housing"}
     ]
     assert tidy.numeric(data, "hours_month").loc["r2"] == 7.5

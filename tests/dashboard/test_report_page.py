@@ -3,7 +3,7 @@
 import pytest
 
 from bedarfsradar.audit import entries
-from reports.builder import FUNDING_NOTICE
+from surveys.publicity.emblem import EU_STATEMENT
 from tests.dashboard.conftest import run_page
 from tests.dashboard.downloads import download_button, media_store, payload  # noqa: F401
 from tests.reports.helpers import open_deck, slide_texts
@@ -26,7 +26,7 @@ def test_viewer_downloads_the_deck_with_the_funding_notice_and_it_is_audited(as_
     at.button(key="build-pptx").click().run()
     assert not at.exception and not at.error
     deck = open_deck(payload(at, "PowerPoint"))
-    assert FUNDING_NOTICE in "\n".join(slide_texts(deck.slides[0]))
+    assert EU_STATEMENT in "\n".join(slide_texts(deck.slides[0]))
     assert any(s.has_chart for slide in deck.slides for s in slide.shapes)
     download_button(at, "PowerPoint").click().run()
     log = entries(ctx.db, ctx.municipality_id)

@@ -48,7 +48,7 @@ def test_poster_is_one_a4_page_with_the_link_and_the_invitations(poster):
     for code in ("de", "uk", "ru", "tr", "en"):
         assert " ".join(UI.strings[code]["poster_invitation"].split()) in flat, code
     fonts = poppler("pdffonts", str(poster))
-    assert "NotoSansArabicBold" in fonts  # Arabic and Farsi set in an Arabic font
+    assert "NotoSansArabic" in fonts  # Arabic and Farsi set in an Arabic font
 
 
 def test_every_survey_language_has_its_invitation_in_its_direction():
@@ -95,3 +95,17 @@ def test_poster_command_uses_the_campaign_and_its_languages(tmp_path, monkeypatc
                      str(out)]) == 5  # fmt: skip
     finally:
         get_settings.cache_clear()
+
+
+def test_poster_shows_the_eu_emblem_with_the_funding_statements(poster, tmp_path):
+    from tests.publicity.helpers import emblem_box
+
+    flat = " ".join(poppler("pdftotext", str(poster), "-").split())
+    assert "Kofinanziert von der Europäischen Union" in flat
+    assert "Kofinanziert vom Land Hessen" in flat
+    poppler("pdftoppm", "-png", "-r", "40", "-singlefile", str(poster), str(tmp_path / "p"))
+    box = emblem_box(tmp_path / "p.png")
+    assert box is not None
+    left, top, right, bottom = box
+    assert (right - left + 1) / (bottom - top + 1) == pytest.approx(1.5, abs=0.12)  # 3:2
+    assert bottom > 0.85 * 468  # at the foot of the page (A4 at 40 dpi: 331 x 468 px)

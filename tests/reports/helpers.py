@@ -27,6 +27,25 @@ def slide_texts(slide) -> list[str]:
     return out
 
 
+def run_sizes(slide) -> list[float]:
+    """Point sizes of every text run on a slide: text frames, tables, charts (axes, labels,
+    legend, titles) - whatever size is set where the run would inherit it."""
+    out = []
+    for el in slide._element.iter():
+        if el.tag.endswith("}rPr") or el.tag.endswith("}defRPr"):
+            sz = el.get("sz")
+            if sz is not None:
+                out.append(int(sz) / 100)
+    for shape in slide.shapes:
+        if shape.has_chart:
+            for el in shape.chart._chartSpace.iter():
+                if el.tag.endswith("}rPr") or el.tag.endswith("}defRPr"):
+                    sz = el.get("sz")
+                    if sz is not None:
+                        out.append(int(sz) / 100)
+    return out
+
+
 def tables(slide) -> list[list[list[str]]]:
     return [
         [[c.text for c in row.cells] for row in s.table.rows] for s in slide.shapes if s.has_table

@@ -12,9 +12,11 @@ import pytest
 from analysis import supply, tidy
 from analysis.stats import proportion
 from bedarfsradar import PROJECT_ROOT
-from reports.builder import Labels, ReportCampaign, ReportInput, analyse, build_content
-from reports.measures import load_rules
-from reports.pptx import render_pptx
+from reports.analyse import analyse
+from reports.inputs import Labels, ReportCampaign, ReportInput
+from reports.measures import load_seed
+from reports.render.pptx import render_pptx
+from reports.slides import build_content
 from tests.conftest import make_context
 from tests.reports.helpers import all_xml_text, numbers_in_xml, open_deck, slide_texts, tables
 
@@ -91,7 +93,7 @@ def small():
             ),
         ],
         labels=Labels.from_context(ctx),
-        rules=load_rules(PROJECT_ROOT / "data" / "measures.yaml"),
+        measures=load_seed(PROJECT_ROOT / "data" / "measures.yaml").measures,
         town="Teststadt",
         report_date=date(2026, 5, 1),
     )
@@ -123,15 +125,15 @@ def test_no_value_of_the_small_stadtteil_appears_anywhere_in_the_deck(small):
     assert "21–94" not in joined
 
 
-def test_tables_show_the_small_stadtteil_as_dot_with_footnote(small):
+def test_tables_show_the_small_stadtteil_as_dash_with_footnote(small):
     deck = open_deck(small["deck"])
     slide = next(s for s in deck.slides if s.shapes.title.text == "Anhang: Bedarf nach Stadtteil")
     table = tables(slide)[0]
     col = table[0].index("Hallgarten")
-    assert all(row[col] == "·" for row in table[1:])
+    assert all(row[col] == "–" for row in table[1:])
     # secondary suppression: at least one further Stadtteil is hidden in the same area
     others = [c for c, h in enumerate(table[0]) if h in ("Oestrich", "Winkel", "Mittelheim")]
-    assert any(table[1][c] == "·" for c in others)
-    assert any("· = ausgeblendet" in t for t in slide_texts(slide))
+    assert any(table[1][c] == "–" for c in others)
+    assert any("– = nicht gezeigt (Datenschutz)" in t for t in slide_texts(slide))
     supply_rows = [r for s in deck.slides for t in tables(s) for r in t if r[0] == "Mobilität"]
-    assert supply_rows  # the supply matrix lists mobility; Hallgarten's cell is a dot
+    assert supply_rows  # the supply matrix lists mobility; Hallgarten's cell is a dash

@@ -1,34 +1,32 @@
 """Render a :class:`~reports.content.ReportContent` as a PDF handout (fpdf2).
 
 One A4 landscape page per slide, same content and order as the deck. Text is real,
-extractable text in an embedded TrueType font (DejaVu Sans, which covers German
-typography, "·", "−" and the no-break space Babel puts before "%"). Charts are drawn as
-vector graphics with fpdf2 primitives - bars, CI error bars, scatter markers, value
-labels - so nothing is fetched or rasterised (no browser, no MathJax, no internet).
-Every page has "Seite n von N". Nothing here computes a statistic.
-
-Fonts are looked up in ``BEDARFSRADAR_FONT_DIR`` and the usual Debian/Fedora folders
-(package ``fonts-dejavu-core``); a missing font raises :class:`ReportError`.
+extractable text in an embedded TrueType font (Noto Sans from the PyPI package
+``fontpkg-noto-sans`` via :mod:`surveys.publicity.fonts`; it covers German typography,
+"–", "−" and the no-break spaces of "n = 181" and "34 %"). Charts are drawn as vector
+graphics with fpdf2 primitives - bars, CI error bars, scatter markers, value labels, a
+legend that wraps instead of being cut - with the source line under each chart, so
+nothing is fetched or rasterised. The title page and the contact page carry the EU emblem
+with the funding statements; while the wave is open the title page and every footer say
+"vorläufig". Every page has "Seite n von N". Nothing here computes a statistic.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
 
 from reports import format as fmt
-from reports.builder import ReportError
 from reports.content import (
     ACCENT,
     BAND,
     INK,
     MUTED,
+    OKABE_ITO,
     RULE,
     BarChart,
     Block,
+    MeasureCard,
     ReportContent,
     ScatterChart,
     Slide,
@@ -36,15 +34,11 @@ from reports.content import (
     Text,
     TitlePage,
 )
+from reports.inputs import ReportError
+from surveys.publicity import emblem
+from surveys.publicity.fonts import FontError, add_fonts
 
-FONT = "DejaVu"
-FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/dejavu-sans-fonts",
-    "/usr/local/share/fonts",
-    "/Library/Fonts",
-)
+FONT = "sans"
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 14.0
 CONTENT_W = PAGE_W - 2 * MARGIN
@@ -53,17 +47,6 @@ PT = 0.3528  # mm per point
 
 def _rgb(hex6: str) -> tuple[int, int, int]:
     return int(hex6[0:2], 16), int(hex6[2:4], 16), int(hex6[4:6], 16)
-
-
-def find_font(name: str) -> Path:
-    dirs = [os.environ.get("BEDARFSRADAR_FONT_DIR", ""), *FONT_DIRS]
-    for d in filter(None, dirs):
-        hit = Path(d) / name
-        if hit.is_file():
-            return hit
-    raise ReportError(
-        f"font {name} not found (install fonts-dejavu-core or set BEDARFSRADAR_FONT_DIR)"
-    )
 
 
 class _PDF(FPDF):
@@ -89,7 +72,7 @@ def _font(pdf: FPDF, size: float, bold: bool = False, color: str = INK) -> None:
 
 
 def _text(pdf: FPDF, block: Text, x: float, y: float, w: float, h: float) -> None:
-    size = min(block.font_size, 12.5)
+    size = min(block.font_size * 0.7, 14.0)
     pdf.set_xy(x, y)
     for para in block.paragraphs:
         _font(pdf, size)
@@ -98,12 +81,14 @@ def _text(pdf: FPDF, block: Text, x: float, y: float, w: float, h: float) -> Non
             pdf.set_text_color(*_rgb(ACCENT))
             pdf.cell(5, size * PT * 1.45, "•")
             _font(pdf, size)
-            pdf.multi_cell(w - 5, size * PT * 1.45, para, align="L",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+            pdf.multi_cell(
+                w - 5, size * PT * 1.45, para, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
         else:
             pdf.set_x(x)
-            pdf.multi_cell(w, size * PT * 1.45, para, align="L",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+            pdf.multi_cell(
+                w, size * PT * 1.45, para, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
         pdf.set_y(pdf.get_y() + size * PT * 0.6)
 
 
@@ -141,7 +126,9 @@ def _table(pdf: FPDF, block: Table, x: float, y: float, w: float, h: float) -> N
 
 
 def _axis_label(number_format: str, v: float) -> str:
-    return fmt.share(v) if "%" in number_format else fmt.scale(v, 0)
+    if "%" in number_format:
+        return fmt.share(v)
+    return fmt.scale(v, 1 if "." in number_format else 0)
 
 
 def _bar_chart(pdf: FPDF, spec: BarChart, x: float, y: float, w: float, h: float) -> None:
@@ -149,14 +136,22 @@ def _bar_chart(pdf: FPDF, spec: BarChart, x: float, y: float, w: float, h: float
     pdf.set_xy(x, y)
     pdf.cell(w, 5, spec.title, align="C")
     top = y + 7
-    if len(spec.series) > 1:  # legend
-        _font(pdf, 7.5)
+    if spec.source:  # the source line under the chart
+        _font(pdf, 7.5, color=MUTED)
+        lines = pdf.multi_cell(w, 3.6, spec.source, dry_run=True, output="LINES")
+        h -= len(lines) * 3.6 + 2
+        pdf.set_xy(x, y + h + 1.5)
+        pdf.multi_cell(w, 3.6, spec.source, align="L")
+    if len(spec.series) > 1:  # legend: wraps to a new line instead of running off
+        _font(pdf, 8)
         lx = x
         for s in spec.series:
+            label_w = pdf.get_string_width(s.name) + 6
+            if lx > x and lx + label_w > x + w:
+                lx, top = x, top + 5
             pdf.set_fill_color(*_rgb(s.color))
             pdf.rect(lx, top + 0.8, 3, 3, style="F")
             pdf.set_xy(lx + 4, top)
-            label_w = pdf.get_string_width(s.name) + 6
             pdf.cell(label_w, 4.5, s.name)
             lx += label_w + 4
         top += 6
@@ -191,7 +186,7 @@ def _bar_chart(pdf: FPDF, spec: BarChart, x: float, y: float, w: float, h: float
             by = cy + band * 0.11 + j * bar_h
             v = s.values[i]
             if v is None:
-                _font(pdf, 7.5, color=MUTED)
+                _font(pdf, 9, bold=True, color=INK)
                 pdf.set_xy(px + 0.5, by)
                 pdf.cell(5, bar_h, fmt.SUPPRESSED)
                 continue
@@ -209,9 +204,9 @@ def _bar_chart(pdf: FPDF, spec: BarChart, x: float, y: float, w: float, h: float
                 pdf.line(sx(lo), mid - cap, sx(lo), mid + cap)
                 pdf.line(sx(hi), mid - cap, sx(hi), mid + cap)
                 end = max(end, sx(hi))
-            _font(pdf, 6.5, color=INK)
+            _font(pdf, 7.5, bold=True, color=INK)
             pdf.set_xy(end + 0.8, by + bar_h * 0.46 - 1.6)
-            pdf.cell(10, 3.2, _axis_label(spec.number_format, v))
+            pdf.cell(12, 3.2, _axis_label(spec.number_format, v))
     pdf.set_draw_color(*_rgb(MUTED))
     pdf.set_line_width(0.2)
     pdf.line(px, top, px, top + ph)
@@ -239,6 +234,11 @@ def _scatter(pdf: FPDF, spec: ScatterChart, x: float, y: float, w: float, h: flo
     _font(pdf, 9.5, bold=True)
     pdf.set_xy(x, y)
     pdf.cell(w, 5, spec.title, align="C")
+    if spec.source:
+        _font(pdf, 7.5, color=MUTED)
+        h -= 6
+        pdf.set_xy(x, y + h + 1.5)
+        pdf.multi_cell(w, 3.6, spec.source, align="L")
     legend_h = 10
     px, py = x + 12, y + 13
     pw, ph = w - 16, h - 13 - 12 - legend_h
@@ -310,6 +310,28 @@ def _scatter(pdf: FPDF, spec: ScatterChart, x: float, y: float, w: float, h: flo
         pdf.cell(40, 4, spec.crosshair_name)
 
 
+def _card(pdf: FPDF, block: MeasureCard, x: float, y: float, w: float, h: float) -> None:
+    pdf.set_fill_color(*_rgb(ACCENT))
+    pdf.rect(x, y, 1.2, h, style="F")
+    _font(pdf, 13, bold=True, color=ACCENT)
+    pdf.set_xy(x + 4, y)
+    pdf.multi_cell(
+        w - 4, 6, f"{block.number}. {block.title}", align="L", new_x=XPos.LEFT, new_y=YPos.NEXT
+    )
+    for label, text in block.lines:
+        pdf.set_xy(x + 4, pdf.get_y() + 1.5)
+        _font(pdf, 11)
+        pdf.multi_cell(
+            w - 4,
+            5.2,
+            f"**{label}:** {text}",
+            align="L",
+            markdown=True,
+            new_x=XPos.LEFT,
+            new_y=YPos.NEXT,
+        )
+
+
 def _block(pdf: FPDF, block: Block, x: float, y: float, w: float, h: float) -> None:
     if isinstance(block, BarChart):
         _bar_chart(pdf, block, x, y, w, h)
@@ -319,6 +341,8 @@ def _block(pdf: FPDF, block: Block, x: float, y: float, w: float, h: float) -> N
         _table(pdf, block, x, y, w, h)
     elif isinstance(block, Text):
         _text(pdf, block, x, y, w, h)
+    elif isinstance(block, MeasureCard):
+        _card(pdf, block, x, y, w, h)
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -341,28 +365,45 @@ def _title_page(pdf: FPDF, page: TitlePage) -> None:
     _font(pdf, 13, color=MUTED)
     pdf.set_xy(left, pdf.get_y() + 6)
     pdf.multi_cell(w, 7, f"{page.wave}\nStand: {page.date}", align="L")
+    if page.preliminary:
+        _font(pdf, 13, bold=True, color="FFFFFF")
+        pdf.set_fill_color(*_rgb(OKABE_ITO["vermillion"]))
+        pdf.set_xy(left, pdf.get_y() + 4)
+        pdf.cell(
+            pdf.get_string_width(page.preliminary) + 8, 9, page.preliminary, fill=True, align="C"
+        )
     pdf.set_draw_color(*_rgb(RULE))
     pdf.set_line_width(0.3)
-    pdf.line(left, 160, left + w, 160)
+    pdf.line(left, 150, left + w, 150)
+    _funding(pdf, left, 155)
+    _font(pdf, 10, color=MUTED)
+    pdf.set_xy(left, 178)
+    pdf.multi_cell(w, 5, page.project_sentence, align="L")
+
+
+def _funding(pdf: FPDF, x: float, y: float) -> None:
+    """The EU emblem (vector) with the statement beside it and the Land Hessen line."""
+    width = emblem.draw_fpdf(pdf, x, y, 16)
+    _font(pdf, 13, bold=True)
+    pdf.set_xy(x + width + 4, y + 1.5)
+    pdf.cell(0, 6.5, emblem.EU_STATEMENT)
     _font(pdf, 11)
-    pdf.set_xy(left, 164)
-    pdf.multi_cell(w, 6, page.funding_notice, align="L")
-    _font(pdf, 9, color=MUTED)
-    pdf.set_x(left)
-    pdf.multi_cell(w, 5, page.funding_line, align="L")
+    pdf.set_xy(x + width + 4, y + 8.5)
+    pdf.cell(0, 6, emblem.HESSEN_STATEMENT)
 
 
 def _content_page(pdf: FPDF, spec: Slide) -> None:
     pdf.add_page()
-    _font(pdf, 18, bold=True)
-    pdf.set_xy(MARGIN, 11)
-    pdf.cell(CONTENT_W, 9, spec.title)
+    _font(pdf, 17, bold=True)
+    pdf.set_xy(MARGIN, 10)
+    pdf.multi_cell(CONTENT_W, 7.5, spec.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    bar_y = pdf.get_y() + 1.5
     pdf.set_fill_color(*_rgb(ACCENT))
-    pdf.rect(MARGIN, 21.5, 16, 1.2, style="F")
-    top = 26.0
+    pdf.rect(MARGIN, bar_y, 16, 1.2, style="F")
+    top = bar_y + 4.5
     if spec.lead:
         _font(pdf, 11.5)
-        pdf.set_xy(MARGIN, 25)
+        pdf.set_xy(MARGIN, top - 1)
         pdf.multi_cell(CONTENT_W, 5.5, spec.lead, align="L")
         top = pdf.get_y() + 3
     _font(pdf, 7.5, color=MUTED)
@@ -371,6 +412,9 @@ def _content_page(pdf: FPDF, spec: Slide) -> None:
         for f in spec.footnotes
     )
     bottom = PAGE_H - 14 - foot_h - (2 if foot_h else 0)
+    if spec.closing:
+        bottom = min(bottom, PAGE_H - 48)
+        _funding(pdf, MARGIN, PAGE_H - 40)
     h = bottom - top
     if spec.layout == "full" or len(spec.blocks) == 1:
         for b in spec.blocks[:1]:
@@ -394,11 +438,16 @@ def render_pdf(content: ReportContent) -> bytes:
     pdf.footer_text = content.footer
     pdf.set_margins(MARGIN, 12, MARGIN)
     pdf.set_auto_page_break(auto=False)
-    pdf.add_font(FONT, "", str(find_font("DejaVuSans.ttf")))
-    pdf.add_font(FONT, "B", str(find_font("DejaVuSans-Bold.ttf")))
-    pdf.set_title(content.title_page.title)
-    pdf.set_subject(content.title_page.wave)
-    pdf.set_author("Bedarfsradar")
+    try:
+        add_fonts(pdf)
+    except FontError as exc:
+        raise ReportError(str(exc)) from exc
+    props = content.properties
+    pdf.set_title(props.title)
+    pdf.set_subject(props.subject)
+    pdf.set_author(props.author)
+    pdf.set_keywords(props.keywords)
+    pdf.set_creation_date(props.created)
     pdf.set_lang("de-DE")
     pdf.set_creator("Bedarfsradar (fpdf2)")
     _title_page(pdf, content.title_page)

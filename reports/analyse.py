@@ -1,0 +1,253 @@
+"""The report's one door into :mod:`analysis`: every statistic the deck and the PDF show
+comes through this module, already protected by the analysis' disclosure control.
+
+:func:`analyse` runs the analysis for a :class:`~reports.inputs.ReportInput` (needs,
+perception, supply, administration, volunteers, wave change). The selectors below only
+pick, sort and filter rows of the results tables (no statistic is computed in
+``reports/``). :func:`key_findings` is :func:`analysis.findings.key_findings`: the deck
+lists the same key findings as the dashboard, by the same rule. Answers are prepared with
+the declared bases of the need areas (:mod:`surveys.need_bases`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import admin, disclosure, findings, method_note, needs, perception, supply, tidy
+from analysis.counts import response_overview
+from analysis.disclosure import MIN_CELL
+from analysis.evidence import CLEAR
+from analysis.findings import RULE_NOTE
+from analysis.results import TOTAL_GROUP_VAR, concat_results, filter_results
+from reports.inputs import Labels, ReportCampaign, ReportError, ReportInput
+from surveys.need_bases import area_bases, survey_data
+
+# Breakdowns of the newcomers' needs shown in the appendix (more are in the dashboard).
+NEEDS_GROUP_VARS: tuple[str, ...] = ("stadtteil", "german_level")
+__all__ = [
+    "MIN_CELL",
+    "RULE_NOTE",
+    "ReportResults",
+    "analyse",
+    "area_bases",
+    "audience_counts",
+    "key_findings",
+    "method_note",
+    "response_overview",
+]
+
+
+@dataclass
+class ReportResults:
+    """Analysis results used by the report (all suppressed and redacted)."""
+
+    respondents: pd.DataFrame  # counts per campaign/audience/language come from here
+    needs: pd.DataFrame
+    beliefs: pd.DataFrame  # need_belief_<audience>_prevalence, totals
+    perception: pd.DataFrame
+    supply: pd.DataFrame
+    barriers: pd.DataFrame
+    ip: admin.IPGrid | None
+    volunteers: pd.DataFrame
+    change: pd.DataFrame  # need_prevalence_change (empty without comparison)
+    wave_prevalence: pd.DataFrame  # need_prevalence by wave (empty without comparison)
+    population_sizes: dict[str, int]
+
+    def table(self) -> pd.DataFrame:
+        """The long results table behind every slide."""
+        frames = [
+            self.needs,
+            self.beliefs,
+            self.perception,
+            self.supply,
+            self.barriers,
+            self.volunteers,
+            self.change,
+            self.wave_prevalence,
+        ]
+        if self.ip is not None:
+            frames.append(self.ip.results)
+        return concat_results([f for f in frames if len(f)])
+
+
+def population_sizes(campaigns: list[ReportCampaign]) -> dict[str, int]:
+    """{audience: N} from campaign targets' ``population`` (for the finite-population
+    correction of small known groups, e.g. the administration staff)."""
+    out = {}
+    for c in campaigns:
+        n = c.targets.get("population")
+        if isinstance(n, int | float) and n > 0:
+            out[c.audience] = int(n)
+    return out
+
+
+def audience_counts(respondents: pd.DataFrame) -> dict[str, int]:
+    return {a: int((respondents["audience"] == a).sum()) for a in tidy.AUDIENCES}
+
+
+def analyse(inp: ReportInput) -> ReportResults:
+    """Run the analysis for the report (see module docstring)."""
+    if inp.answers.empty:
+        raise ReportError(f"no complete responses in wave {inp.wave}")
+    data = survey_data(inp.answers, inp.taxonomy)
+    n_by = audience_counts(data.respondents)
+    if n_by["newcomer"] == 0:
+        raise ReportError(f"no newcomer responses in wave {inp.wave}")
+    # a known population smaller than the responses is a data error: no correction then
+    pops = {a: n for a, n in population_sizes(inp.campaigns).items() if n >= n_by[a]}
+    empty = concat_results([])
+    beliefs = [
+        disclosure.apply_suppression(
+            needs.prevalence(data, audience=aud, population_size=pops.get(aud))
+        )
+        for aud in ("volunteer", "administration")
+        if n_by[aud]
+    ]
+    comparisons = [a for a in ("volunteer", "administration") if n_by[a]]
+    change, by_wave = empty, empty
+    if inp.compare_answers is not None and inp.compare_wave is not None:
+        both = pd.concat(
+            [
+                inp.answers[inp.answers["audience"] == "newcomer"],
+                inp.compare_answers[inp.compare_answers["audience"] == "newcomer"],
+            ],
+            ignore_index=True,
+        )
+        both_data = survey_data(both, inp.taxonomy)
+        change = disclosure.apply_suppression(
+            needs.need_change(both_data, wave_from=inp.compare_wave, wave_to=inp.wave),
+            secondary=False,  # differences of waves do not add up to a published total
+        )
+        by_wave = disclosure.apply_suppression(
+            filter_results(
+                needs.prevalence(both_data, group_vars=("wave",)), indicator="need_prevalence"
+            )
+        )
+    return ReportResults(
+        respondents=data.respondents,
+        needs=needs.needs_results(data, group_vars=NEEDS_GROUP_VARS),
+        beliefs=concat_results(beliefs) if beliefs else empty,
+        perception=(
+            perception.perception_gap(data, comparisons=comparisons, population_sizes=pops)
+            if comparisons
+            else empty
+        ),
+        supply=supply.supply_gap(data, inp.offers),
+        barriers=disclosure.apply_suppression(supply.barrier_shares(data)),
+        ip=(
+            admin.importance_performance(data, population_size=pops.get("administration"))
+            if n_by["administration"]
+            else None
+        ),
+        volunteers=admin.volunteer_results(data) if n_by["volunteer"] else empty,
+        change=change,
+        wave_prevalence=by_wave,
+        population_sizes=pops,
+    )
+
+
+# -- selectors: pick and order rows, never compute ------------------------------------------
+
+
+def shown(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows that may be published with a number (not suppressed, estimate present)."""
+    if df.empty:
+        return df
+    return df[~df["suppressed"].astype(bool) & df["estimate"].notna()]
+
+
+def totals(df: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Rows of ``indicator`` for all respondents (no breakdown)."""
+    if df.empty:
+        return df
+    return filter_results(df, indicator=indicator, group_var=TOTAL_GROUP_VAR)
+
+
+def by_level(df: pd.DataFrame) -> dict[str, pd.Series]:
+    return {str(r["level"]): r for _, r in df.iterrows()}
+
+
+def largest_first(df: pd.DataFrame, column: str = "estimate") -> pd.DataFrame:
+    """Sorted by ``column`` descending, missing (suppressed) values last."""
+    if df.empty:
+        return df
+    return df.assign(_k=df[column].fillna(-1)).sort_values("_k", ascending=False).drop(columns="_k")
+
+
+def area_order(res: ReportResults) -> list[str]:
+    """Need areas by the newcomers' prevalence, highest first (suppressed last)."""
+    return [str(a) for a in largest_first(totals(res.needs, "need_prevalence"))["level"]]
+
+
+def flagged_gaps(res: ReportResults, flags: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Perception gaps the analysis calls clear ("deutlich": relevant and confirmed after
+    the false-discovery correction of the family), largest absolute difference first."""
+    if res.perception.empty:
+        return res.perception
+    wanted = flags or (perception.UNDERESTIMATED, perception.OVERESTIMATED)
+    gaps = shown(res.perception)
+    gaps = gaps[gaps["flag"].isin(wanted)]
+    return gaps.reindex(gaps["estimate"].abs().sort_values(ascending=False).index)
+
+
+def uncovered(res: ReportResults) -> pd.DataFrame:
+    """Needs no accessible offer covers, by Stadtteil, largest first."""
+    return supply.uncovered_needs(res.supply)
+
+
+def clear_changes(res: ReportResults) -> pd.DataFrame:
+    """Changes since the comparison wave the analysis calls clear ("deutlich")."""
+    ch = shown(res.change)
+    if ch.empty:
+        return ch
+    return ch[ch["evidence"] == CLEAR]
+
+
+def ip_grid(res: ReportResults) -> pd.DataFrame | None:
+    """The importance-performance grid rows with both means shown, or None."""
+    if res.ip is None:
+        return None
+    grid = res.ip.grid.dropna(subset=["importance", "performance"])
+    return grid if len(grid) else None
+
+
+def key_findings(res: ReportResults, labels: Labels) -> list[str]:
+    """The summary slide's findings: :func:`analysis.findings.key_findings` - the one rule
+    the dashboard's Überblick and the exports use too - as sentences."""
+    from reports.format import keep_together
+
+    found = findings.key_findings(
+        needs=res.needs,
+        perception=res.perception,
+        supply=res.supply,
+        change=res.change,
+        volunteers=res.volunteers,
+        area_labels=dict(labels.areas),
+    )
+    return [keep_together(s) for s in found["sentence"]]
+
+
+def indicator_row(res: ReportResults, ref: str) -> pd.Series | None:
+    """The results row a measure's success indicator points at (``indicator/level`` or
+    ``indicator/level/group_var=group``), or None when absent or suppressed."""
+    if not ref:
+        return None
+    parts = ref.split("/")
+    indicator, level = parts[0], parts[1] if len(parts) > 1 else ""
+    group_var, group = TOTAL_GROUP_VAR, None
+    if len(parts) == 3:
+        group_var, group = parts[2].split("=", 1)
+    table = res.table()
+    if table.empty:
+        return None
+    hit = table[
+        (table["indicator"] == indicator)
+        & (table["level"].astype(str) == level)
+        & (table["group_var"] == group_var)
+    ]
+    if group is not None:
+        hit = hit[hit["group"].astype(str) == group]
+    hit = shown(hit)
+    return hit.iloc[0] if len(hit) else None
