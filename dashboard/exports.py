@@ -23,6 +23,7 @@ from bedarfsradar.session import SessionUser
 from dashboard import data
 from dashboard.labels import AUDIENCES, GROUP_VARS, INDICATORS, METHODS, YES_NO, labels
 
+CELL_KEYS = ("key_n", "key_count")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHARE_EXTRAS = ("Zugewanderte selbst", "Einschätzung")
 NUMBER_FORMATS = {**EXCEL_FORMATS, **dict.fromkeys(SHARE_EXTRAS, "0 %")}
@@ -67,6 +68,11 @@ DICTIONARY = [
     ("n_newcomer", "Zahl der Antworten der Zugewanderten", "ganze Zahl"),
     ("estimate_belief", "Anteil, den Ehrenamtliche bzw. Verwaltung einschätzen", "0–1"),
     ("flag", "Bewertung der Differenz", "unterschätzt, überschätzt oder leer"),
+    (
+        "evidence",
+        "Stärke des Belegs für einen Unterschied (nach Benjamini-Hochberg)",
+        "deutlich, Hinweis oder leer",
+    ),
     ("stadtteil", "Stadtteil", "Codes: Blatt „Codes“"),
     ("subgroup", "Teilgruppe (leer = alle)", "Text"),
     ("n_offers_accessible", "Zahl erreichbarer Angebote", "ganze Zahl"),
@@ -250,11 +256,14 @@ def code_list() -> pd.DataFrame:
 @st.cache_data(max_entries=2, show_spinner=False)
 def technical_workbook(version: tuple[int, int]) -> bytes:
     """All results tables as one long table (codes, raw numbers), a data dictionary and
-    the code list (for analysts; the same suppression as everywhere)."""
+    the code list (for analysts; the same suppression as everywhere). The cell keys of
+    the cell-key method (``key_n``, ``key_count``) are left out: with the published
+    perturbation table they would reveal the unperturbed counts."""
     sheets = data.aggregate_sheets(version)
     long = pd.concat(
         [frame.assign(tabelle=name) for name, frame in sheets.items()], ignore_index=True
     )
+    long = long.drop(columns=[c for c in long.columns if c in CELL_KEYS])
     long = long[["tabelle", *[c for c in long.columns if c != "tabelle"]]]
     dictionary = pd.DataFrame(
         [row for row in DICTIONARY if row[0] in long.columns],

@@ -4,6 +4,7 @@ raw answers and the codebook for guide and admin. CSV for German Excel or XLSX; 
 neutralised (:mod:`analysis.export`); every download is written to the audit log. Files
 are built once per data version (:mod:`dashboard.exports`), not on every rerun."""
 
+import pandas as pd
 import streamlit as st
 
 from analysis.display import SUPPRESSION_NOTE
@@ -25,6 +26,14 @@ st.write(
 st.caption(SUPPRESSION_NOTE)
 sheets = exports.german_sheets(version)
 rows = sum(len(t) for t in sheets.values())
+contents = [
+    ("Lesehilfe", "So lesen Sie die Tabellen; Stand der Daten", ""),
+    *((name, exports.SHEET_NOTES[name], f"{len(frame):,}".replace(",", "."))
+      for name, frame in sheets.items()),
+]  # fmt: skip
+st.dataframe(
+    pd.DataFrame(contents, columns=["Blatt", "Inhalt", "Zeilen"]), hide_index=True, key="sheets"
+)
 exports.offer_download(
     "Alle Ergebnisse als XLSX",
     exports.results_workbook(version),
