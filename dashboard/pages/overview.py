@@ -43,7 +43,7 @@ per_stadtteil, wave, headlines = data.overview_view(version)
 if wave is not None and not headlines.empty:
     st.subheader(f"Wichtigste Ergebnisse – Welle {wave}")
     for row in headlines.itertuples(index=False):
-        text, link = st.columns([5, 1.4], vertical_alignment="center")
+        text, link = st.columns([5, 1.7], vertical_alignment="center")
         text.markdown(f"- {row.sentence}")
         page, title = EXPLAINED_ON.get(str(row.indicator), ("needs.py", "Bedarfe"))
         with link:
@@ -60,7 +60,7 @@ if wave is not None and not gaps.empty:
     for row in gaps.itertuples(index=False):
         area = L.areas.get(row.level, row.level)
         place = L.stadtteile.get(row.stadtteil, row.stadtteil)
-        text, first, second = st.columns([4, 1.6, 1.4], vertical_alignment="center")
+        text, first, second = st.columns([3.6, 1.9, 1.5], vertical_alignment="center")
         text.markdown(
             f"**{area} in {place}:** {format_value(row.estimate)} mit Bedarf "
             f"({format_interval(row.ci_low, row.ci_high)}, n = {int(row.n)}), "

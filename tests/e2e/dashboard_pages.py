@@ -74,6 +74,7 @@ def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 def sidebar_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
     links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+    links.first.wait_for()
     return [links.nth(i).inner_text().strip() for i in range(links.count())]
 
 
