@@ -41,8 +41,11 @@ def context() -> AppContext:
     return AppContext()
 
 
+@st.cache_data(ttl=2, show_spinner=False)
 def data_version() -> tuple[int, int]:
-    """(number, highest id) of complete responses: changes with every new or deleted one."""
+    """(number, highest id) of complete responses: changes with every new or deleted one.
+    Read at most every 2 seconds (a page asks several times per run; with 100,000
+    responses each count is a table scan); :func:`data_version.clear` after a deletion."""
     ctx = context()
     stmt = select(func.count(Response.id), func.max(Response.id)).where(
         Response.municipality_id == ctx.municipality_id, Response.status == "complete"
