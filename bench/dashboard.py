@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,32 +39,21 @@ sys.path[:] = [_ROOT] + [p for p in sys.path if Path(p or ".").resolve() != Path
 
 import httpx  # noqa: E402
 
+from bench.analysis import _best_of  # noqa: E402
 from tests import live  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.dashboard_pages import (  # noqa: E402
+    WATCH_RUNS,
+    fill_login,
+    open_page,
+    submit_login,
+    wait_settled,
+)
 
 ROOT = Path(_ROOT)
 LOGIN = ("guide", "demo-guide-2026")
 SIZES = {"demo": 0, "100k": 100_000}
 GOALS = {"first page": 3.0, "filter change": 0.5}
-# Counts finished script runs: the app container's script state goes back to
-# "notRunning" after every run (Streamlit's own end-to-end tests read this attribute).
-_WATCH_RUNS = """() => {
-  window.__runs = 0;
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.target.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
-    }
-  }).observe(document.body,
-             {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
-}"""
-_SETTLED = """(minRuns) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if ((window.__runs || 0) < minRuns) return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-  return [...charts].every(c => c.querySelector('.main-svg'));
-}"""
 
 
 @dataclass
@@ -133,15 +121,6 @@ def build_database(folder: Path, extra: int) -> dict[str, str]:
     return env
 
 
-def _best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def analysis_seconds(env: dict[str, str]) -> Timings:
     """The uncached analysis behind each interaction (see module docstring)."""
     import dashboard.data as data
@@ -173,10 +152,6 @@ def _wait_warm(base: str, timeout: float = 600) -> float:
     raise TimeoutError("dashboard caches not warm")
 
 
-def _settled(page, runs: int = 0, timeout: float = 120_000) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function(_SETTLED, arg=runs, timeout=timeout, polling=20)
-
-
 def browser_seconds(base: str) -> Timings:
     from playwright.sync_api import sync_playwright
 
@@ -185,31 +160,23 @@ def browser_seconds(base: str) -> Timings:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         page = context.new_page()
         page.set_default_timeout(120_000)
-        page.goto(base + "/login")
-        page.fill("#username", LOGIN[0])
-        page.fill("#password", LOGIN[1])
+        fill_login(page, base, *LOGIN)
         t0 = time.perf_counter()
-        page.click("button[type=submit]")
-        page.get_by_role("heading", name="Überblick").wait_for()
-        _settled(page)
+        submit_login(page)  # from pressing "Anmelden" until Überblick is drawn
         first = time.perf_counter() - t0
 
-        page.evaluate(_WATCH_RUNS)
         t0 = time.perf_counter()
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_role("link", name="Bedarfe", exact=True).click()
-        page.get_by_role("heading", name="Bedarfe", exact=True).wait_for()
-        _settled(page, runs=1)
+        open_page(page, "Bedarfe")
         switch = time.perf_counter() - t0
 
         stadtteil = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Stadtteil")
         stadtteil.locator("input").click()
         option = page.get_by_role("option", name="Hallgarten")
         option.wait_for()
-        page.evaluate(_WATCH_RUNS)
+        page.evaluate(WATCH_RUNS)
         t0 = time.perf_counter()
         option.click()
-        _settled(page, runs=1)
+        wait_settled(page, runs=1)
         change = time.perf_counter() - t0
         browser.close()
     return Timings(first, switch, change)

@@ -169,6 +169,21 @@ def themed(fig: go.Figure, height: int = 480, title: str = "", selection: str = 
     return fig
 
 
+def _error_bar(estimate, low, high, colour: str = "#333") -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Plotly error bars from an estimate and its interval (scalars or Series)."""
+    if isinstance(estimate, pd.Series):
+        above, below = (high - estimate).to_numpy(), (estimate - low).to_numpy()
+    else:
+        above, below = [high - estimate], [estimate - low]
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": above,
+        "arrayminus": below,
+        "color": colour,
+    }
+
+
 def _signed_points(value: float) -> str:
     return "0" if value == 0 else f"{'+' if value > 0 else MINUS}{abs(value):g}"
 
@@ -212,13 +227,9 @@ def share_bars(
                 x=rows["estimate"] * scale,
                 name=name,
                 orientation="h",
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (rows["ci_high"] - rows["estimate"]) * scale,
-                    "arrayminus": (rows["estimate"] - rows["ci_low"]) * scale,
-                    "color": "#333",
-                },
+                error_x=_error_bar(
+                    rows["estimate"] * scale, rows["ci_low"] * scale, rows["ci_high"] * scale
+                ),
                 customdata=text,
                 hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>",
             )
@@ -334,20 +345,10 @@ def importance_performance(
                 textfont={"size": 15},
                 cliponaxis=False,
                 marker={"size": 13, "color": colour, "symbol": classes[row.classification]},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [row.performance_high - row.performance],
-                    "arrayminus": [row.performance - row.performance_low],
-                    "color": colour,
-                },
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [row.importance_high - row.importance],
-                    "arrayminus": [row.importance - row.importance_low],
-                    "color": colour,
-                },
+                error_x=_error_bar(
+                    row.performance, row.performance_low, row.performance_high, colour
+                ),
+                error_y=_error_bar(row.importance, row.importance_low, row.importance_high, colour),
                 hovertemplate=f"{name}<br>Zufriedenheit %{{x:.1f}} · Wichtigkeit %{{y:.1f}}"
                 "<extra></extra>",
             )

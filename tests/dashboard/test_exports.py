@@ -109,3 +109,17 @@ def test_a_rerun_that_changed_nothing_builds_no_workbook_again(as_role, monkeypa
     at.toggle(key="raw").set_value(False).run()
     assert len(built) == first + 1  # only the raw answers' workbook, once
     assert "Hürden als CSV" in [b.proto.label for b in at.get("download_button")]
+
+
+def test_months_are_named_in_german_and_workbook_formats_apply():
+    from analysis.display import month_label
+    from analysis.export import to_xlsx_bytes
+
+    assert [month_label(m) for m in ("2026-03", "2026-12", "·", "2026-13")] == [
+        "März 2026", "Dezember 2026", "·", "2026-13"]  # fmt: skip
+    frame = pd.DataFrame({"Bereich": ["Wohnen", "=1+1"], "Anteil": [0.868, 0.25]})
+    wb = workbook(to_xlsx_bytes({"Hürden": frame}, number_formats={"Anteil": "0 %"}, readable=True))
+    sheet = wb["Hürden"]
+    assert sheet["B2"].value == 0.868 and sheet["B2"].number_format == "0 %"
+    assert sheet["A3"].value == "'=1+1"  # still neutralised
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width >= 8

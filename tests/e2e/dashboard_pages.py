@@ -51,13 +51,32 @@ _VISIBLE_TEXT = """() => {
 _URL = re.compile(r"\S*/\S*")
 
 
-def login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def fill_login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """The login form, filled in, not yet sent."""
     page.goto(base + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
+
+
+def submit_login(page) -> None:  # type: ignore[no-untyped-def]
+    """Press "Anmelden" and wait until the Überblick is drawn."""
     page.click("button[type=submit]")
     page.get_by_role("heading", name="Überblick").wait_for()
     wait_settled(page)
+
+
+def login(page, base: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    fill_login(page, base, username, password)
+    submit_login(page)
+
+
+def logged_in(browser, base: str, username: str, password: str, **context_options):  # type: ignore[no-untyped-def]
+    """(context, page) of a new browser context logged in as ``username``."""
+    context = browser.new_context(**{"viewport": {"width": 1366, "height": 900}, **context_options})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    login(page, base, username, password)
+    return context, page
 
 
 def wait_settled(page, runs: int = 0, timeout: float = 120_000) -> None:  # type: ignore[no-untyped-def]

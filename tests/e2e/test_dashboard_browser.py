@@ -21,7 +21,7 @@ from surveys.answers import AnswerRow
 from tests.conftest import make_context
 from tests.e2e.conftest import SECRET, LiveServer
 from tests.e2e.dashboard_pages import WATCH_RUNS as WATCH
-from tests.e2e.dashboard_pages import login, open_page, wait_settled
+from tests.e2e.dashboard_pages import logged_in, login, open_page, wait_settled
 from tests.live import serving
 
 pytestmark = pytest.mark.browser
@@ -130,7 +130,7 @@ def test_a_repeated_visit_transfers_under_100_kb(dashboard_server, browser):
     first.set_default_timeout(90_000)
     responses: list = []
     first.on("response", lambda r: responses.append(r))
-    login(first, base, "guide", PASSWORD)
+    login(first, base, "guide", PASSWORD)  # the responses of the login are counted too
     open_page(first, "Bedarfe")  # Plotly's script too
     first_visit = _transferred(responses)
     hashed = [r for r in responses if r.url.startswith(base + "/static/")]
@@ -163,10 +163,8 @@ def test_print_view_keeps_charts_whole_and_names_filters_and_date(
     dashboard_server, browser, tmp_path
 ):
     base = dashboard_server.base
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})  # a wide screen
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    login(page, base, "guide", PASSWORD)
+    wide = {"viewport": {"width": 1920, "height": 1080}}  # a wide screen
+    context, page = logged_in(browser, base, "guide", PASSWORD, **wide)
     open_page(page, "Bedarfe")
     stadtteil = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Stadtteil")
     stadtteil.locator("input").click()

@@ -15,7 +15,7 @@ from bedarfsradar.users import add_user
 from dashboard.labels import COSTS, INDICATORS, TIMES
 from tests.e2e.dashboard_pages import (
     everything_visible,
-    login,
+    logged_in,
     open_page,
     sidebar_titles,
     wait_settled,
@@ -66,12 +66,9 @@ def test_every_page_is_german_without_raw_ids_or_exceptions(dashboard_server, br
         add_user(ctx.db, ctx.municipality_id, "viewer", VIEWER_PASSWORD, "viewer")
         password = VIEWER_PASSWORD
     ids, quoted = raw_ids(ctx), respondents_texts(ctx)
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
     errors: list[str] = []
+    context, page = logged_in(browser, base, role, password)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    login(page, base, role, password)
     assert page.evaluate("document.documentElement.lang") == "de"
     titles = sidebar_titles(page)
     assert len(titles) == (13 if role == "guide" else 8), titles
@@ -94,10 +91,7 @@ def test_every_page_is_german_without_raw_ids_or_exceptions(dashboard_server, br
 def test_streamlit_widgets_and_refused_pages_speak_german(dashboard_server, browser):  # noqa: F811
     base, ctx = dashboard_server.base, dashboard_server.ctx
     add_user(ctx.db, ctx.municipality_id, "viewer2", VIEWER_PASSWORD, "viewer")
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    login(page, base, "viewer2", VIEWER_PASSWORD)
+    context, page = logged_in(browser, base, "viewer2", VIEWER_PASSWORD)
 
     open_page(page, "Bedarfe")
     stadtteil = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Stadtteil")
@@ -117,10 +111,7 @@ def test_streamlit_widgets_and_refused_pages_speak_german(dashboard_server, brow
     context.close()
 
     add_user(ctx.db, ctx.municipality_id, "admin2", VIEWER_PASSWORD, "admin")
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    login(page, base, "admin2", VIEWER_PASSWORD)
+    context, page = logged_in(browser, base, "admin2", VIEWER_PASSWORD)
     open_page(page, "Angebotskatalog")
     page.get_by_role("tab", name="Importieren").click()
     uploader = page.locator('[data-testid="stFileUploader"]')
