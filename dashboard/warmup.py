@@ -4,7 +4,9 @@ restart does not pay for loading and analysing the answers.
 :class:`Warmer` runs in one daemon thread started by the server's lifespan
 (:func:`bedarfsradar.server.create_app`): it imports what the pages import (pandas,
 plotly, the analysis modules: about two seconds that the first page run would otherwise
-spend) and calls :func:`dashboard.data.warm_up`, which computes every page's first view.
+spend) and calls :func:`dashboard.data.warm_up`, which computes every page's first view;
+after the first round it compresses Streamlit's scripts (:func:`bedarfsradar.frontend_de.
+compress_all`), so no first visit waits for that.
 It repeats every ``interval`` seconds; when no answer arrived meanwhile that is only cache
 look-ups, and when one did, the next visit finds the new version computed. The thread
 never blocks the event loop (it is a thread) and never stops the server: a failure is
@@ -88,9 +90,12 @@ class Warmer:
         exports.codebook_workbook()
 
     def _run(self) -> None:
+        from bedarfsradar.frontend_de import compress_all
+
         started = time.perf_counter()
         for module in page_imports():
             _import(module)
+        first = True
         while not self._stop.is_set():
             try:
                 self._round()
@@ -98,6 +103,9 @@ class Warmer:
                 _LOG.exception("dashboard warm-up failed; retrying in %s s", self.interval)
                 self.state = "failed" if self.state != "warm" else self.state
             else:
+                if first:  # Streamlit's scripts, compressed once for every first visit
+                    compress_all()
+                    first = False
                 if self.first_seconds is None:
                     self.first_seconds = time.perf_counter() - started
                 self.state = "warm"

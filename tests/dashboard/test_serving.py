@@ -11,7 +11,14 @@ from starlette.testclient import TestClient
 
 import dashboard.data
 from bedarfsradar import frontend_de
-from bedarfsradar.frontend_de import RULES, GermanFrontend, patched, static_dir, unmatched_rules
+from bedarfsradar.frontend_de import (
+    IMMUTABLE,
+    RULES,
+    GermanFrontend,
+    asset,
+    static_dir,
+    unmatched_rules,
+)
 from dashboard.warmup import Warmer, page_imports
 
 
@@ -40,15 +47,28 @@ def _client() -> TestClient:
 def test_patched_chunks_are_german_and_revalidated_by_etag():
     client = _client()
     multiselect = _chunk("Multiselect")
-    first = client.get(multiselect)
+    first = client.get(multiselect)  # TestClient asks for gzip and decodes it
     assert first.status_code == 200 and "`Alle auswählen`" in first.text
     assert "`Select all`" not in first.text
+    assert first.headers["content-encoding"] == "gzip"
     assert first.headers["cache-control"] == "no-cache"
     again = client.get(multiselect, headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
-    untouched = client.get("/static/js/Metric.abc.js")  # no rule: Streamlit's own answer
-    assert untouched.text == "unchanged" and "immutable" in untouched.headers["cache-control"]
-    assert patched("/static/js/../../index.html") is None
+
+
+def test_other_static_files_are_compressed_once_and_cached_for_a_year():
+    client = _client()
+    metric = _chunk("Metric")
+    original = (static_dir() / metric.lstrip("/")).read_bytes()
+    served = client.get(metric)
+    assert served.content == original and served.headers["cache-control"] == IMMUTABLE
+    assert served.headers["content-encoding"] == "gzip"
+    assert int(served.headers["content-length"]) < len(original)  # the compressed size
+    plain = client.get(metric, headers={"accept-encoding": "identity"})
+    assert plain.content == original and "content-encoding" not in plain.headers
+    assert asset(metric) is asset(metric)  # read and compressed once
+    assert client.get("/static/js/Metric.abc.js").text == "unchanged"  # not a file: Streamlit
+    assert asset("/static/js/../../index.html") is None
 
 
 def test_streamlit_html_page_is_marked_german():

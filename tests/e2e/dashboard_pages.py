@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import re
 
-SETTLED = """(minRuns) => {
+SETTLED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if ((window.__runs || 0) < minRuns) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
   return [...charts].every(c => c.querySelector('.main-svg'));
 }"""
 """True once the script run is over, nothing is stale and every chart is drawn
-(Streamlit's own end-to-end tests read ``data-test-script-state``)."""
-WATCH_RUNS = """() => {
-  window.__runs = 0;
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.target.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
-    }
-  }).observe(document.body,
-             {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
-}"""
-"""Counts finished script runs from now on (``window.__runs``)."""
+(Streamlit's own end-to-end tests read ``data-test-script-state``). A run that changed
+nothing visible cannot be told from no run: wait first for what the run shows (a page's
+heading, a caption naming the new selection), then for this."""
 _VISIBLE_TEXT = """() => {
   const skip = (el) => el.closest('[data-testid="stIconMaterial"], .material-symbols-rounded,'
                                   + ' [data-testid="stIconEmoji"], script, style');
@@ -79,16 +70,24 @@ def logged_in(browser, base: str, username: str, password: str, **context_option
     return context, page
 
 
-def wait_settled(page, runs: int = 0, timeout: float = 120_000) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function(SETTLED, arg=runs, timeout=timeout, polling=50)
+def wait_settled(page, timeout: float = 120_000) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(SETTLED, timeout=timeout, polling=20)
 
 
-def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    """Click ``title`` in the sidebar and wait until that page is drawn."""
-    page.evaluate(WATCH_RUNS)
+def open_page(page, title: str, heading: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Click ``title`` in the sidebar and wait until that page (its first heading is
+    ``heading``, by default the title) is drawn."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_role("link", name=title, exact=True).click()
-    wait_settled(page, runs=1)
+    page.locator("h1", has_text=heading or title).first.wait_for()
+    wait_settled(page)
+
+
+def choose(page, multiselect: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the multiselect labelled ``multiselect`` and click ``option`` (not waiting)."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=multiselect)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def sidebar_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
