@@ -39,7 +39,7 @@ from analysis.disclosure import MIN_CELL, apply_suppression
 from analysis.estimate import attach, choice_shares, grouped_proportions
 from analysis.results import TOTAL_GROUP, TOTAL_GROUP_VAR, concat_results, make_results
 from analysis.stats import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_scale
-from analysis.tidy import SurveyData, matrix_long, numeric, prepare
+from analysis.tidy import RECORD_KEY, SurveyData, matrix_long, numeric, prepare
 
 SERVICES: tuple[str, ...] = (
     "interpreting",
@@ -146,7 +146,7 @@ def importance_performance(
             _scale_rows(data, "ip_performance", "ip_performance", *args),
         ]
     )
-    res = apply_suppression(res, min_cell=min_cell, secondary=False)
+    res = apply_suppression(res, min_cell=min_cell)
     imp = res[res["indicator"] == "ip_importance"].set_index("level")
     perf = res[res["indicator"] == "ip_performance"].set_index("level")
     grid = pd.DataFrame(
@@ -220,7 +220,7 @@ def volunteer_continuation(
     r = pd.to_numeric(v.where(v.isin(["1", "2", "3", "4", "5"])), errors="coerce")
     q["y"] = np.where(r.notna(), (r >= 4).astype(float), np.nan)
     q["dk"] = (v == "dk").astype(float)
-    q = attach(q, data.respondents, [*group_vars, "weight"])
+    q = attach(q, data.respondents, [*group_vars, "weight", RECORD_KEY])
     kw = {"group_vars": list(group_vars), "confidence": confidence}
     return concat_results(
         [

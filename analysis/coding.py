@@ -16,10 +16,11 @@ Results (:func:`coded_area_results`)
     earliest stored code. Indicator ``free_text_area``: level = area, n = coded answers of
     the group, count = answers with that area, estimate = count / n with a Wilson 95 % CI;
     indicator ``free_text_theme``: level = "area: theme" (themes compared case-insensitively),
-    same base. Suppression: a row is hidden when n < MIN_CELL or 0 < count < MIN_CELL; the
-    areas of one group add up to n, and each area's groups to its total, so both kinds of
-    line get secondary suppression (:func:`analysis.disclosure.secondary_suppression`).
-    Themes do not add up to anything shown (not every code has one): primary only.
+    same base. Protection (:mod:`analysis.disclosure`): the number of coded answers and of
+    mentions are perturbed with the cell keys of their responses (``answers`` needs
+    ``record_key``), so a theme count cannot pin the area count it belongs to; a row is
+    hidden when its base or its mentions are below MIN_CELL (true or published), because
+    this table shows the mentions as a count ("Anzahl").
 """
 
 from __future__ import annotations
@@ -31,12 +32,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import (
-    MIN_CELL,
-    redact_suppressed,
-    result_lines,
-    secondary_suppression,
-)
+from analysis.disclosure import MIN_CELL, apply_suppression, cell_keys
 from analysis.display import format_count, results_table
 from analysis.results import (
     SUPPRESSED_MARK,
@@ -117,18 +113,24 @@ def _rows(frame: pd.DataFrame, indicator: str, group_var: str) -> list[dict[str,
     rows: list[dict[str, object]] = []
     for group, part in groups:
         n = len(part)
-        for level, count in part[indicator].value_counts(dropna=True).sort_index().items():
+        keys = part["record_key"].to_numpy(dtype=np.int64)
+        key_n = int(cell_keys(keys, np.zeros(n, dtype=np.int64), 1)[0])
+        levels = part[indicator]
+        for level, count in levels.value_counts(dropna=True).sort_index().items():
             lo, hi = wilson_ci(int(count), n)
+            mask = (levels == level).to_numpy()
+            key_count = int(cell_keys(keys[mask], np.zeros(int(mask.sum()), np.int64), 1)[0])
             rows.append({"indicator": indicator, "group_var": group_var, "group": group,
                          "level": level, "n": n, "count": float(count),
-                         "estimate": count / n, "ci_low": lo, "ci_high": hi})  # fmt: skip
+                         "estimate": count / n, "ci_low": lo, "ci_high": hi,
+                         "key_n": key_n, "key_count": key_count})  # fmt: skip
     return rows
 
 
 def coded_area_results(
     codes: pd.DataFrame, answers: pd.DataFrame, group_var: str | None = None
 ) -> pd.DataFrame:
-    """Results table of coded areas and themes, suppressed (module docstring)."""
+    """Results table of coded areas and themes, protected (module docstring)."""
     if codes.empty:
         return empty_results()
     coded = resolved_codes(codes).merge(answers, on="answer_id", how="inner")
@@ -144,14 +146,7 @@ def coded_area_results(
         return empty_results()
     frame = pd.DataFrame(rows)
     df = concat_results([make_results(**{c: frame[c] for c in frame.columns}, method="wilson")])
-    n, count = df["n"].to_numpy(dtype=float), df["count"].to_numpy(dtype=float)
-    hidden = (n < MIN_CELL) | ((count > 0) & (count < MIN_CELL))
-    areas = df[df["indicator"] == AREA_INDICATOR]
-    lines = result_lines(df, [AREA_INDICATOR])
-    lines += [list(map(int, idx)) for idx in areas.groupby(["group_var", "group"]).groups.values()]
-    totals = (df["group_var"] == TOTAL_GROUP_VAR).to_numpy()
-    df["suppressed"] = secondary_suppression(count, hidden, lines, totals)
-    return redact_suppressed(df) if df["suppressed"].any() else df
+    return apply_suppression(df, min_count=MIN_CELL)
 
 
 def coded_table(

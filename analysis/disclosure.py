@@ -1,145 +1,264 @@
-"""Disclosure control for the results table: primary and secondary cell suppression.
+"""Disclosure control: the one protection layer every published number passes - the
+cell-key method with threshold rules.
 
-Rule (documented contract)
---------------------------
-Primary suppression
-    A row is suppressed when its unweighted base ``n`` is below :data:`MIN_CELL` (5) or
-    unknown. Optionally (``min_count``) also when the unweighted numerator ``count`` is
-    between 1 and ``min_count - 1`` (use for frequency tables of sensitive items).
+Why
+---
+Users choose their own filters and breakdowns. Hiding small cells one table at a time is
+then not enough: the difference of two overlapping selections, the margins of a linked
+table or the bounds of a table recover a hidden cell exactly. Statistical offices protect
+flexible table builders with the **cell-key method** (ONS census 2021 "create a custom
+dataset", ABS TableBuilder, Destatis Zensus 2022): every count is perturbed by a small
+noise that is a fixed function of *which* records are counted, so the same cell gets the
+same noise whichever way it is requested, and a difference of two published cells returns
+noise instead of people.
 
-Secondary (complementary) suppression
-    Cells that add up to a displayed total form a *line*: a linear equation
-    ``total = cell_1 + ... + cell_k``. If exactly one member of a line (a cell or its
-    total) is hidden, it can be recovered by subtraction. The rule is therefore:
-    **every line has either no hidden member or at least two**. Whenever a line has
-    exactly one hidden member, the displayed member with the smallest ``n`` (cells before
-    the total; ties broken by position) is hidden as well; this is repeated until no line
-    has exactly one hidden member (suppressing can create new singletons in crossing
-    lines, so it iterates to a fixed point; it terminates because cells are only ever
-    added).
+Method (the published parameters)
+---------------------------------
+* **Record keys.** Every response has a random key in [0, 2^31) (``response.record_key``;
+  drawn at submission, assigned to older responses by migration 0003; never derived from
+  ids or times).
+* **Cell keys.** The key of a cell is the sum of its records' keys modulo 2^31 (uniform,
+  and independent for any two cells that differ by at least one record). The count of
+  people *with* an answer (the numerator of a share) uses the key of those records mixed
+  with the key of its base (SplitMix64), so that an empty numerator gets noise too.
+* **Noise.** The cell key, read as a number u in (0, 1), picks the noise from the
+  discrete Gaussian distribution P(d) ~ exp(-d^2 / 2) (sigma = 1; the noise of the US
+  census 2020 disclosure avoidance): mean 0, variance 1; d = 0 in 40 % of cells, +-1 in
+  48 %, +-2 in 11 %, +-3 in 0.9 %, +-4 in 0.03 %. There is no fixed maximum deviation: the
+  31-bit key reaches +-6, so no combination of published cells pins a cell to one value
+  (with a maximum deviation of, say, 2, the intervals of several differencing routes can
+  meet in a single point). Light tails keep single big errors rare, which matters for the
+  small groups of a small town.
+* **Thresholds.** A group (the base of a share, or a count) whose true or published size
+  is below :data:`MIN_CELL` (5) is not published (shown as "·"). A numerator is never published as a
+  count of its own; shares are computed from the published numerator and base (clipped
+  to 0 ... base). A selection of fewer than :data:`MIN_SELECTION` (20) published
+  respondents is shown without breakdown (totals only).
+* **Intervals.** Shares and their Wilson intervals are computed from the published counts
+  only, and each interval is widened for the noise by square-and-add with the noise's
+  standard deviation (:func:`share_noise_sd`, :func:`analysis.stats.widen_interval`).
+  Tests and findings use the same published numbers and the same widened intervals.
 
-    In the results table a line is, for one ``indicator`` and ``level`` and one breakdown
-    ``group_var``, the set of its group rows plus the total row (``group_var == "all"``)
-    of the same indicator and level. Counts and bases of a group_var's levels (including
-    "keine Angabe") add up to the total. The line is enforced even when the total row is
-    absent (it may be published elsewhere) - conservative. Respondents with a missing
-    attribute that are not shown as their own group are ignored (treated as known),
-    which is also conservative.
+What it costs: a published count is off by 1 in about half of the cases, by 2 in one case
+in nine, by more in one case in a hundred; for a group of 20 a share moves by 5 points or
+less in most cases; for the whole town (n > 150) by less than 1 point. Totals and their parts
+are each perturbed, so parts may not add up exactly to the total shown beside them; the
+same total is the same number everywhere.
 
-    Not covered: attacks combining several lines algebraically beyond single
-    subtraction, and interval (bounds) attacks. With at least two hidden cells per line
-    and small cell counts these reveal at most ranges.
+Functions return *published* tables: the true counts and the cell keys are dropped.
+Every results function of ``analysis/`` ends with :func:`apply_suppression`; pages and
+renderers get their tables from :mod:`analysis.published` only (an architecture test
+checks that no page or renderer imports anything that returns raw counts).
 
-Redaction
-    With ``redact=True`` (default) every numeric value of a suppressed row is set to
-    NaN / <NA>, so a suppressed estimate cannot leak through an export. Displays show
-    suppressed cells as "·" (:func:`analysis.results.pivot_for_display`).
+Scale means (the administration's ratings) have no cell keys: their groups are only
+shown from :data:`MIN_CELL` answers, and no breakdown of them is offered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.results import TOTAL_GROUP_VAR, concat_results
+from analysis.results import concat_results
+from analysis.stats import widen_interval, wilson_ci
+from analysis.tidy import RECORD_KEY, RECORD_KEY_RANGE
 
 MIN_CELL = 5
+MIN_SELECTION = 20
+NOISE_SIGMA = 1.0
+"""sigma of the discrete Gaussian noise (variance 1)."""
+KEY_COLUMNS = ("key_n", "key_count")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def secondary_suppression(
-    sizes: Sequence[float] | np.ndarray,
-    hidden: Sequence[bool] | np.ndarray,
-    lines: Iterable[Sequence[int]],
-    totals: Sequence[bool] | np.ndarray | None = None,
+@dataclass(frozen=True)
+class NoiseTable:
+    """The perturbation table: noise as a function of the cell key (see module doc)."""
+
+    sigma: float = NOISE_SIGMA
+    reach: int = 12
+
+    def probabilities(self) -> tuple[np.ndarray, np.ndarray]:
+        """(noise values, probabilities): the discrete Gaussian P(d) ~ exp(-d^2 / 2 sigma^2)
+        over -reach..reach (what lies beyond carries less than 1e-30)."""
+        d = np.arange(-self.reach, self.reach + 1)
+        p = np.exp(-(d.astype(float) ** 2) / (2 * self.sigma**2))
+        return d, p / p.sum()
+
+    @property
+    def variance(self) -> float:
+        d, p = self.probabilities()
+        return float((d * d * p).sum())
+
+    def noise(self, cell_keys: np.ndarray | Sequence[int]) -> np.ndarray:
+        """Integer noise per cell key (keys in [0, 2^31)): the key, read as u in (0, 1),
+        is mapped through the inverse distribution function. Vectorised."""
+        keys = np.asarray(cell_keys, dtype=np.int64)
+        d, p = self.probabilities()
+        u = (keys.astype(float) + 0.5) / RECORD_KEY_RANGE
+        idx = np.searchsorted(np.cumsum(p), u, side="right")
+        return d[np.minimum(idx, d.size - 1)]
+
+
+NOISE = NoiseTable()
+
+
+def mix_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A cell key from two keys (SplitMix64 finaliser of a * 2^31 + b), in [0, 2^31)."""
+    x = (np.asarray(a, dtype=np.uint64) << np.uint64(31)) + np.asarray(b, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        x = (x + np.uint64(0x9E3779B97F4A7C15)) & _MASK64
+        x = ((x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & _MASK64
+        x = ((x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & _MASK64
+        x = x ^ (x >> np.uint64(31))
+    return (x % np.uint64(RECORD_KEY_RANGE)).astype(np.int64)
+
+
+def cell_keys(record_keys: np.ndarray, cells: np.ndarray, n_cells: int) -> np.ndarray:
+    """Key of every cell: sum of its records' keys mod 2^31 (``cells``: cell per record)."""
+    sums = np.bincount(cells, weights=np.asarray(record_keys, dtype=float), minlength=n_cells)
+    return np.mod(sums, RECORD_KEY_RANGE).astype(np.int64)
+
+
+def published_counts(
+    counts: np.ndarray, keys: np.ndarray, true_small: np.ndarray | None = None
 ) -> np.ndarray:
-    """Extend ``hidden`` until no line has exactly one hidden member.
-
-    ``sizes``: cell sizes (n) used to choose the complementary cell (smallest first).
-    ``lines``: lists of cell positions whose members satisfy one additive equation (a total
-    and its parts: include the total's position in the line). ``totals``: marks total cells,
-    which are chosen as complement only when no other displayed member is left.
-    Returns a new boolean array.
-    """
-    size = np.asarray(sizes, dtype=float)
-    hid = np.asarray(hidden, dtype=bool).copy()
-    is_total = np.zeros(hid.size, bool) if totals is None else np.asarray(totals, dtype=bool)
-    line_list = [np.asarray(line, dtype=int) for line in lines if len(line) >= 2]
-    key = np.where(np.isnan(size), np.inf, size)
-    changed = True
-    while changed:
-        changed = False
-        for line in line_list:
-            h = hid[line]
-            if h.sum() != 1:
-                continue
-            shown = line[~h]
-            order = np.lexsort((shown, key[shown], is_total[shown]))
-            hid[shown[order[0]]] = True
-            changed = True
-    return hid
+    """Published value of counts with their cell keys: count + noise, NaN where the true
+    or the published count is below :data:`MIN_CELL` (``true_small`` may add further cells
+    to hide). Zero stays zero only where nothing was counted (no cell is published then)."""
+    c = np.asarray(counts, dtype=float)
+    out = np.maximum(c + NOISE.noise(keys), 0.0)
+    hidden = (c < MIN_CELL) | (out < MIN_CELL)
+    if true_small is not None:
+        hidden |= np.asarray(true_small, dtype=bool)
+    return np.where(hidden, np.nan, out)
 
 
-def singly_hidden_lines(hidden: np.ndarray, lines: Iterable[Sequence[int]]) -> list[int]:
-    """Indices of lines with exactly one hidden member (i.e. a recoverable cell)."""
-    hid = np.asarray(hidden, dtype=bool)
-    return [i for i, line in enumerate(lines) if len(line) >= 2 and hid[list(line)].sum() == 1]
-
-
-def result_lines(results: pd.DataFrame, indicators: Iterable[str] | None = None) -> list[list[int]]:
-    """Additive lines of a results table (positional row indices), see module docstring."""
-    df = results.reset_index(drop=True)
-    sel = df if indicators is None else df[df["indicator"].isin(list(indicators))]
-    totals = sel[sel["group_var"] == TOTAL_GROUP_VAR]
-    total_pos: dict[tuple[str, str], list[int]] = {}
-    for pos, ind, lev in zip(totals.index, totals["indicator"], totals["level"], strict=True):
-        total_pos.setdefault((ind, lev), []).append(int(pos))
-    parts = sel[sel["group_var"] != TOTAL_GROUP_VAR]
-    lines: list[list[int]] = []
-    for (ind, lev, _gv), idx in parts.groupby(
-        ["indicator", "level", "group_var"], sort=False
-    ).groups.items():
-        lines.append([int(i) for i in idx] + total_pos.get((ind, lev), []))
-    return lines
+def share_noise_sd(p: np.ndarray, n_pub: np.ndarray) -> np.ndarray:
+    """Standard deviation of a published share c~/n~ due to the perturbation alone: the
+    numerator and the base each carry independent noise of variance V (= 1), so by the delta
+    method sd = sqrt(V (1 + p^2)) / n~."""
+    p = np.asarray(p, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sqrt(NOISE.variance * (1 + p**2)) / np.asarray(n_pub, dtype=float)
 
 
 def apply_suppression(
-    results: pd.DataFrame,
-    min_cell: int = MIN_CELL,
-    secondary: bool = True,
-    redact: bool = True,
-    min_count: int | None = None,
-    secondary_indicators: Iterable[str] | None = None,
+    results: pd.DataFrame, min_cell: int = MIN_CELL, min_count: int | None = None
 ) -> pd.DataFrame:
-    """Return a copy of ``results`` with ``suppressed`` set by the rule in the module doc.
+    """The entry every results function calls before a table leaves ``analysis/``.
 
-    Rows already marked suppressed stay suppressed. ``secondary_indicators`` limits the
-    secondary step to some indicators (None = all; pass ``()`` for none; use it for
-    indicators whose groups do not add up, e.g. differences between audiences).
-    """
-    df = concat_results([results]) if len(results) else results.copy()
-    if not len(df):
-        return df
+    Rows with cell keys (shares counted by :func:`analysis.estimate.coded_share_rows` or
+    :func:`analysis.estimate.grouped_proportions` with record keys) are perturbed and
+    thresholded by :func:`protect_shares`; rows without keys (scale means, medians) are
+    hidden when their base is below ``min_cell``. ``min_count``: also hide rows whose
+    published numerator is below it (tables that show the numerator as a count, e.g.
+    free-text themes). Hidden rows are blanked. Idempotent on published tables."""
+    if results.empty:
+        return results.drop(columns=[c for c in KEY_COLUMNS if c in results.columns])
+    df = protect_shares(results, min_count=min_count)
     n = pd.to_numeric(df["n"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     hidden = df["suppressed"].to_numpy(dtype=bool) | np.isnan(n) | (n < min_cell)
-    if min_count is not None:
-        c = df["count"].to_numpy(dtype=float)
-        hidden |= (c > 0) & (c < min_count)
-    if secondary:
-        inds = None if secondary_indicators is None else list(secondary_indicators)
-        if inds is None or inds:
-            lines = result_lines(df, inds)
-            totals = (df["group_var"] == TOTAL_GROUP_VAR).to_numpy()
-            hidden = secondary_suppression(n, hidden, lines, totals)
-    df["suppressed"] = hidden
-    if redact and hidden.any():
-        df = redact_suppressed(df)
+    if hidden.any():
+        df = df.assign(suppressed=hidden)
+        df = blank_suppressed(df)
     return df
 
 
-def redact_suppressed(results: pd.DataFrame) -> pd.DataFrame:
-    """Blank every numeric value (NaN / <NA>) in suppressed rows; keys and flags stay."""
+def protect_shares(
+    results: pd.DataFrame, confidence: float = 0.95, min_count: int | None = None
+) -> pd.DataFrame:
+    """Published version of share rows built with cell keys (``key_n``, ``key_count``,
+    see :func:`analysis.estimate.coded_share_rows`).
+
+    ``n`` becomes the published base, ``count`` the published numerator, ``estimate`` their
+    ratio (weighted estimates are perturbed by the same noise at the cell's mean weight),
+    ``n_effective`` the published effective n, ``ci_low``/``ci_high`` the Wilson interval
+    of the published share widened by its perturbation sd (column ``noise_sd``),
+    ``method`` gains "+ckm". Rows whose true or published base is below
+    :data:`MIN_CELL` are ``suppressed`` with every number blanked. Rows without cell keys
+    (e.g. rows already protected) are returned unchanged. The key columns are dropped.
+    """
+    if results.empty or not set(KEY_COLUMNS) <= set(results.columns):
+        return results.drop(columns=[c for c in KEY_COLUMNS if c in results.columns])
+    df = results.copy()
+    has_key = df["key_n"].notna().to_numpy()
+    rows = np.flatnonzero(has_key)
+    n = df["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    count = df["count"].to_numpy(dtype=float)[rows]
+    key_n = df["key_n"].to_numpy(dtype=float)[rows].astype(np.int64)
+    key_c = df["key_count"].to_numpy(dtype=float)[rows].astype(np.int64)
+    n_pub = np.maximum(n + NOISE.noise(key_n), 0.0)
+    c_pub = np.clip(count + NOISE.noise(mix_keys(key_c, key_n)), 0.0, n_pub)
+    hidden = (n < MIN_CELL) | (n_pub < MIN_CELL) | df["suppressed"].to_numpy(bool)[rows]
+    if min_count is not None:
+        hidden |= (count < min_count) | (c_pub < min_count)
+    sw = df["n_weighted"].to_numpy(dtype=float)[rows]
+    est = df["estimate"].to_numpy(dtype=float)[rows]
+    weighted = ~np.isclose(sw, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_w = np.where(n > 0, sw / n, 1.0)
+        swy = est * sw
+        p_pub = np.where(
+            weighted,
+            (swy + (c_pub - count) * mean_w) / (sw + (n_pub - n) * mean_w),
+            c_pub / n_pub,
+        )
+        p_pub = np.clip(p_pub, 0.0, 1.0)
+        n_eff = df["n_effective"].to_numpy(dtype=float)[rows] if "n_effective" in df else n
+        n_eff = np.where(np.isnan(n_eff), n, n_eff) * np.where(n > 0, n_pub / n, 0.0)
+    ok = ~hidden & (n_pub > 0)
+    n_star = np.where(ok, n_eff, 1.0)
+    lo, hi = wilson_ci(np.where(ok, p_pub, 0.0) * n_star, n_star, confidence)
+    fpc = df["method"].astype(str).str.contains("fpc").to_numpy()[rows]
+    if fpc.any():  # known small populations: keep the finite-population correction
+        lo, hi = _fpc_interval(df, rows, p_pub, n_star, n_pub, confidence, lo, hi, fpc)
+    noise_sd = share_noise_sd(p_pub, n_pub)
+    lo, hi = widen_interval(p_pub, lo, hi, np.where(ok, noise_sd, 0.0), confidence)
+    cols = {
+        "n": np.where(hidden, np.nan, n_pub),
+        "count": np.where(hidden, np.nan, c_pub),
+        "n_weighted": np.where(hidden, np.nan, np.where(weighted, sw * n_pub / n, n_pub)),
+        "estimate": np.where(hidden, np.nan, p_pub),
+        "ci_low": np.where(hidden, np.nan, lo),
+        "ci_high": np.where(hidden, np.nan, hi),
+        "n_effective": np.where(hidden, np.nan, n_eff),
+        "noise_sd": np.where(hidden, np.nan, noise_sd),
+    }
+    for col, values in cols.items():
+        if col not in df:
+            df[col] = np.nan
+        arr = pd.to_numeric(df[col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        arr[rows] = values
+        df[col] = pd.array(np.round(arr), dtype="Float64").astype("Int64") if col == "n" else arr
+    suppressed = df["suppressed"].to_numpy(dtype=bool).copy()
+    suppressed[rows] = hidden
+    df["suppressed"] = suppressed
+    method = df["method"].astype(str).to_numpy(dtype=object)
+    method[rows] = [m if m.endswith("+ckm") else m + "+ckm" for m in method[rows]]
+    df["method"] = method
+    df = df.drop(columns=list(KEY_COLUMNS))
+    if hidden.any():
+        df = blank_suppressed(df)
+    return df
+
+
+def _fpc_interval(df, rows, p_pub, n_star, n, confidence, lo, hi, fpc):  # type: ignore[no-untyped-def]
+    """Wilson with the finite-population correction for rows that had one (population size
+    in the ``population`` column that :func:`analysis.estimate.coded_share_rows` writes)."""
+    pop = df["population"].to_numpy(dtype=float)[rows] if "population" in df else None
+    if pop is None:
+        return lo, hi
+    sample = np.minimum(n, np.where(np.isnan(pop), n, pop))  # noise may pass N
+    lo_f, hi_f = wilson_ci(p_pub * n_star, n_star, confidence, pop, sample)
+    return np.where(fpc, lo_f, lo), np.where(fpc, hi_f, hi)
+
+
+def blank_suppressed(results: pd.DataFrame) -> pd.DataFrame:
+    """Every numeric value of suppressed rows blanked (NaN / <NA>); keys and flags stay."""
     df = results.copy()
     mask = df["suppressed"].to_numpy(dtype=bool)
     for col in df.columns:
@@ -151,3 +270,55 @@ def redact_suppressed(results: pd.DataFrame) -> pd.DataFrame:
             else:
                 df.loc[mask, col] = np.nan
     return df
+
+
+def count_table(
+    respondents: pd.DataFrame, by: Iterable[str], missing: str = "keine Angabe"
+) -> pd.DataFrame:
+    """Published numbers of respondents per combination of ``by`` columns (and in total):
+    columns ``by``..., ``n`` (published, NaN where hidden), ``suppressed``. The total row
+    has "Gesamt" in every ``by`` column. Respondents without a value count as ``missing``.
+    Every count gets its cell's noise: the same group is the same number in every table."""
+    by = list(by)
+    frame = pd.DataFrame(
+        {c: respondents[c].astype(object).where(respondents[c].notna(), missing) for c in by}
+    )
+    keys = respondents[RECORD_KEY].to_numpy(dtype=np.int64)
+    codes, uniques = pd.MultiIndex.from_frame(frame.astype(str)).factorize() if by else (None, None)
+    rows = []
+    if by and len(frame):
+        n = np.bincount(codes, minlength=len(uniques))
+        k = cell_keys(keys, codes, len(uniques))
+        pub = published_counts(n, k)
+        for i, values in enumerate(uniques):
+            rows.append((*values, pub[i]))
+    total = published_counts(
+        np.array([len(respondents)]), cell_keys(keys, np.zeros(len(keys), dtype=np.int64), 1)
+    )
+    rows.append((*(["Gesamt"] * len(by)), total[0]))
+    out = pd.DataFrame(rows, columns=[*by, "n"])
+    out["suppressed"] = out["n"].isna()
+    return out
+
+
+def protect_all(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`protect_shares` of each frame, concatenated."""
+    return concat_results([protect_shares(f) for f in frames])
+
+
+__all__ = [
+    "MIN_CELL",
+    "MIN_SELECTION",
+    "NOISE",
+    "NOISE_SIGMA",
+    "NoiseTable",
+    "apply_suppression",
+    "blank_suppressed",
+    "cell_keys",
+    "count_table",
+    "mix_keys",
+    "protect_all",
+    "protect_shares",
+    "published_counts",
+    "share_noise_sd",
+]

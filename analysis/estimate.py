@@ -274,6 +274,8 @@ def coded_share_rows(
         has_pop, proportion_method(weighted, True), proportion_method(weighted, False)
     )
     extra: dict[str, object] = {"n_effective": n_eff}
+    if has_pop.any():
+        extra["population"] = pop  # for the finite-population correction after protection
     if rk is not None:
         extra["key_n"] = np.mod(a["key_n"], RECORD_KEY_RANGE).astype(np.int64)
         extra["key_count"] = np.mod(a["key_count"], RECORD_KEY_RANGE).astype(np.int64)
@@ -354,7 +356,7 @@ def choice_shares(
     long = chosen.reset_index().melt(id_vars="response_id", var_name=level, value_name="y")
     long[level] = pd.Categorical(long[level], categories=list(options))
     long["y"] = long["y"].astype(float)
-    long = attach(long, data.respondents, [*group_vars, "weight"])
+    long = attach(long, data.respondents, [*group_vars, "weight", RECORD_KEY])
     return grouped_proportions(
         long, "y", indicator, level=level, group_vars=list(group_vars), confidence=confidence
     )

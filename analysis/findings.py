@@ -6,8 +6,11 @@ The rule (:data:`RULE`, stated to readers as :data:`RULE_NOTE`)
 A results row can be a **key finding** only when it is published (not suppressed), not
 the group "keine Angabe", and
 
-* for a share: it rests on at least :attr:`FindingsRule.min_n` answers (20) and its 95 %
-  interval is at most :attr:`FindingsRule.max_half_width` wide on either side (20 points);
+* for a share: it rests on at least :attr:`FindingsRule.min_n` answers (15) and its 95 %
+  interval - widened for the disclosure noise - is at most
+  :attr:`FindingsRule.max_half_width` wide on either side (25 points). Groups of 15 to 30
+  are the Stadtteile and languages of a small town; the sentence always shows the
+  interval, so a wide one is visible to the reader;
 * for a difference (perception gap, change between waves): the evidence is "deutlich" -
   more than 5 points apart after the Benjamini-Hochberg correction of its family
   (:mod:`analysis.evidence`), which already weighs the size of both groups; a "Hinweis" is
@@ -46,8 +49,8 @@ NBSP = "\u00a0"
 class FindingsRule:
     """Thresholds of the key-findings rule (see the module docstring)."""
 
-    min_n: int = 20
-    max_half_width: float = 0.20
+    min_n: int = 15
+    max_half_width: float = 0.25
     severe_needs: int = 2
     perception_sentences: int = 2
     areas_per_perception_sentence: int = 2

@@ -308,17 +308,34 @@ def need_change(
     st = need_status(data, audience, areas)
     waves = data.respondents["wave"].to_numpy()[st["rpos"].to_numpy()]
     st = st[np.isin(waves, [wave_from, wave_to])]
-    res = prevalence(data, audience, ["wave"], areas, confidence, status=st)
+    # the change is computed from what is published: protected shares of each wave
+    res = apply_suppression(prevalence(data, audience, ["wave"], areas, confidence, status=st))
     ind = f"{indicator_prefix(audience)}_{kind}"
     res = res[(res["indicator"] == ind) & (res["group_var"] == "wave")]
-    a = res[res["group"] == str(wave_from)].set_index("level")
-    b = res[res["group"] == str(wave_to)].set_index("level")
+    return change_between(
+        res[res["group"] == str(wave_from)],
+        res[res["group"] == str(wave_to)],
+        f"{ind}_change",
+        f"{wave_to} vs {wave_from}",
+    )
+
+
+def change_between(
+    before: pd.DataFrame, after: pd.DataFrame, indicator: str, label: str
+) -> pd.DataFrame:
+    """The change of shares from ``before`` to ``after`` (results rows of one indicator,
+    one per level, as published: with ``n_effective`` and optionally ``noise_sd``), as the
+    rows :func:`need_change` returns (see there). Pure computation on the two tables."""
+    a = before.set_index("level")
+    b = after.set_index("level")
     common = [lv for lv in b.index if lv in a.index]
     a, b = a.loc[common], b.loc[common]
     d, lo, hi = newcombe_from_intervals(
         b["estimate"], b["ci_low"], b["ci_high"], a["estimate"], a["ci_low"], a["ci_high"]
     )
-    n = np.minimum(a["n"].to_numpy(dtype=float), b["n"].to_numpy(dtype=float))
+    n_a = a["n"].to_numpy(dtype=float, na_value=np.nan)
+    n_b = b["n"].to_numpy(dtype=float, na_value=np.nan)
+    n = np.minimum(n_a, n_b)
     k = len(common)
     p = np.atleast_1d(
         newcombe_p_value(
@@ -327,13 +344,15 @@ def need_change(
             a["estimate"] * a["n_effective"],
             a["n_effective"],
             margin=RELEVANT_DIFFERENCE,
+            noise_sd1=b.get("noise_sd", None),
+            noise_sd2=a.get("noise_sd", None),
         )
     )
     p_adjusted, strength = evidence(p)
     return make_results(
-        indicator=[f"{ind}_change"] * k,
+        indicator=[indicator] * k,
         group_var=["wave"] * k,
-        group=[f"{wave_to} vs {wave_from}"] * k,
+        group=[label] * k,
         level=common,
         n=n,
         n_weighted=np.minimum(a["n_weighted"].to_numpy(), b["n_weighted"].to_numpy()),
@@ -341,13 +360,14 @@ def need_change(
         ci_low=np.atleast_1d(lo),
         ci_high=np.atleast_1d(hi),
         method=["newcombe"] * k,
+        suppressed=a["suppressed"].to_numpy(bool) | b["suppressed"].to_numpy(bool),
         p_value=p,
         p_adjusted=p_adjusted,
         evidence=strength,
         estimate_from=a["estimate"].to_numpy(),
         estimate_to=b["estimate"].to_numpy(),
-        n_from=a["n"].to_numpy(dtype=float),
-        n_to=b["n"].to_numpy(dtype=float),
+        n_from=n_a,
+        n_to=n_b,
     )
 
 

@@ -75,15 +75,32 @@ def perception_gap(
 
     def _total(audience: str) -> pd.DataFrame:
         n_pop = pops.get(audience)
-        res = prevalence(data, audience, (), area_list, confidence, n_pop)
+        # the gap is computed from what is published: protected shares and intervals
+        res = apply_suppression(prevalence(data, audience, (), area_list, confidence, n_pop))
         ind = f"{indicator_prefix(audience)}_{kind}"
         res = res[(res["indicator"] == ind) & (res["group_var"] == TOTAL_GROUP_VAR)]
         return res.set_index("level")
 
     own = _total(REFERENCE_AUDIENCE)
+    beliefs = {aud: _total(aud) for aud in comparisons}
+    return gaps_between(own, beliefs, area_list, pops, severe, min_cell)
+
+
+def gaps_between(
+    own: pd.DataFrame,
+    beliefs: Mapping[str, pd.DataFrame],
+    areas: Iterable[str],
+    population_sizes: Mapping[str, int] | None = None,
+    severe: bool = False,
+    min_cell: int = MIN_CELL,
+) -> pd.DataFrame:
+    """The gap rows :func:`perception_gap` returns, from the newcomers' own shares and each
+    audience's believed shares (results rows indexed by level, as published: with
+    ``n_effective`` and optionally ``noise_sd``). Pure computation on the tables."""
+    pops = population_sizes or {}
+    area_list = list(areas)
     parts = []
-    for aud in comparisons:
-        bel = _total(aud)
+    for aud, bel in beliefs.items():
         common = [a for a in area_list if a in own.index and a in bel.index]
         if not common:
             continue
@@ -98,8 +115,12 @@ def perception_gap(
             o["estimate"] * o["n_effective"],
             o["n_effective"],
             population_size1=np.full(len(common), float(pops.get(aud) or np.nan)),
-            sample_size1=b["n"].to_numpy(dtype=float),
+            sample_size1=np.minimum(
+                b["n"].to_numpy(dtype=float, na_value=np.nan), float(pops.get(aud) or np.inf)
+            ),
             margin=RELEVANT_DIFFERENCE,
+            noise_sd1=b.get("noise_sd"),
+            noise_sd2=o.get("noise_sd"),
         )
         k = len(common)
         nb = b["n"].to_numpy(dtype=float)
@@ -121,7 +142,12 @@ def perception_gap(
                 + ("+fpc" if b["method"].str.contains("fpc").any() else "")
             ]
             * k,
-            suppressed=(no < min_cell) | (nb < min_cell),
+            suppressed=(
+                o["suppressed"].to_numpy(bool)
+                | b["suppressed"].to_numpy(bool)
+                | ~(no >= min_cell)
+                | ~(nb >= min_cell)
+            ),
             p_value=np.atleast_1d(p),
             estimate_newcomer=o["estimate"].to_numpy(),
             n_newcomer=no,
@@ -134,7 +160,7 @@ def perception_gap(
                   "rank"):  # fmt: skip
             out[c] = pd.Series(dtype=object if c in ("flag", "evidence") else float)
         return out
-    res = apply_suppression(concat_results(parts), min_cell=min_cell, secondary=False)
+    res = apply_suppression(concat_results(parts), min_cell=min_cell)
     p_all = res["p_value"].to_numpy(dtype=float)
     res["p_adjusted"], res["evidence"] = evidence(p_all)
     res["flag"] = np.where(

@@ -242,6 +242,8 @@ def newcombe_p_value(
     sample_size1: ArrayLike | None = None,
     sample_size2: ArrayLike | None = None,
     margin: float = 0.0,
+    noise_sd1: ArrayLike | None = None,
+    noise_sd2: ArrayLike | None = None,
 ) -> np.ndarray | float:
     """Two-sided p-value of |p1 - p2| <= ``margin``, dual to Newcombe's interval (method 10).
 
@@ -251,7 +253,8 @@ def newcombe_p_value(
     p1 = p2, and "the 95 % interval excludes 0" and "p < 0.05" always agree. A margin > 0
     tests for a *relevant* difference (more than ``margin`` proportion points); p = 1 where
     |p1 - p2| <= margin. ``x``/``n`` may be effective (weighted) counts; population sizes
-    apply the fpc as in :func:`wilson_ci`. NaN where a base is 0.
+    apply the fpc as in :func:`wilson_ci`; ``noise_sd`` widens each Wilson interval for the
+    perturbation of published counts as :func:`widen_interval` does. NaN where a base is 0.
     """
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     x1, n1, x2, n2 = np.broadcast_arrays(x1, n1, x2, n2)
@@ -265,6 +268,10 @@ def newcombe_p_value(
         z = (z_lo + z_hi) / 2
         l1, u1 = _wilson_z(x1, n1, z, population_size1, sample_size1)
         l2, u2 = _wilson_z(x2, n2, z, population_size2, sample_size2)
+        if noise_sd1 is not None:
+            l1, u1 = _widen(p1, l1, u1, z * np.asarray(noise_sd1, dtype=float))
+        if noise_sd2 is not None:
+            l2, u2 = _widen(p2, l2, u2, z * np.asarray(noise_sd2, dtype=float))
         lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
         hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
         excludes = np.where(d > 0, lo > margin, hi < -margin)
@@ -273,6 +280,32 @@ def newcombe_p_value(
     p = 2 * _st.norm.sf(z_lo)
     p = np.where(np.abs(d) <= margin, 1.0, p)
     return _out(np.where(np.isnan(d), np.nan, p))
+
+
+def _widen(
+    p: np.ndarray, lo: np.ndarray, hi: np.ndarray, extra: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(invalid="ignore"):
+        extra = np.where(np.isnan(extra), 0.0, extra)
+        new_lo = p - np.sqrt((p - lo) ** 2 + extra**2)
+        new_hi = p + np.sqrt((hi - p) ** 2 + extra**2)
+    return np.clip(new_lo, 0.0, 1.0), np.clip(new_hi, 0.0, 1.0)
+
+
+def widen_interval(
+    estimate: ArrayLike,
+    ci_low: ArrayLike,
+    ci_high: ArrayLike,
+    noise_sd: ArrayLike,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """An interval widened for an independent additive error of known sd (here: the
+    perturbation of published counts), square-and-add on each side (the MOVER principle of
+    Zou & Donner 2008, the same device as Newcombe's method 10): L = p - sqrt((p - l)^2 +
+    (z sd)^2), U = p + sqrt((u - p)^2 + (z sd)^2), clipped to [0, 1]."""
+    p, lo, hi, sd = (np.asarray(a, dtype=float) for a in (estimate, ci_low, ci_high, noise_sd))
+    new_lo, new_hi = _widen(p, lo, hi, _z(confidence) * sd)
+    return _out(new_lo), _out(new_hi)
 
 
 def wave_change(

@@ -268,7 +268,7 @@ def offer_awareness(
     data = prepare(data)
     m = matrix_long(data, "offer", audience="newcomer")
     m = m.rename(columns={"item": "area"})
-    m = attach(m, data.respondents, [*group_vars, "weight"])
+    m = attach(m, data.respondents, [*group_vars, "weight", RECORD_KEY])
     parts = []
     for status in OFFER_STATUSES:
         m["y"] = (m["value"] == status).astype(float)

@@ -34,6 +34,9 @@ ANSWER_COLUMNS: tuple[str, ...] = (
     "text",
 )
 RESPONSE_COLUMNS: tuple[str, ...] = ("campaign", "wave", "audience", "language", "mode")
+OPTIONAL_RESPONSE_COLUMNS: tuple[str, ...] = ("month",)
+"""Response-level columns the storage layer adds (the coarse month of the answer); kept as
+respondent columns when present."""
 ATTRIBUTE_QUESTIONS: tuple[str, ...] = (
     "stadtteil",
     "german_level",
@@ -180,7 +183,11 @@ def prepare(
     first = np.empty(n_resp, dtype=np.int64)
     first[rcodes[::-1]] = np.arange(n_rows - 1, -1, -1, dtype=np.int64)
     resp = pd.DataFrame(
-        {c: answers[c].take(first).to_numpy() for c in RESPONSE_COLUMNS},
+        {
+            c: answers[c].take(first).to_numpy()
+            for c in (*RESPONSE_COLUMNS, *OPTIONAL_RESPONSE_COLUMNS)
+            if c in answers.columns
+        },
         index=pd.Index(rids, name="response_id", dtype=object),
     )
     qcodes, qids = _str_categories(answers["question_id"])
@@ -213,7 +220,9 @@ def prepare(
         codes[q["rpos"].to_numpy()] = vals.cat.codes.to_numpy()  # last answer wins
         cat = pd.Categorical.from_codes(codes, dtype=vals.dtype).remove_unused_categories()
         resp[attr] = cat.reorder_categories(sorted(cat.categories))
-    for col in ("campaign", "audience", "language", "mode"):
+    for col in ("campaign", "audience", "language", "mode", *OPTIONAL_RESPONSE_COLUMNS):
+        if col not in resp.columns:
+            continue
         resp[col] = pd.Categorical(resp[col])
     resp["weight"] = 1.0
     resp[RECORD_KEY] = _record_keys(answers, first, n_resp)

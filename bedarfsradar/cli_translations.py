@@ -205,35 +205,42 @@ def cmd_xlsform_export(ctx: AppContext, args: argparse.Namespace) -> int:
 
     bundle = questionnaire_bundle(ctx, args.questionnaire)
     path = write_xlsform(bundle, Path(args.output))
-    _out(f"XLSForm written: {path} (languages: {', '.join(bundle.languages())})")
+    _out(f"XLSForm geschrieben: {path} (Sprachen: {', '.join(bundle.languages())})")
     return 0
 
 
 def cmd_xlsform_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.xlsform import XLSFormError, read_xlsform, write_yaml_files
+    """Check an XLSForm; print every problem (refused: exit 4) or everything it leaves out
+    or changes; store it as a questionnaire version only with ``--yes``."""
+    from surveys.xlsform import KIND_TITLES, XLSFormError, read_xlsform, write_yaml_files
 
     try:
-        bundle = read_xlsform(Path(args.file))
+        result = read_xlsform(Path(args.file), audience=args.audience)
     except XLSFormError as exc:
         for p in exc.problems:
-            _out(str(p))
-        _out(f"{len(exc.problems)} error(s): workbook rejected, nothing changed")
+            _out(str(p) if p.kind == "error" else f"{KIND_TITLES[p.kind]}: {p}")
+        errors = sum(1 for p in exc.problems if p.kind == "error")
+        _out(f"{errors} Fehler: die Datei wird nicht übernommen, nichts wurde geändert.")
         return EXIT_DATA
-    q = bundle.questionnaire
-    n_questions = sum(1 for _ in q.questions())
-    _out(
-        f"questionnaire {q.id!r} ({q.audience}, version {q.version}): {len(q.sections)} "
-        f"sections, {n_questions} questions, languages {', '.join(bundle.languages())}"
-    )
+    _out(result.summary())
+    for kind in ("left_out", "changed", "depends"):
+        found = [f for f in result.findings if f.kind == kind]
+        if found:
+            _out(f"{KIND_TITLES[kind]} ({len(found)}):")
+            for f in found:
+                _out(f"  {f}")
     if not args.yes:
-        _out("preview only: repeat with --yes to store it as a questionnaire version")
+        _out(
+            "Nur Vorschau: mit --yes als Fragebogen-Version speichern"
+            + (" (die Liste oben gilt damit als bestätigt)." if result.findings else ".")
+        )
         return 0
     if args.write_yaml:
-        for path in write_yaml_files(bundle, Path(args.write_yaml)):
-            _out(f"written: {path}")
+        for path in write_yaml_files(result.bundle, Path(args.write_yaml)):
+            _out(f"geschrieben: {path}")
     init_db(ctx)
-    version = ctx.storage.store_questionnaire_version(ctx.municipality_id, bundle)
-    _out(f"stored as questionnaire version {version}")
+    version = ctx.storage.store_questionnaire_version(ctx.municipality_id, result.bundle)
+    _out(f"gespeichert als Fragebogen-Version {version}")
     return 0
 
 
@@ -259,8 +266,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     xe.add_argument("--output", required=True)
     xi = xsub.add_parser("import", help="check an XLSForm; store a version with --yes")
     xi.add_argument("file")
+    xi.add_argument("--audience", choices=["newcomer", "volunteer", "administration"],
+                    help="target group (default: the workbook's, else newcomer)")  # fmt: skip
     xi.add_argument("--write-yaml", metavar="DIR", help="also write <id>.yaml and translations")
-    xi.add_argument("--yes", action="store_true")
+    xi.add_argument("--yes", action="store_true", help="confirm what is left out; store it")
 
 
 def _translations(ctx: AppContext, args: argparse.Namespace) -> int:

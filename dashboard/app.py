@@ -36,6 +36,7 @@ PAGE_LIST = [  # file, title, roles
     ("report.py", "Bericht", ALL),
     ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),
+    ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
 ]
 PRINT_CSS = """<style>

@@ -29,6 +29,7 @@ URL_PATHS = {
     "report.py": "bericht",
     "measures.py": "massnahmen",
     "translations.py": "uebersetzungen",
+    "xlsform_import.py": "fragebogen-importieren",
     "users.py": "benutzer",
 }
 AREA_PARAM = "bereich"

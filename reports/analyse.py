@@ -15,11 +15,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import admin, disclosure, findings, method_note, needs, perception, supply, tidy
-from analysis.counts import response_overview
-from analysis.disclosure import MIN_CELL
+from analysis import findings, method_note, published
 from analysis.evidence import CLEAR
 from analysis.findings import RULE_NOTE
+from analysis.published import (
+    AUDIENCES,
+    CONCENTRATE,
+    KEEP_UP,
+    LOW_PRIORITY,
+    MIN_CELL,
+    OVERESTIMATED,
+    OVERKILL,
+    UNCERTAIN,
+    UNDERESTIMATED,
+    IPGrid,
+    response_table,
+)
 from analysis.results import TOTAL_GROUP_VAR, concat_results, filter_results
 from reports.inputs import Labels, ReportCampaign, ReportError, ReportInput
 from surveys.need_bases import area_bases, survey_data
@@ -27,29 +38,38 @@ from surveys.need_bases import area_bases, survey_data
 # Breakdowns of the newcomers' needs shown in the appendix (more are in the dashboard).
 NEEDS_GROUP_VARS: tuple[str, ...] = ("stadtteil", "german_level")
 __all__ = [
+    "AUDIENCES",
+    "CONCENTRATE",
+    "KEEP_UP",
+    "LOW_PRIORITY",
     "MIN_CELL",
+    "OVERESTIMATED",
+    "OVERKILL",
     "RULE_NOTE",
+    "UNCERTAIN",
+    "UNDERESTIMATED",
     "ReportResults",
     "analyse",
     "area_bases",
-    "audience_counts",
     "key_findings",
     "method_note",
-    "response_overview",
+    "response_table",
 ]
 
 
 @dataclass
 class ReportResults:
-    """Analysis results used by the report (all suppressed and redacted)."""
+    """Analysis results used by the report: all published (protected) tables."""
 
-    respondents: pd.DataFrame  # counts per campaign/audience/language come from here
+    audience_n: dict[str, float]  # published respondents per audience (NaN: below 5)
+    response_tables: dict[str, pd.DataFrame]  # published respondents by language, mode
+    weighted: bool
     needs: pd.DataFrame
     beliefs: pd.DataFrame  # need_belief_<audience>_prevalence, totals
     perception: pd.DataFrame
     supply: pd.DataFrame
     barriers: pd.DataFrame
-    ip: admin.IPGrid | None
+    ip: IPGrid | None
     volunteers: pd.DataFrame
     change: pd.DataFrame  # need_prevalence_change (empty without comparison)
     wave_prevalence: pd.DataFrame  # need_prevalence by wave (empty without comparison)
@@ -83,65 +103,39 @@ def population_sizes(campaigns: list[ReportCampaign]) -> dict[str, int]:
     return out
 
 
-def audience_counts(respondents: pd.DataFrame) -> dict[str, int]:
-    return {a: int((respondents["audience"] == a).sum()) for a in tidy.AUDIENCES}
-
-
 def analyse(inp: ReportInput) -> ReportResults:
     """Run the analysis for the report (see module docstring)."""
     if inp.answers.empty:
         raise ReportError(f"no complete responses in wave {inp.wave}")
     data = survey_data(inp.answers, inp.taxonomy)
-    n_by = audience_counts(data.respondents)
-    if n_by["newcomer"] == 0:
+    present = set(data.respondents["audience"].astype(str))
+    if "newcomer" not in present:
         raise ReportError(f"no newcomer responses in wave {inp.wave}")
+    true_n = data.respondents["audience"].astype(str).value_counts()
     # a known population smaller than the responses is a data error: no correction then
-    pops = {a: n for a, n in population_sizes(inp.campaigns).items() if n >= n_by[a]}
+    pops = {a: n for a, n in population_sizes(inp.campaigns).items() if n >= int(true_n.get(a, 0))}
     empty = concat_results([])
-    beliefs = [
-        disclosure.apply_suppression(
-            needs.prevalence(data, audience=aud, population_size=pops.get(aud))
-        )
-        for aud in ("volunteer", "administration")
-        if n_by[aud]
-    ]
-    comparisons = [a for a in ("volunteer", "administration") if n_by[a]]
+    comparisons = [a for a in ("volunteer", "administration") if a in present]
     change, by_wave = empty, empty
     if inp.compare_answers is not None and inp.compare_wave is not None:
-        both = pd.concat(
-            [
-                inp.answers[inp.answers["audience"] == "newcomer"],
-                inp.compare_answers[inp.compare_answers["audience"] == "newcomer"],
-            ],
-            ignore_index=True,
+        both = survey_data(
+            pd.concat([inp.answers, inp.compare_answers], ignore_index=True), inp.taxonomy
         )
-        both_data = survey_data(both, inp.taxonomy)
-        change = disclosure.apply_suppression(
-            needs.need_change(both_data, wave_from=inp.compare_wave, wave_to=inp.wave),
-            secondary=False,  # differences of waves do not add up to a published total
-        )
-        by_wave = disclosure.apply_suppression(
-            filter_results(
-                needs.prevalence(both_data, group_vars=("wave",)), indicator="need_prevalence"
-            )
-        )
+        change, by_wave = published.change_view(both, inp.compare_wave, inp.wave)
+    gap, barriers = published.supply_view(data, inp.offers)
     return ReportResults(
-        respondents=data.respondents,
-        needs=needs.needs_results(data, group_vars=NEEDS_GROUP_VARS),
-        beliefs=concat_results(beliefs) if beliefs else empty,
-        perception=(
-            perception.perception_gap(data, comparisons=comparisons, population_sizes=pops)
-            if comparisons
-            else empty
-        ),
-        supply=supply.supply_gap(data, inp.offers),
-        barriers=disclosure.apply_suppression(supply.barrier_shares(data)),
-        ip=(
-            admin.importance_performance(data, population_size=pops.get("administration"))
-            if n_by["administration"]
-            else None
-        ),
-        volunteers=admin.volunteer_results(data) if n_by["volunteer"] else empty,
+        audience_n=published.audience_counts(data),
+        response_tables={by: response_table(data.respondents, by) for by in ("language", "mode")},
+        weighted=bool((data.respondents["weight"] != 1.0).any()),
+        needs=published.needs_table(data, group_vars=NEEDS_GROUP_VARS),
+        beliefs=concat_results([published.beliefs_view(data, a, pops) for a in comparisons])
+        if comparisons
+        else empty,
+        perception=published.perception_view(data, population_sizes=pops),
+        supply=gap,
+        barriers=barriers,
+        ip=published.admin_view(data, population_size=pops.get("administration")),
+        volunteers=published.volunteer_view(data),
         change=change,
         wave_prevalence=by_wave,
         population_sizes=pops,
@@ -186,7 +180,7 @@ def flagged_gaps(res: ReportResults, flags: tuple[str, ...] | None = None) -> pd
     the false-discovery correction of the family), largest absolute difference first."""
     if res.perception.empty:
         return res.perception
-    wanted = flags or (perception.UNDERESTIMATED, perception.OVERESTIMATED)
+    wanted = flags or (UNDERESTIMATED, OVERESTIMATED)
     gaps = shown(res.perception)
     gaps = gaps[gaps["flag"].isin(wanted)]
     return gaps.reindex(gaps["estimate"].abs().sort_values(ascending=False).index)
@@ -194,7 +188,7 @@ def flagged_gaps(res: ReportResults, flags: tuple[str, ...] | None = None) -> pd
 
 def uncovered(res: ReportResults) -> pd.DataFrame:
     """Needs no accessible offer covers, by Stadtteil, largest first."""
-    return supply.uncovered_needs(res.supply)
+    return published.uncovered_needs(res.supply)
 
 
 def clear_changes(res: ReportResults) -> pd.DataFrame:

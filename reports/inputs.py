@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analysis import findings, tidy
+from analysis import findings, published
 from reports import format as fmt
 from reports.measures import Contact, MeasureSpec
 from surveys.loader import NeedArea
@@ -222,7 +222,7 @@ def collect(
     return ReportInput(
         answers=answers,
         offers=offers,
-        campaigns=sorted(campaigns, key=lambda c: tidy.AUDIENCES.index(c.audience)),
+        campaigns=sorted(campaigns, key=lambda c: published.AUDIENCES.index(c.audience)),
         labels=Labels.from_context(ctx),
         town=ctx.geography.name,
         report_date=report_date or date.today(),

@@ -9,7 +9,7 @@ slides take every sentence fragment from here, so a native reader checks one fil
 
 from __future__ import annotations
 
-from analysis import admin
+from analysis import published
 
 # audience -> (nominative plural with article, dative plural with article, short label)
 AUDIENCE: dict[str, tuple[str, str, str]] = {
@@ -29,11 +29,11 @@ OVERESTIMATE = {"volunteer": "überschätzen", "administration": "überschätzt"
 
 # The four fields of the importance-performance grid (Martilla & James) in plain German.
 QUADRANT: dict[str, str] = {
-    admin.CONCENTRATE: "Handlungsbedarf",
-    admin.KEEP_UP: "Stärke – beibehalten",
-    admin.LOW_PRIORITY: "Nachrangig",
-    admin.OVERKILL: "Eher zu viel Aufwand",
-    admin.UNCERTAIN: "Einordnung unsicher",
+    published.CONCENTRATE: "Handlungsbedarf",
+    published.KEEP_UP: "Stärke – beibehalten",
+    published.LOW_PRIORITY: "Nachrangig",
+    published.OVERKILL: "Eher zu viel Aufwand",
+    published.UNCERTAIN: "Einordnung unsicher",
 }
 QUADRANT_NOTE = (
     "Handlungsbedarf: wichtig, aber schwach umgesetzt. Stärke: wichtig und gut umgesetzt. "

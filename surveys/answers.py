@@ -31,11 +31,25 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class AnswerError:
-    """A validation problem; ``code`` is a UI string key, ``params`` fill its placeholders."""
+    """A validation problem; ``code`` is a UI string key, ``params`` fill its placeholders.
+    ``text_key``, when set, is the questionnaire's own message for it (a translation key
+    such as ``q.<id>.constraint_message``), shown instead of the UI string."""
 
     key: str
     code: str
     params: tuple[tuple[str, Any], ...] = ()
+    text_key: str | None = None
+
+
+def _required(question: Question, key: str) -> AnswerError:
+    own = f"q.{question.id}.required_message" if question.required_message else None
+    return AnswerError(key, "error_required", text_key=own)
+
+
+def _broken(question: Question, code: str, params: tuple[tuple[str, Any], ...] = ()) -> AnswerError:
+    """A limit of the question broken (range, whole number, count, length)."""
+    own = f"q.{question.id}.constraint_message" if question.constraint_message else None
+    return AnswerError(question.id, code, params, own)
 
 
 class _Compiled:
@@ -168,6 +182,8 @@ def _clean_question(
     qid = question.id
     codes = {o.code for o in q.options_of(question)}
     t = question.type
+    if t == "note":
+        return
     if t == "matrix":
         rows = visible_rows(q, question, {**answers, **cleaned})
         for row in rows:
@@ -175,7 +191,7 @@ def _clean_question(
             value = answers.get(key)
             if value in (None, ""):
                 if question.required:
-                    errors.append(AnswerError(key, "error_required"))
+                    errors.append(_required(question, key))
                 continue
             if str(value) not in codes:
                 errors.append(AnswerError(key, "error_invalid_option"))
@@ -187,7 +203,7 @@ def _clean_question(
         values = _as_list(raw)
         if not values:
             if question.required:
-                errors.append(AnswerError(qid, "error_required"))
+                errors.append(_required(question, qid))
             return
         if any(v not in codes for v in values):
             errors.append(AnswerError(qid, "error_invalid_option"))
@@ -198,7 +214,7 @@ def _clean_question(
         if t == "multiple":
             values = list(dict.fromkeys(values))
         if question.max_choices and len(values) > question.max_choices:
-            errors.append(AnswerError(qid, "error_too_many", (("max", question.max_choices),)))
+            errors.append(_broken(question, "error_too_many", (("max", question.max_choices),)))
             return
         cleaned[qid] = values
         return
@@ -206,7 +222,7 @@ def _clean_question(
     value = str(value).strip() if not isinstance(value, list) else ""
     if value == "":
         if question.required:
-            errors.append(AnswerError(qid, "error_required"))
+            errors.append(_required(question, qid))
         return
     if t in ("single", "scale"):
         if value not in codes:
@@ -223,13 +239,16 @@ def _clean_question(
         hi = question.max if question.max is not None else math.inf
         if not math.isfinite(number) or not lo <= number <= hi:
             errors.append(
-                AnswerError(qid, "error_number_range", (("min", _fmt(lo)), ("max", _fmt(hi))))
+                _broken(question, "error_number_range", (("min", _fmt(lo)), ("max", _fmt(hi))))
             )
+            return
+        if question.integer and not number.is_integer():
+            errors.append(_broken(question, "error_number"))
             return
         cleaned[qid] = _fmt(number)
     else:  # text, textarea
         if len(value) > question.max_length:
-            errors.append(AnswerError(qid, "error_too_long", (("max", question.max_length),)))
+            errors.append(_broken(question, "error_too_long", (("max", question.max_length),)))
             return
         cleaned[qid] = value
 

@@ -18,7 +18,7 @@ from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import Answer, Campaign, FreeTextCode, QuestionnaireVersion, Response
 
 FREE_TEXT_COLUMNS = ["answer_id", "campaign", "wave", "audience", "language", "question_id",
-                     "text"]  # fmt: skip
+                     "text", "record_key"]  # fmt: skip
 CODE_COLUMNS = ["answer_id", "coder", "area", "theme"]
 MAX_THEME = 100
 
@@ -40,6 +40,7 @@ def free_text_answers(
             Response.language,
             Answer.question_id,
             Answer.text,
+            Response.record_key,
         )
         .join(Response, Response.id == Answer.response_id)
         .join(Campaign, Campaign.id == Response.campaign_id)

@@ -27,7 +27,7 @@ import numpy as np
 
 from surveys.answers import clean_answers, to_rows
 from surveys.model import QuestionnaireBundle
-from surveys.storage import CampaignInfo, Storage
+from surveys.storage import RECORD_KEY_RANGE, CampaignInfo, Storage
 
 SEED = 20260301
 STADTTEILE = ["oestrich", "mittelheim", "winkel", "hallgarten"]
@@ -432,6 +432,9 @@ def generate(
     Wave 1 campaigns are closed after filling, wave 2 stays open. ``scale`` multiplies the
     number of responses (benchmarks)."""
     rng = np.random.default_rng(seed)
+    # record keys from their own generator: reproducible published tables, and the answers
+    # stay the same draws as before keys existed
+    key_rng = np.random.default_rng([seed, 31])
     stored: dict[str, int] = {}
     for audience, (n1, n2) in SIZES.items():
         q = bundles[audience].questionnaire
@@ -470,6 +473,7 @@ def generate(
                     mode,
                     sensitive_consent=consent,
                     month=_month(rng, wave),
+                    record_key=int(key_rng.integers(0, RECORD_KEY_RANGE)),
                 )
                 stored[audience] += 1
             if wave == 1:

@@ -29,7 +29,7 @@ from surveys.model import (
 
 MAX_FILE_BYTES = 2_000_000
 CHOICE_TYPES = {"single", "multiple", "scale", "ranking"}
-NO_OPTION_TYPES = {"number", "text", "textarea"}
+NO_OPTION_TYPES = {"number", "text", "textarea", "note"}
 
 
 @dataclass(frozen=True)
@@ -301,6 +301,10 @@ def _check_question(
         problems.append(Problem(name, qpath, f"a {t} question has no options"))
     if question.sensitive and not q.consent_sensitive:
         problems.append(Problem(name, qpath, "sensitive question needs consent_sensitive text"))
+    if question.integer and t != "number":
+        problems.append(Problem(name, qpath, "only number questions take whole numbers only"))
+    if t == "note" and question.required:
+        problems.append(Problem(name, qpath, "a note is never answered, so never required"))
     if question.relevance:
         problems += _check_expression(question.relevance, earlier, name, f"{qpath}.relevance", q)
     if question.row_relevance and not problems:

@@ -10,7 +10,8 @@ Translation keys are stable and derived from ids::
 
     title, intro, privacy, consent_sensitive, thank_you
     section.<section>.title, section.<section>.intro
-    q.<question>.label, q.<question>.hint
+    q.<question>.label, q.<question>.hint, q.<question>.guidance
+    q.<question>.constraint_message, q.<question>.required_message
     q.<question>.option.<code>, q.<question>.row.<code>     (inline options/rows)
     options.<set>.<code>, options.<set>.<code>.hint          (shared option sets)
 """
@@ -26,8 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 Audience = Literal["newcomer", "volunteer", "administration"]
 QuestionType = Literal[
-    "single", "multiple", "scale", "ranking", "number", "text", "textarea", "matrix"
+    "single", "multiple", "scale", "ranking", "number", "text", "textarea", "matrix", "note"
 ]
+"""``note``: text shown between questions, never answered (label and hint only)."""
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 ReviewStatus = Literal["draft", "reviewed"]
 StringStatus = Literal["draft", "reviewed", "outdated"]
@@ -68,6 +70,32 @@ class Question(_Strict):
     max_length: int = Field(default=2000, ge=1, le=10000)
     sensitive: bool = False
     """Only asked after the separate consent for sensitive data."""
+    integer: bool = False
+    """A number question that takes whole numbers only."""
+    constraint_message: str | None = None
+    """Shown instead of the standard message when an answer breaks a limit (min, max,
+    whole number, max_choices, max_length)."""
+    required_message: str | None = None
+    """Shown instead of the standard message when a required question is left empty."""
+    guidance: str | None = None
+    """Further guidance below the hint (XLSForm ``guidance_hint``)."""
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_additions(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # Versions stored before these fields existed must keep their content hash.
+        data = handler(self)
+        for name, default in _LATER_FIELDS.items():
+            if data.get(name, default) == default:
+                data.pop(name, None)
+        return data
+
+
+_LATER_FIELDS = {
+    "integer": False,
+    "constraint_message": None,
+    "required_message": None,
+    "guidance": None,
+}
 
 
 class Section(_Strict):
@@ -137,6 +165,9 @@ class Questionnaire(_Strict):
             for q in section.questions:
                 put(f"q.{q.id}.label", q.label)
                 put(f"q.{q.id}.hint", q.hint)
+                put(f"q.{q.id}.guidance", q.guidance)
+                put(f"q.{q.id}.constraint_message", q.constraint_message)
+                put(f"q.{q.id}.required_message", q.required_message)
                 for kind, spec in (("option", q.options), ("row", q.rows)):
                     if isinstance(spec, list):
                         for opt in spec:

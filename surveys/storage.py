@@ -326,8 +326,8 @@ class Storage:
             "client_uuid": client_uuid,
             "receipt_hash": None,
             "resume_hash": None,
-            "record_key": secrets.randbelow(RECORD_KEY_RANGE),
             **values,
+            "record_key": values.get("record_key", secrets.randbelow(RECORD_KEY_RANGE)),
         }
         return conn.execute(self._insert_response_stmt, params).scalar()
 
@@ -403,11 +403,14 @@ class Storage:
         mode: str = "online",
         sensitive_consent: bool | None = None,
         month: str | None = None,
+        record_key: int | None = None,
     ) -> Receipt:
         """Submit a response (idempotent on ``client_uuid``).
 
         ``rows`` is the complete answer set, replacing any partial answers; ``None`` keeps
-        the stored partial answers and only marks the response complete."""
+        the stored partial answers and only marks the response complete. ``record_key``:
+        only for synthetic data (the demo draws it from its seeded generator so its
+        published tables are reproducible); real responses always get a fresh random key."""
         self._check_mode(campaign, mode)
         if campaign.status != "open":
             raise CampaignClosed(campaign.slug)
@@ -421,8 +424,9 @@ class Storage:
             "receipt_hash": code_hash(receipt),
             "resume_hash": None,
         }
+        new_values = values if record_key is None else {**values, "record_key": record_key}
         with self.db.write_connection() as conn:
-            rid = self._insert_response(conn, campaign, client_uuid, values)
+            rid = self._insert_response(conn, campaign, client_uuid, new_values)
             if rid is not None:
                 self._write_answers(conn, rid, rows or [])
                 return Receipt(receipt, created=True)
@@ -513,6 +517,7 @@ class Storage:
                 Answer.value,
                 Answer.text,
                 Response.record_key,
+                Response.month,
             )
             .join(Answer, Answer.response_id == Response.id)
             .join(Campaign, Campaign.id == Response.campaign_id)
@@ -527,7 +532,7 @@ class Storage:
             stmt = stmt.where(Campaign.slug.in_(list(campaign_slugs)))
         with self.db.read() as s:
             rows = s.execute(stmt).all()
-        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key"])
+        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key", "month"])
         frame["wave"] = frame["wave"].astype("int64")
         return frame
 

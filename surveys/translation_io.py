@@ -286,6 +286,7 @@ TYPE_NAMES = {
     "text": "kurzer Text",
     "textarea": "langer Text",
     "matrix": "Tabelle: eine Antwort pro Zeile",
+    "note": "Hinweistext ohne Antwort",
 }
 UI_CONTEXT = (
     ("error_", "Fehlermeldung im Formular"),
@@ -330,6 +331,13 @@ def questionnaire_contexts(q: Questionnaire) -> dict[str, str]:
                 f"Frage ({TYPE_NAMES[question.type]}) im Abschnitt {_quote(section.title)}"
             )
             out[f"q.{question.id}.hint"] = f"Hinweis unter der Frage {label}"
+            out[f"q.{question.id}.guidance"] = f"Weiterer Hinweis zur Frage {label}"
+            out[f"q.{question.id}.constraint_message"] = (
+                f"Fehlermeldung, wenn die Antwort auf {label} nicht passt"
+            )
+            out[f"q.{question.id}.required_message"] = (
+                f"Fehlermeldung, wenn {label} nicht beantwortet ist"
+            )
             for kind, spec in (("option", question.options), ("row", question.rows)):
                 if isinstance(spec, str):
                     users.setdefault(spec, []).append(question)

@@ -52,7 +52,7 @@ def test_answers_frame_is_tidy_long_format(ctx, campaign):
     frame = ctx.storage.answers_frame(ctx.municipality_id)
     assert list(frame.columns) == [
         "response_id", "campaign", "wave", "audience", "language", "mode",
-        "question_id", "item", "value", "text", "record_key",
+        "question_id", "item", "value", "text", "record_key", "month",
     ]  # fmt: skip
     frame = frame.astype(object).where(frame.notna(), None)
     by_key = {(r.question_id, r.item): (r.value, r.text) for r in frame.itertuples()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis import admin
+from analysis import published
 from reports import analyse as an
 from reports import format as fmt
 from reports import wording
@@ -24,11 +24,11 @@ from reports.content import (
 from reports.slides.common import Deck
 
 QUADRANT_STYLE: dict[str, tuple[str, str]] = {  # classification -> (colour, marker)
-    admin.CONCENTRATE: (OKABE_ITO["vermillion"], "diamond"),
-    admin.KEEP_UP: (OKABE_ITO["bluish_green"], "circle"),
-    admin.LOW_PRIORITY: (GREY_POINT, "square"),
-    admin.OVERKILL: (OKABE_ITO["orange"], "triangle"),
-    admin.UNCERTAIN: (OKABE_ITO["sky_blue"], "x"),
+    published.CONCENTRATE: (OKABE_ITO["vermillion"], "diamond"),
+    published.KEEP_UP: (OKABE_ITO["bluish_green"], "circle"),
+    published.LOW_PRIORITY: (GREY_POINT, "square"),
+    published.OVERKILL: (OKABE_ITO["orange"], "triangle"),
+    published.UNCERTAIN: (OKABE_ITO["sky_blue"], "x"),
 }
 
 
@@ -91,7 +91,7 @@ def admin_slide(deck: Deck) -> Slide:
                 Text([f"Mindestens {an.MIN_CELL} Antworten je Leistung sind nötig."], bullets=False)
             ],
         )
-    conc = grid[grid["classification"] == admin.CONCENTRATE]
+    conc = grid[grid["classification"] == published.CONCENTRATE]
     named = [deck.labels.services.get(s, s) for s in conc["service"]]
     headline = (
         f"Verwaltung: {wording.names(named)} – wichtig, aber schwach umgesetzt"

@@ -3,7 +3,7 @@ main slides carry charts only). Tables here may be set smaller than on main slid
 
 from __future__ import annotations
 
-from analysis import tidy
+from analysis import published
 from analysis.results import filter_results
 from reports import analyse as an
 from reports import format as fmt
@@ -34,7 +34,7 @@ def method(deck: Deck) -> Slide:
     pops = deck.res.population_sizes
     for c in deck.inp.campaigns:
         n = deck.n_by.get(c.audience, 0)
-        small = 0 < n < an.MIN_CELL
+        small = fmt.missing(n) or 0 < n < an.MIN_CELL  # published count hidden below 5
         target = c.targets.get("total")
         has_target = isinstance(target, int | float) and target > 0
         reached = fmt.or_suppressed(fmt.share(n / target), small) if has_target else ""  # type: ignore[operator]
@@ -66,7 +66,7 @@ def method(deck: Deck) -> Slide:
         if pops
         else ""
     )
-    weighted = (deck.res.respondents["weight"] != 1.0).any()
+    weighted = deck.res.weighted
     bullets = [
         "Bedarf = Anteil, der ein Problem als mittel, groß oder sehr groß einstuft (3–5 auf "
         "der Skala 1–5); „weiß nicht“ zählt nicht mit. Für wen ein Bereich zählt, steht auf "
@@ -373,17 +373,16 @@ def breakdowns(deck: Deck) -> list[Slide]:
 
 
 def responses(deck: Deck) -> Slide:
-    resp = deck.res.respondents
+    """Published respondents by questionnaire language and by way of answering."""
     rows = []
     modes = {"online": "online", "assisted": "mit Unterstützung", "paper": "Papier"}
-    cols = [wording.audience_label(a) for a in tidy.AUDIENCES] + ["Gesamt"]
+    cols = [wording.audience_label(a) for a in published.AUDIENCES] + ["Gesamt"]
     for by, prefix, label_of in (
         ("language", "Sprache", deck.labels.languages),
         ("mode", "Weg", modes),
     ):
-        counts = resp.groupby([by, "audience"], observed=True).size().rename("n")
-        table = an.response_overview(counts.reset_index(), by)
-        for _, r in table.iterrows():
+        table = deck.res.response_tables[by]
+        for _, r in table[table[by] != "Gesamt"].iterrows():
             code = str(r[by])
             vals = []
             for c in cols:

@@ -29,12 +29,13 @@ class Deck:
     res: an.ReportResults
     labels: Labels = field(init=False)
     wave: str = field(init=False)
-    n_by: dict[str, int] = field(init=False)
+    n_by: dict[str, float] = field(init=False)
+    """Published respondents per audience (NaN: fewer than 5, 0: none)."""
 
     def __post_init__(self) -> None:
         self.labels = self.inp.labels
         self.wave = wave_label(self.inp.campaigns)
-        self.n_by = an.audience_counts(self.res.respondents)
+        self.n_by = self.res.audience_n
 
     def source(self, audiences: Sequence[str], n: str) -> str:
         """The source line under a chart: survey(s), wave, field period, n."""

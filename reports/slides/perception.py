@@ -5,7 +5,7 @@ most :data:`MAX_AREAS`, three bars each; all areas are in the appendix table."""
 
 from __future__ import annotations
 
-from analysis import perception
+from analysis import published
 from reports import analyse as an
 from reports import format as fmt
 from reports import wording
@@ -59,7 +59,7 @@ def perception_slide(deck: Deck) -> Slide:
         source=deck.source(audiences, fmt.n_range(bases(every))),
         alt_text=alt_bars(title, cats, series),
     )
-    under = gaps[gaps["flag"] == perception.UNDERESTIMATED]
+    under = gaps[gaps["flag"] == published.UNDERESTIMATED]
     if len(under):
         r = under.iloc[0]
         same = under[under["group"] == r["group"]]

@@ -62,6 +62,8 @@ class FieldView:
     max_length: int | None = None
     min: float | None = None
     max: float | None = None
+    guidance: str | None = None
+    integer: bool = False
 
 
 def html_id(name: str) -> str:
@@ -114,7 +116,12 @@ def section_fields(
 ) -> list[FieldView]:
     """The visible questions of ``section`` with current values and error messages."""
     q = bundle.questionnaire
-    messages = {e.key: ui.get(e.code, lang, **dict(e.params)) for e in errors}
+    messages = {
+        e.key: bundle.text(e.text_key, lang)
+        if e.text_key
+        else ui.get(e.code, lang, **dict(e.params))
+        for e in errors
+    }
     fields: list[FieldView] = []
     for question in section.questions:
         if not question_visible(q, question, answers, consent):
@@ -131,6 +138,8 @@ def section_fields(
             max_length=question.max_length,
             min=question.min,
             max=question.max,
+            guidance=bundle.text(f"q.{qid}.guidance", lang) if question.guidance else None,
+            integer=question.integer,
         )
         opt_prefix = _option_key(question, question.options, "option")
         options = q.options_of(question)

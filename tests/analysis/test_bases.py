@@ -9,6 +9,7 @@ import pytest
 
 from analysis import needs, perception, supply
 from analysis.bases import AreaBase
+from analysis.disclosure import apply_suppression
 from analysis.evidence import CLEAR
 from analysis.results import filter_results
 from analysis.subset import select_respondents
@@ -101,10 +102,16 @@ def test_demo_perception_gaps_are_the_planted_ones_only(demo, waves):
     gaps = _gaps(data, waves)
     clear = set(zip(gaps.loc[gaps["evidence"] == CLEAR, "group"],
                     gaps.loc[gaps["evidence"] == CLEAR, "level"], strict=True))  # fmt: skip
-    assert {("administration", "housing"), ("administration", "belonging")} <= clear
-    assert gaps.set_index(["group", "level"]).loc[("administration", "belonging"), "flag"] == (
-        perception.UNDERESTIMATED
-    )
+    planted = {("administration", "housing"), ("administration", "belonging")}
+    if waves == [1]:
+        # 13 staff in wave 1 alone: the planted gaps show as "Hinweis" (significant without
+        # the correction for 26 comparisons) - never as a gap in the other direction
+        seen = gaps.set_index(["group", "level"]).loc[list(planted)]
+        assert set(seen["evidence"]) <= {CLEAR, "Hinweis"} and (seen["estimate"] < -0.3).all()
+    else:
+        assert planted <= clear
+        flag = gaps.set_index(["group", "level"]).loc[("administration", "belonging"), "flag"]
+        assert flag == perception.UNDERESTIMATED
     # no childcare or school gap: "betrifft mich nicht" no longer dilutes one side
     assert not {a for _, a in clear} & {"childcare", "education"}
 
@@ -122,7 +129,7 @@ def test_demo_childcare_change_among_households_with_young_children(demo):
 def test_demo_supply_gap_uses_the_same_base_as_prevalence(demo):
     data, offers = demo
     gap = supply.supply_gap(data, offers)
-    prev = needs.prevalence(data, group_vars=["stadtteil"])
+    prev = apply_suppression(needs.prevalence(data, group_vars=["stadtteil"]))
     prev = filter_results(prev, indicator="need_prevalence", group_var="stadtteil")
     merged = gap.merge(prev, left_on=["stadtteil", "level"], right_on=["group", "level"],
                        suffixes=("", "_prev"))  # fmt: skip

@@ -1,138 +1,165 @@
-"""Disclosure control: primary and secondary suppression, incl. property tests."""
+"""Disclosure control: the cell-key method with threshold rules (the published parameters,
+checked against a second implementation), and what a published table looks like."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from scipy import stats as st
 
 from analysis.disclosure import (
     MIN_CELL,
+    NOISE,
     apply_suppression,
-    result_lines,
-    secondary_suppression,
-    singly_hidden_lines,
+    cell_keys,
+    count_table,
+    mix_keys,
+    published_counts,
 )
+from analysis.estimate import coded_share_rows
 from analysis.results import make_results
+from analysis.tidy import RECORD_KEY_RANGE
 
 
-def _table(groups: dict[str, int], level: str = "housing") -> pd.DataFrame:
-    names = ["Gesamt", *groups]
-    ns = [sum(groups.values()), *groups.values()]
-    return make_results(
-        indicator=["need_prevalence"] * len(names),
-        group_var=["all"] + ["stadtteil"] * len(groups),
-        group=names,
-        level=[level] * len(names),
-        n=ns,
-        count=[n // 2 for n in ns],
-        estimate=[0.5] * len(names),
-        ci_low=[0.3] * len(names),
-        ci_high=[0.7] * len(names),
-        method=["wilson"] * len(names),
-    )
-
-
-def test_min_cell_constant():
+def test_published_parameters():
     assert MIN_CELL == 5
+    d, p = NOISE.probabilities()
+    assert p.sum() == pytest.approx(1.0)
+    assert (d * p).sum() == pytest.approx(0.0, abs=1e-15)  # unbiased
+    assert (d * d * p).sum() == pytest.approx(1.0, abs=1e-6)  # variance 1
+    assert NOISE.variance == pytest.approx(1.0, abs=1e-6)
+    assert p[d == 0][0] == pytest.approx(0.3989, abs=1e-4)  # 40 % of cells unchanged
 
 
-def test_primary_suppression_and_redaction():
-    out = apply_suppression(_table({"a": 20, "b": 4, "c": 30, "d": 25}))
-    row_b = out[out["group"] == "b"].iloc[0]
-    assert row_b["suppressed"]
-    assert pd.isna(row_b["n"]) and np.isnan(row_b["estimate"]) and np.isnan(row_b["count"])
+def test_noise_distribution_is_the_discrete_gaussian():
+    """Second implementation: the discrete Gaussian with sigma 1 is the normal density at
+    the integers, normalised (Canonne, Kamath & Steinke 2020); scipy gives the density."""
+    d, p = NOISE.probabilities()
+    ref = st.norm.pdf(d) / st.norm.pdf(np.arange(-60, 61)).sum()
+    np.testing.assert_allclose(p, ref, rtol=1e-9)
 
 
-def test_secondary_hides_next_smallest():
-    # b (n=4) is primary; total - a - c - d would reveal it, so the next smallest (d=25)
-    # is hidden as well; a, c and the total stay visible.
-    out = apply_suppression(_table({"a": 40, "b": 4, "c": 30, "d": 25}))
-    hidden = dict(zip(out["group"], out["suppressed"], strict=True))
-    assert hidden == {"Gesamt": False, "a": False, "b": True, "c": False, "d": True}
+def test_noise_of_uniform_keys_follows_the_table():
+    keys = np.arange(0, RECORD_KEY_RANGE, RECORD_KEY_RANGE // 200_000, dtype=np.int64)
+    noise = NOISE.noise(keys)
+    d, p = NOISE.probabilities()
+    for value in range(-3, 4):
+        assert (noise == value).mean() == pytest.approx(p[d == value][0], abs=0.002)
+    assert np.abs(noise).max() >= 4  # the tails are there (+-6 with the full key range)
 
 
-def test_no_suppression_when_all_large():
-    out = apply_suppression(_table({"a": 40, "b": 6}))
-    assert not out["suppressed"].any()
+def test_cell_key_is_the_sum_of_record_keys_whichever_way_a_cell_is_formed():
+    rng = np.random.default_rng(1)
+    keys = rng.integers(0, RECORD_KEY_RANGE, 40)
+    cells = rng.integers(0, 3, 40)
+    got = cell_keys(keys, cells, 3)
+    for c in range(3):
+        assert got[c] == int(keys[cells == c].sum()) % RECORD_KEY_RANGE
+    # the same records in another order, another table: the same key, the same noise
+    perm = rng.permutation(40)
+    assert cell_keys(keys[perm], cells[perm], 3).tolist() == got.tolist()
 
 
-def test_total_hidden_when_only_two_groups_and_one_small():
-    # groups a (3) and b (50): hiding a needs a complement; b is hidden (cells first)
-    out = apply_suppression(_table({"a": 3, "b": 50}))
-    hidden = dict(zip(out["group"], out["suppressed"], strict=True))
-    assert hidden["a"] and hidden["b"] and not hidden["Gesamt"]
+def test_mixed_keys_are_spread_and_depend_on_both_parts():
+    a = np.arange(10_000, dtype=np.int64)
+    mixed = mix_keys(a, np.full(a.size, 7, dtype=np.int64))
+    assert mixed.min() >= 0 and mixed.max() < RECORD_KEY_RANGE
+    assert len(set(mixed.tolist())) == a.size
+    assert 0.45 < (mixed < RECORD_KEY_RANGE // 2).mean() < 0.55
+    assert mix_keys(np.array([5]), np.array([6]))[0] != mix_keys(np.array([6]), np.array([5]))[0]
 
 
-def test_secondary_false_only_primary():
-    out = apply_suppression(_table({"a": 40, "b": 4, "c": 30}), secondary=False)
-    assert out["suppressed"].sum() == 1
+def test_published_counts_hide_small_true_or_published_values():
+    counts = np.array([0, 3, 4, 5, 6, 50])
+    keys = np.array([11, 22, 33, 44, 55, 66])
+    pub = published_counts(counts, keys)
+    assert np.isnan(pub[:3]).all()  # true count below 5: never published
+    shown = ~np.isnan(pub)
+    assert (pub[shown] >= MIN_CELL).all()
+    np.testing.assert_array_equal(pub[-1], 50 + NOISE.noise(keys[-1:])[0])
 
 
-def test_min_count_rule():
-    t = _table({"a": 40, "b": 40})
-    t.loc[1, "count"] = 2
-    assert apply_suppression(t, min_count=MIN_CELL)["suppressed"].sum() == 2
-    assert not apply_suppression(t)["suppressed"].any()
-
-
-# --- property tests -------------------------------------------------------------------------
-@settings(max_examples=150, deadline=None)
-@given(
-    hs.lists(hs.lists(hs.integers(0, 40), min_size=2, max_size=5), min_size=2, max_size=5).filter(
-        lambda rows: len({len(r) for r in rows}) == 1
+def _shares(n_by_group: dict[str, int], in_need: dict[str, int], seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    groups = list(n_by_group)
+    g = np.concatenate([[i] * n for i, n in enumerate(n_by_group.values())])
+    answer = np.concatenate([[1] * in_need[k] + [0] * (n_by_group[k] - in_need[k]) for k in groups])
+    return coded_share_rows(
+        np.zeros(g.size, dtype=np.int64),
+        ["housing"],
+        answer,
+        {"need_prevalence": np.array([0.0, 1.0])},
+        [("stadtteil", g, groups)],
+        record_keys=rng.integers(0, RECORD_KEY_RANGE, g.size),
     )
-)
-def test_two_way_table_no_line_reveals_a_cell(rows):
-    """A 2-way table with row, column and grand totals: after secondary suppression no
-    line (row + its total, column + its total, totals row/column + grand total) has
-    exactly one hidden member, so no displayed total minus displayed cells reveals a
-    suppressed cell."""
-    cells = np.array(rows)
-    r, c = cells.shape
-    full = np.zeros((r + 1, c + 1), dtype=int)
-    full[:r, :c] = cells
-    full[:r, c] = cells.sum(axis=1)
-    full[r, :c] = cells.sum(axis=0)
-    full[r, c] = cells.sum()
-    pos = np.arange(full.size).reshape(full.shape)
-    lines = [list(pos[i, :]) for i in range(r + 1)] + [list(pos[:, j]) for j in range(c + 1)]
-    sizes = full.ravel()
-    primary = sizes < MIN_CELL
-    totals = np.zeros(full.shape, bool)
-    totals[r, :] = True
-    totals[:, c] = True
-    hidden = secondary_suppression(sizes, primary, lines, totals.ravel())
-    assert not singly_hidden_lines(hidden, lines)
-    assert np.all(hidden[primary])  # primary cells stay hidden
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    hs.lists(
-        hs.dictionaries(hs.sampled_from(list("abcdef")), hs.integers(1, 30), min_size=1),
-        min_size=1,
-        max_size=4,
+def test_published_shares_come_from_perturbed_counts_and_drop_the_keys():
+    raw = _shares({"winkel": 40, "hallgarten": 3, "oestrich": 25}, {"winkel": 10,
+                  "hallgarten": 3, "oestrich": 20})  # fmt: skip
+    pub = apply_suppression(raw)
+    assert "key_n" not in pub and "key_count" not in pub
+    by = pub.set_index("group")
+    # a group of 3: hidden, every number blanked (the 100 % it had is not published)
+    assert by.loc["hallgarten", "suppressed"]
+    assert by.loc[["hallgarten"], ["n", "count", "estimate", "ci_low"]].isna().all(axis=None)
+    raw_w = raw.set_index("group").loc["winkel"]
+    n_pub = 40 + NOISE.noise(np.array([int(raw_w["key_n"])]))[0]
+    assert by.loc["winkel", "n"] == n_pub
+    assert by.loc["winkel", "estimate"] == pytest.approx(by.loc["winkel", "count"] / n_pub)
+    assert by.loc["winkel", "method"] == "wilson+ckm"
+    # the interval is wider than the plain Wilson interval of the same published counts
+    lo, hi = st.binomtest(int(by.loc["winkel", "count"]), int(n_pub)).proportion_ci(method="wilson")
+    assert by.loc["winkel", "ci_high"] - by.loc["winkel", "ci_low"] > hi - lo
+
+
+def test_protection_is_idempotent_and_deterministic():
+    raw = _shares({"a": 30, "b": 12}, {"a": 9, "b": 6})
+    once = apply_suppression(raw)
+    pd.testing.assert_frame_equal(apply_suppression(once), once)
+    pd.testing.assert_frame_equal(apply_suppression(raw), once)
+
+
+def test_rows_without_keys_get_the_threshold_only():
+    means = make_results(indicator="ip_importance", group_var="all", group="Gesamt",
+                         level=["a", "b"], n=[4, 9], estimate=[4.2, 3.1],
+                         ci_low=[3.0, 2.5], ci_high=[5.0, 3.6], method="bootstrap")  # fmt: skip
+    out = apply_suppression(means)
+    assert out["suppressed"].tolist() == [True, False]
+    assert np.isnan(out["estimate"][0]) and out["estimate"][1] == 3.1
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.lists(hs.integers(1, 60), min_size=1, max_size=6), hs.integers(0, 10_000))
+def test_no_published_base_is_below_five(sizes, seed):
+    groups = {f"g{i}": s for i, s in enumerate(sizes)}
+    need = {k: v // 2 for k, v in groups.items()}
+    pub = apply_suppression(_shares(groups, need, seed))
+    shown = pub[~pub["suppressed"]]
+    assert (shown["n"].astype(float) >= MIN_CELL).all()
+    assert shown["estimate"].between(0, 1).all()
+    hidden_true_small = [k for k, v in groups.items() if v < MIN_CELL]
+    assert set(hidden_true_small) <= set(pub.loc[pub["suppressed"], "group"])
+
+
+def test_count_table_perturbs_every_group_and_the_total_once():
+    rng = np.random.default_rng(5)
+    resp = pd.DataFrame(
+        {
+            "language": pd.Categorical(["de"] * 30 + ["tr"] * 3 + ["ar"] * 12 + [None] * 6),
+            "record_key": rng.integers(0, RECORD_KEY_RANGE, 51),
+        }
     )
-)
-def test_results_table_lines_never_reveal(group_sets):
-    """Several areas x one breakdown in the long results table (with totals)."""
-    frames = [_table(g, level=f"area{i}") for i, g in enumerate(group_sets)]
-    res = pd.concat(frames, ignore_index=True)
-    out = apply_suppression(res)
-    hidden = out["suppressed"].to_numpy()
-    assert np.all(hidden[res["n"].to_numpy(dtype=float) < MIN_CELL])
-    for line in result_lines(out):
-        h = hidden[line]
-        assert h.sum() != 1
-        if not h.any():
-            continue
-        # the displayed total minus displayed cells equals the sum of >= 2 hidden cells
-        assert h.sum() >= 2
-
-
-def test_result_lines_shape():
-    res = pd.concat([_table({"a": 10, "b": 12}), _table({"a": 3, "b": 9}, "work")])
-    lines = result_lines(res.reset_index(drop=True))
-    assert sorted(map(sorted, lines)) == [[0, 1, 2], [3, 4, 5]]
+    table = count_table(resp, ["language"]).set_index("language")
+    assert table.loc["tr", "suppressed"] and np.isnan(table.loc["tr", "n"])
+    assert (
+        table.loc["keine Angabe", "n"]
+        == 6 + NOISE.noise([int(resp["record_key"][45:].sum()) % RECORD_KEY_RANGE])[0]
+    )
+    total_key = int(resp["record_key"].sum()) % RECORD_KEY_RANGE
+    assert table.loc["Gesamt", "n"] == 51 + NOISE.noise([total_key])[0]
+    # the total alone (no breakdown): the same cell, the same number
+    assert count_table(resp, [])["n"].tolist() == [table.loc["Gesamt", "n"]]

@@ -68,10 +68,12 @@ def test_planted_differences_are_still_found():
         housing += ("administration", "housing") in gaps
         belonging += ("administration", "belonging") in gaps
         change += "childcare" in changes
-    # 12 of 30 staff in the wave: a 60-point gap is found every time, a 50-point gap at a
-    # share of 10 % (1 of 12 staff) in at least 80 % of the runs (measured: 44 of 50)
-    assert housing == 50
-    assert belonging >= 40
+    # 12 of 30 staff in the wave, published with the disclosure noise (a count of 12 moves
+    # by 1 or 2, widening every interval): a 60-point gap is found in at least 80 % of the
+    # runs (measured 44 of 50), a 50-point gap at a share of 10 % in at least 60 % (33 of
+    # 50); the childcare change among ~200 newcomers every time.
+    assert housing >= 40
+    assert belonging >= 30
     assert change == 50
 
 

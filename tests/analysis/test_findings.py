@@ -38,12 +38,12 @@ def test_sentence_example_from_brief():
 
 
 def test_thresholds():
-    assert findings.MIN_N_FINDING == 20 and findings.MAX_HALF_WIDTH == 0.20
-    assert findings.findings(_row(n=19)).empty
-    assert len(findings.findings(_row(n=20))) == 1
+    assert findings.MIN_N_FINDING == 15 and findings.MAX_HALF_WIDTH == 0.25
+    assert findings.findings(_row(n=14)).empty
+    assert len(findings.findings(_row(n=15))) == 1
     assert findings.findings(_row(suppressed=True)).empty
-    assert findings.findings(_row(ci_low=0.10, ci_high=0.51)).empty  # half-width 0.205
-    assert len(findings.findings(_row(ci_low=0.10, ci_high=0.50))) == 1  # exactly 0.20
+    assert findings.findings(_row(ci_low=0.10, ci_high=0.61)).empty  # half-width 0.255
+    assert len(findings.findings(_row(ci_low=0.10, ci_high=0.60))) == 1  # exactly 0.25
     assert findings.findings(_row(group_var="stadtteil", group="keine Angabe")).empty
     assert findings.findings(_row(indicator="need_dk_share")).empty
 
@@ -70,8 +70,8 @@ def test_perception_sentence():
     )
     s = findings.findings(row)["sentence"][0].replace(NBSP, " ")
     assert s.startswith("Die befragten Ehrenamtlichen unterschätzen den Bedarf bei Wohnen deutlich")
-    assert "30 %" in s and "60 %" in s and "−30 Prozentpunkte" in s
-    assert "KI −42 bis −17" in s
+    assert "30 %" in s and "60 %" in s and "um 30 Prozentpunkte" in s
+    assert "KI 17–42" in s  # the verb says the direction; the interval is of the distance
     assert findings.findings(_row(indicator="perception_gap", flag="")).empty
     # a gap whose 95 % interval excludes 0 but which the correction does not confirm is a
     # "Hinweis": never a key finding

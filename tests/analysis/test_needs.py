@@ -8,7 +8,7 @@ import pytest
 
 from analysis import needs, tidy
 from analysis.results import filter_results
-from analysis.stats import newcombe_diff_ci, wilson_ci
+from analysis.stats import wilson_ci
 
 HOUSING = ["1", "3", "4", "na", "dk", "5", "2"]  # r0..r6
 
@@ -120,13 +120,21 @@ def test_need_change_between_waves(builder):
         builder.add(f"a{i}", "need", "4" if i < 3 else "1", item="housing", wave=1)
     for i in range(10):
         builder.add(f"b{i}", "need", "4" if i < 9 else "1", item="housing", wave=2)
-    res = needs.need_change(builder.frame(), 1, 2, areas=["housing"])
-    row = res.iloc[0]
-    d, lo, hi = newcombe_diff_ci(9, 10, 3, 10)
+    # the statistics on unprotected counts: the published oracle
+    raw = needs.prevalence(builder.frame(), group_vars=["wave"], areas=["housing"])
+    raw = filter_results(raw, indicator="need_prevalence", group_var="wave")
+    row = needs.change_between(
+        raw[raw["group"] == "1"], raw[raw["group"] == "2"], "need_prevalence_change", "2 vs 1"
+    ).iloc[0]
     # Newcombe 1998b Table II example (b): 9/10 - 3/10 -> 0.1705 to 0.8090
     assert row["estimate"] == pytest.approx(0.6)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.1705, 0.8090), abs=5e-5)
     assert row["group"] == "2 vs 1" and row["method"] == "newcombe"
+    # the published change is computed from the protected shares of each wave: the same
+    # difference up to the noise, a wider interval
+    pub = needs.need_change(builder.frame(), 1, 2, areas=["housing"]).iloc[0]
+    assert abs(pub["estimate"] - 0.6) <= 0.35
+    assert pub["ci_high"] - pub["ci_low"] > row["ci_high"] - row["ci_low"]
 
 
 def test_needs_results_suppresses_and_ranks(builder):
@@ -138,8 +146,11 @@ def test_needs_results_suppresses_and_ranks(builder):
     prev = filter_results(res, indicator="need_prevalence")
     hall = prev[prev["group"] == "hallgarten"]
     assert hall["suppressed"].all() and hall["estimate"].isna().all()
-    # secondary: winkel must be hidden too (total - winkel would reveal hallgarten)
-    assert prev[prev["group"] == "winkel"]["suppressed"].all()
+    # the total and winkel are both published, each with its own noise: their difference
+    # is not hallgarten's count (no secondary suppression needed)
+    win = prev[prev["group"] == "winkel"].set_index("level")
     tot = prev[prev["group_var"] == "all"].set_index("level")
+    assert not win["suppressed"].any()
+    assert "key_n" not in prev and "key_count" not in prev
     assert tot.loc["work", "rank"] == 1 and tot.loc["housing", "rank"] == 2
     assert not tot["rank_tied"].any()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import perception
+from analysis import needs, perception
 from analysis.stats import newcombe_diff_ci
+from analysis.tidy import prepare
 
 
 @pytest.fixture
@@ -23,8 +24,23 @@ def frame(builder):
     return builder.frame()
 
 
+def _raw_gaps(frame, areas, comparisons=("volunteer", "administration"), pops=None):
+    """The gap statistics on unprotected shares (what perception_gap computes after the
+    protection layer), to check the method against Newcombe's published values."""
+    data = prepare(frame)
+
+    def total(audience):
+        res = needs.prevalence(data, audience, (), areas, population_size=(pops or {}).get(
+            audience))  # fmt: skip
+        ind = f"{needs.indicator_prefix(audience)}_prevalence"
+        return res[(res["indicator"] == ind) & (res["group_var"] == "all")].set_index("level")
+
+    beliefs = {a: total(a) for a in comparisons}
+    return perception.gaps_between(total("newcomer"), beliefs, areas, pops)
+
+
 def test_gap_values_flags_and_rank(frame):
-    res = perception.perception_gap(frame, areas=["housing", "work", "health"])
+    res = _raw_gaps(frame, ["housing", "work", "health"])
     vol = res[res["group"] == "volunteer"].set_index("level")
     d, lo, hi = newcombe_diff_ci(2, 10, 15, 20)
     assert vol.loc["housing", "estimate"] == pytest.approx(0.2 - 0.75)
@@ -49,11 +65,23 @@ def test_overestimated_and_fpc(builder):
             f"a{i}", "need", "5" if i < 11 else "1", item="mobility", audience="administration"
         )
     frame = builder.frame()
-    plain = perception.perception_gap(frame, ["administration"], ["mobility"]).iloc[0]
-    fpc = perception.perception_gap(
-        frame, ["administration"], ["mobility"], population_sizes={"administration": 15}
-    ).iloc[0]
+    plain = _raw_gaps(frame, ["mobility"], ["administration"]).iloc[0]
+    fpc = _raw_gaps(frame, ["mobility"], ["administration"], {"administration": 15}).iloc[0]
     assert plain["flag"] == perception.OVERESTIMATED
     assert fpc["method"] == "newcombe+fpc"
     assert fpc["ci_high"] - fpc["ci_low"] < plain["ci_high"] - plain["ci_low"]
     assert fpc["estimate"] == pytest.approx(11 / 12 - 3 / 30)
+
+
+def test_published_gaps_come_from_protected_shares(frame):
+    """The view's gaps: computed from the published (perturbed) shares of both sides, with
+    intervals at least as wide as on the true counts; tiny groups hidden."""
+    raw = _raw_gaps(frame, ["housing", "work", "health"]).set_index(["group", "level"])
+    pub = perception.perception_gap(frame, areas=["housing", "work", "health"])
+    pub = pub.set_index(["group", "level"])
+    row, true = pub.loc[("volunteer", "housing")], raw.loc[("volunteer", "housing")]
+    assert row["estimate"] == pytest.approx(row["estimate_belief"] - row["estimate_newcomer"])
+    assert abs(row["estimate"] - true["estimate"]) < 0.35  # noise of two groups of 10 and 20
+    assert row["ci_high"] - row["ci_low"] >= true["ci_high"] - true["ci_low"]
+    assert pub.loc["administration", "suppressed"].all()  # 3 staff: hidden
+    assert pub.loc["administration", "estimate"].isna().all()

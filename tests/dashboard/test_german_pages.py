@@ -108,4 +108,4 @@ def test_app_shows_the_stand_and_links_only_to_the_roles_pages(as_role, monkeypa
     admin = SessionUser(1, "test-admin", "admin", ctx.municipality_id, time.time())
     monkeypatch.setattr(dashboard.auth, "current_user", lambda: admin)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert len(at.sidebar.get("page_link")) == 14
+    assert len(at.sidebar.get("page_link")) == 15

@@ -56,7 +56,7 @@ def test_bedarfe_filter_shows_the_values_analysis_computes(as_role):
     before = at.dataframe[0].value["Schätzung"].tolist()
     at.multiselect(key="filter_stadtteil").set_value(["hallgarten"]).run()
     shown = at.dataframe[0].value
-    data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))  # declared bases
+    data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
     sub = select_respondents(data, {"stadtteil": ["hallgarten"]}, audience="newcomer")
     rows = filter_results(needs_results(sub, group_vars=()), indicator="need_prevalence",
                           group_var="all")  # fmt: skip
@@ -87,7 +87,7 @@ def test_perspektiven_shows_the_perception_gap_and_its_wave_filter(as_role):
     ctx = as_role("viewer")
     at = run_page("perspectives.py")
     table = at.dataframe[0].value
-    data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))  # declared bases
+    data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
     gap = perception_gap(data, population_sizes={"administration": 30})
     expected = results_table(gap, kind="points")
     assert table["Differenz (Pp.)"].tolist() == expected["Schätzung"].tolist()

@@ -173,7 +173,7 @@ def test_summary_has_findings_sentences_and_volunteer_needs(demo):
 
 def test_method_slide_states_counts_rates_weighting_ci_and_suppression(demo):
     text = "\n".join(slide_texts(_slide(open_deck(demo["deck"]), "Anhang: Beteiligung")))
-    n_new = int((demo["res"].respondents["audience"] == "newcomer").sum())
+    n_new = int(demo["res"].audience_n["newcomer"])  # published (perturbed) count
     assert str(n_new) in text and "600" in text  # n and target of the newcomers
     assert "Wilson" in text and "Ungewichtet" in text
     assert "weniger als 5" in text and "Freitexte" in text

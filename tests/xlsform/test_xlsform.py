@@ -1,17 +1,24 @@
-"""XLSForm: our questionnaires round-trip; hand-written forms import; bad ones are rejected
-whole with sheet, row and column."""
+"""XLSForm export: our three questionnaires run in ODK (pyxform converts them without
+errors or warnings) and read back unchanged; hand-written forms import; forms pyxform
+refuses are refused in German with sheet, row and column."""
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from pyxform.xls2xform import convert
 
 from bedarfsradar import PROJECT_ROOT
 from surveys.loader import load_bundle, load_taxonomy
 from surveys.translation_io import FORMULA_PREFIXES
-from surveys.xlsform import XLSFormError, read_xlsform, write_xlsform
+from surveys.xlsform import XLSFormError, import_xlsform, read_xlsform, write_xlsform
+from tests.xlsform.corpus import xlsx_bytes
 
 DATA = PROJECT_ROOT / "data"
+AUDIENCES = ["newcomer", "volunteer", "administration"]
 
 
 def shipped(audience):
@@ -20,57 +27,111 @@ def shipped(audience):
                        load_taxonomy(DATA / "taxonomy.yaml"))  # fmt: skip
 
 
-@pytest.mark.parametrize("audience", ["newcomer", "volunteer", "administration"])
-def test_export_then_import_gives_an_identical_questionnaire(tmp_path, audience):
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xlsform")
+    return {a: write_xlsform(shipped(a), folder / f"{a}.xlsx") for a in AUDIENCES}
+
+
+def survey_rows(path):
+    ws = load_workbook(path)["survey"]
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_exported_questionnaire_converts_with_pyxform_without_errors_or_warnings(
+    exported, audience
+):
+    warnings: list[str] = []
+    result = convert(str(exported[audience]), warnings=warnings)
+    assert warnings == []
+    assert "<h:html" in result.xform
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_export_then_import_through_pyxform_gives_an_identical_questionnaire(exported, audience):
     bundle = shipped(audience)
-    path = write_xlsform(bundle, tmp_path / f"{audience}.xlsx")
-    back = read_xlsform(path)
-    assert back.questionnaire == bundle.questionnaire
-    assert back.translations == bundle.translations
-    assert back.content_hash() == bundle.content_hash()
+    back = read_xlsform(exported[audience])
+    assert back.findings == []
+    assert back.bundle.questionnaire == bundle.questionnaire
+    assert back.bundle.translations == bundle.translations
+    assert back.bundle.content_hash() == bundle.content_hash()
 
 
-def test_export_uses_standard_columns_and_odk_expressions(tmp_path):
-    path = write_xlsform(shipped("newcomer"), tmp_path / "n.xlsx")
+def test_export_uses_standard_columns_and_odk_expressions(exported):
+    path = exported["newcomer"]
     wb = load_workbook(path)
     header = [c.value for c in wb["survey"][1]]
     assert header[:3] == ["type", "name", "label::German (de)"]
-    assert "label::Arabic (ar)" in header and "label::Persian (fa)" in header
+    assert {"label::Leichte Sprache (de)", "label::Arabic (ar)", "label::Persian (fa)"} <= set(
+        header
+    )
+    assert not [h for h in header if "de-x-ls" in h]  # pyxform warns about private-use codes
     rows = {}
-    for r in wb["survey"].iter_rows(min_row=2, values_only=True):
-        rows.setdefault(r[1], dict(zip(header, r, strict=False)))  # begin_group, not end
+    for r in survey_rows(path):
+        rows.setdefault(r["name"], r)  # begin_group, not end_group
     assert rows["children_ages"]["relevant"] == "${children} = 'yes'"
     assert rows["children_ages"]["type"] == "select_multiple children_ages__inline"
     assert rows["barriers_other"]["relevant"] == "selected(${barriers}, 'other')"
     assert rows["barriers_other"]["constraint"] == "string-length(.) <= 300"
-    assert rows["top3"]["type"] == "rank areas"
     assert rows["need.housing"]["type"] == "select_one severity"
     assert rows["offer.housing"]["relevant"] == "${need.housing} >= 3"
     assert rows["offers"]["relevant"].startswith("${need.language} >= 3 or ${need.work} >= 3")
-    assert [c.value for c in wb["settings"][2]][:4] == [
-        "Was brauchen Sie in Oestrich-Winkel?", "newcomer", "2026.1", "German (de)"]  # fmt: skip
+    settings = dict(zip([c.value for c in wb["settings"][1]], [c.value for c in wb["settings"][2]],
+                        strict=True))  # fmt: skip
+    assert (settings["form_title"], settings["form_id"], settings["version"]) == (
+        "Was brauchen Sie in Oestrich-Winkel?", "newcomer", "2026.1")  # fmt: skip
+    assert settings["default_language"] == "German (de)"
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert not [c.value for c in cells if isinstance(c.value, str)
                 and c.value.startswith(FORMULA_PREFIXES)]  # fmt: skip
 
 
-def form(survey, choices=None, settings=None):
-    """A workbook from lists of rows (first row = header)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    sheets = {"survey": survey, "choices": choices, "settings": settings or [
-        ["form_title", "form_id", "version", "default_language"],
-        ["Kita-Umfrage", "kita", "1", "German (de)"]]}  # fmt: skip
-    for name, rows in sheets.items():
-        if rows is None:
-            continue
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    return wb
+def test_the_top_three_ranking_can_be_answered_in_odk(exported):
+    row = next(r for r in survey_rows(exported["newcomer"]) if r["name"] == "top3")
+    # ODK's rank orders all 13 areas, so "at most 3" could never be met; choose up to 3
+    assert (row["type"], row["constraint"]) == ("select_multiple areas", "count-selected(.) <= 3")
+    xform = convert(str(exported["newcomer"])).xform
+    assert "odk:rank" not in xform
+    assert re.search(r'<bind [^>]*nodeset="/data/priorities/top3"[^>]*constraint="count-selected'
+                     r'\(\.\) &lt;= 3"', xform)  # fmt: skip
+    assert '<select ref="/data/priorities/top3"' in xform
 
 
+def test_consent_and_privacy_come_before_the_sensitive_questions_in_odk(exported):
+    bundle = shipped("newcomer")
+    q = bundle.questionnaire
+    rows = survey_rows(exported["newcomer"])
+    names = [r["name"] for r in rows]
+    assert names[:4] == ["bedarfsradar-start", "bedarfsradar-intro", "bedarfsradar-privacy",
+                         "bedarfsradar-consent"]  # fmt: skip
+    by_name: dict = {}
+    for r in rows:
+        by_name.setdefault(r["name"], r)
+    assert by_name["bedarfsradar-privacy"]["label::German (de)"] == q.privacy
+    assert by_name["bedarfsradar-privacy"]["type"] == "note"
+    assert by_name["bedarfsradar-consent"]["type"] == "acknowledge"
+    assert by_name["bedarfsradar-consent"]["label::German (de)"] == q.consent_sensitive
+    sensitive = [x.id for _, x in q.questions() if x.sensitive] + [
+        s.id for s in q.sections if s.sensitive
+    ]
+    assert sensitive
+    for name in sensitive:
+        assert by_name[name]["relevant"].startswith("${bedarfsradar-consent} = 'OK'")
+        assert names.index(name) > names.index("bedarfsradar-consent")
+
+
+def test_translated_privacy_text_is_in_each_language_column(exported):
+    bundle = shipped("newcomer")
+    privacy = next(
+        r for r in survey_rows(exported["newcomer"]) if r["name"] == "bedarfsradar-privacy"
+    )
+    assert privacy["label::Arabic (ar)"] == bundle.translations["ar"].strings["privacy"]
+
+
+# -- hand-written forms -------------------------------------------------------------------------
 HEADER = ["type", "name", "label::German (de)", "label::English (en)", "hint::German (de)",
           "required", "relevant", "constraint", "appearance"]  # fmt: skip
 CHOICES = [
@@ -80,15 +141,11 @@ CHOICES = [
     ["barrier", "cost", "Kosten", "Cost"],
     ["barrier", "time", "Uhrzeit", "Time"],
 ]
+SETTINGS = [["form_title", "form_id", "version", "default_language", "audience"],
+            ["Kita-Umfrage", "kita", "1", "German (de)", "newcomer"]]  # fmt: skip
 
 
-def save(wb, tmp_path, name="form.xlsx"):
-    path = tmp_path / name
-    wb.save(path)
-    return path
-
-
-def test_a_hand_written_xlsform_becomes_a_questionnaire_with_translations(tmp_path):
+def test_a_hand_written_xlsform_becomes_a_questionnaire_with_translations():
     survey = [HEADER,
         ["begin_group", "family", "Familie", "Family", "Ein paar Fragen", None, None, None, None],
         ["select_one yn", "children", "Haben Sie Kinder?", "Do you have children?", None, "yes",
@@ -101,95 +158,95 @@ def test_a_hand_written_xlsform_becomes_a_questionnaire_with_translations(tmp_pa
          "selected(${barriers}, 'cost')", "string-length(.) <= 300", "multiline"],
         ["end_group", "family", None, None, None, None, None, None, None],
     ]  # fmt: skip
-    bundle = read_xlsform(save(form(survey, CHOICES), tmp_path))
-    q = bundle.questionnaire
+    data = xlsx_bytes({"survey": survey, "choices": CHOICES, "settings": SETTINGS})
+    result = import_xlsform(data, "kita.xlsx")
+    assert result.findings == []
+    q = result.bundle.questionnaire
     assert (q.id, q.title, q.version, q.audience) == ("kita", "Kita-Umfrage", "1", "newcomer")
     section = q.sections[0]
     assert (section.id, section.title, section.intro) == ("family", "Familie", "Ein paar Fragen")
     children, n, barriers, note = section.questions
     assert (children.type, children.required, children.options) == ("single", True, "yn")
-    assert (n.type, n.min, n.max, n.relevance) == ("number", 1.0, 12.0, 'children == "yes"')
+    assert (n.type, n.integer, n.min, n.max) == ("number", True, 1.0, 12.0)
+    assert n.relevance == 'children == "yes"'
     assert barriers.relevance == 'children == "yes" and n_children > 1'
     assert (note.type, note.max_length) == ("textarea", 300)
     assert note.relevance == 'selected(barriers, "cost")'
     assert [o.code for o in q.option_sets["barrier"]] == ["cost", "time"]
-    en = bundle.translations["en"].strings
+    en = result.bundle.translations["en"].strings
     assert en["q.children.label"] == "Do you have children?"
     assert en["options.barrier.cost"] == "Cost"
     assert en["section.family.title"] == "Family"
 
 
+def test_typographic_quotes_in_texts_survive_pyxform():
+    survey = [["type", "name", "label"], ["text", "a", "Was heißt „Wohnen“ für Sie?"]]
+    result = import_xlsform(xlsx_bytes({"survey": survey, "settings": SETTINGS}), "q.xlsx")
+    assert result.bundle.questionnaire.sections[0].questions[0].label == (
+        "Was heißt „Wohnen“ für Sie?"
+    )
+
+
 @pytest.mark.parametrize(
-    ("row", "choices", "expected"),
+    ("rows", "expected"),
     [
-        (["geopoint", "where", "Wo?", "Where?"], CHOICES,
-         "survey, row 3, column type (A): type 'geopoint' has no equivalent here (select_one, "
-         "select_multiple, rank, integer, decimal, text, begin_group, end_group)"),
-        (["text", "when", "Wann?", "When?", None, None, "today() > 3"], CHOICES,
-         "survey, row 3, column relevant (G): cannot translate 'today() > 3': cannot translate "
-         "'today()'"),
-        (["text", "x", None, "Only English"], CHOICES,
-         "survey, row 3, column label::German (de) (C): missing German label (German is the "
-         "source language)"),
-        (["text", "Bad-Name", "Frage", "Question"], CHOICES,
-         "survey, row 3, column name (B): 'Bad-Name' is not a valid id (lower-case letters, "
-         "digits, _)"),
-        (["select_one colours", "colour", "Farbe?", "Colour?"], CHOICES,
-         "survey, row 3, column type (A): list 'colours' not in sheet choices"),
-        (["integer", "age", "Alter?", "Age?", None, None, None, "regex(., '[0-9]+')"], CHOICES,
-         "survey, row 3, column constraint (H): cannot translate 'regex()'"),
-        (["deviceid", "device"], CHOICES,
-         "survey, row 3, column type (A): metadata type 'deviceid' is not collected (no "
-         "timestamps or device data); remove the row"),
-        (["text", "later", "Später?", "Later?", None, None, "${nowhere} = 'yes'"], CHOICES,
-         "survey, row 3, column relevant (G): cannot translate \"${nowhere} = 'yes'\": refers "
-         "to unknown question '${nowhere}'"),
+        ([["select_one colours", "colour", "Farbe?"]],
+         "Blatt survey, Zeile 2, Spalte type (A): Die Liste »colours« fehlt im Blatt choices."),
+        ([["text", "1bad", "Frage"]],
+         "Blatt survey, Zeile 2, Spalte name (B): Ungültiger Name: Namen beginnen mit einem "
+         "Buchstaben oder _ und enthalten nur Buchstaben, Ziffern, _, - und Punkte."),
+        ([["text", "a", "A"], ["text", "b", "B ${nowhere}"]],
+         "Blatt survey, Zeile 3, Spalte label (C): Verweis auf ${nowhere}: diesen Namen gibt es "
+         "im Blatt survey nicht."),
+        ([["text", "a", "A"], ["end_group", None, None]],
+         "Blatt survey, Zeile 3, Spalte type (A): end_group ohne passendes begin_group."),
+        ([[None, "a", "A"]], "Blatt survey, Zeile 2, Spalte type (A): Die Zeile hat keinen Typ."),
     ],
 )  # fmt: skip
-def test_a_bad_workbook_is_rejected_naming_sheet_row_and_column(tmp_path, row, choices, expected):
-    survey = [HEADER, ["select_one yn", "children", "Kinder?", "Children?"], row]
+def test_a_form_pyxform_refuses_is_refused_in_german_at_sheet_row_and_column(rows, expected):
+    data = xlsx_bytes({"survey": [["type", "name", "label"], *rows], "choices": CHOICES})
     with pytest.raises(XLSFormError) as info:
-        read_xlsform(save(form(survey, choices), tmp_path))
+        import_xlsform(data, "form.xlsx")
     assert [str(p) for p in info.value.problems] == [expected]
 
 
-def test_every_problem_of_a_bad_workbook_is_listed_and_nothing_is_half_read(tmp_path):
-    survey = [[*HEADER, "media::image"],
-              ["begin_group", "s1", "Teil 1"],
-              ["select_one yn", "children", "Kinder?", "Children?"],
-              ["text", "photo", "Foto", "Photo", None, None, None, None, None, "x.png"],
-              ["date", "born", "Geboren?", "Born?"]]  # fmt: skip
-    wb = form(survey, CHOICES, [["form_title", "form_id", "default_language"],
-                                ["Test", "Test Form", "English (en)"]])  # fmt: skip
-    wb["choices"]["B3"] = "=1+1"
+def test_a_refused_form_lists_the_pyxform_problem_and_every_uncomputed_formula():
+    survey = [["type", "name", "label", "hint"], ["text", "a", None, None],
+              ["text", "b", "B", None]]  # fmt: skip
+    formulas = {("survey", "C2"): '=CONCAT("Fra", "ge")', ("survey", "D3"): "=A1&B1"}
     with pytest.raises(XLSFormError) as info:
-        read_xlsform(save(wb, tmp_path))
-    assert [str(p) for p in info.value.problems] == [
-        "survey, row 4, column media::image (J): column not supported",
-        "choices, row 3, column name (B): cell holds a formula",
-    ]
-    # once the structure is readable, the content problems are listed together
-    wb = form(
-        [*survey[:-2], survey[-1]],
-        CHOICES,
-        [["form_title", "form_id", "default_language"], ["Test", "Test Form", "English (en)"]],
-    )
-    with pytest.raises(XLSFormError) as info:
-        read_xlsform(save(wb, tmp_path, "two.xlsx"))
-    assert [str(p) for p in info.value.problems] == [
-        "settings, row 2, column default_language (C): default language must be German (de), "
-        "not 'English (en)'",
-        "settings, row 2, column form_id (B): 'Test Form' is not a valid id (lower-case "
-        "letters, digits, _)",
-        "survey, row 4, column type (A): type 'date' has no equivalent here (select_one, "
-        "select_multiple, rank, integer, decimal, text, begin_group, end_group)",
-        "survey, row 2, column type (A): begin_group 's1' has no end_group",
-    ]
+        import_xlsform(xlsx_bytes({"survey": survey}, formulas), "f.xlsx")
+    found = [(p.sheet, p.row, p.column) for p in info.value.problems]
+    assert found == [("survey", 2, "name (B)"), ("survey", 2, "label (C)"),
+                     ("survey", 3, "hint (D)")]  # fmt: skip
+    assert "Formel" in str(info.value) and "=A1&B1" in str(info.value)
 
 
-def test_not_a_workbook_is_rejected(tmp_path):
+def test_not_a_workbook_is_refused_as_one_file_level_problem(tmp_path):
     path = tmp_path / "form.xlsx"
     path.write_text("type,name\n", encoding="utf-8")
     with pytest.raises(XLSFormError) as info:
         read_xlsform(path)
-    assert str(info.value) == "form.xlsx: not an XLSX workbook"
+    assert [str(p) for p in info.value.problems] == [
+        "Datei: Die Datei ist keine lesbare XLSForm-Arbeitsmappe (.xlsx oder .xls): "
+        "beschädigt, leer oder ein anderes Format."
+    ]
+
+
+def test_an_archive_bomb_is_refused_before_reading():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/big.xml", "0" * 60_000_000)
+    with pytest.raises(XLSFormError, match="entpackt zu groß"):
+        import_xlsform(buffer.getvalue(), "bomb.xlsx")
+
+
+def test_gender_stars_and_snake_case_are_not_taken_for_formatting():
+    text = "Liebe Bürger*innen und Nachbar*innen: Feld kita_platz_gesucht"
+    survey = [["type", "name", "label"], ["text", "a", text], ["text", "b", "**Wichtig**"]]
+    result = import_xlsform(xlsx_bytes({"survey": survey, "settings": SETTINGS}), "q.xlsx")
+    a, b = result.bundle.questionnaire.sections[0].questions
+    assert (a.label, b.label) == (text, "Wichtig")
+    assert [f.row for f in result.findings if "Markdown" in f.message] == [3]
