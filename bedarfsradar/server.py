@@ -142,9 +142,9 @@ def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
 
     return [
         Route("/healthz", healthz_endpoint(ctx)),
-        Route("/healthz/dashboard", dashboard_caches),
         Mount("/u", app=survey_app(ctx)),
         *login_routes(ctx or _ctx()),
+        Route("/healthz/dashboard", dashboard_caches),
     ]
 
 

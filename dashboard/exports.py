@@ -51,6 +51,12 @@ DICTIONARY = [
     ("count", "Zahl der Antworten mit dem Merkmal (Zähler des Anteils)", "ganze Zahl"),
     ("n_weighted", "gewichtete Basis", "Zahl"),
     ("n_effective", "effektive Fallzahl nach Gewichtung", "Zahl"),
+    (
+        "noise_sd",
+        "Standardabweichung der Störung des Anteils (Zellschlüsselverfahren); "
+        "das Intervall ist um sie verbreitert",
+        "Zahl",
+    ),
     ("estimate", "Schätzwert: Anteil (0–1), Differenz (−1…1) oder Mittelwert", "Zahl"),
     ("ci_low", "untere Grenze des 95-%-Konfidenzintervalls", "wie estimate"),
     ("ci_high", "obere Grenze des 95-%-Konfidenzintervalls", "wie estimate"),
