@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.disclosure import MIN_CELL, count_table
+from analysis.tidy import audiences_present
 
 SUPPRESSED = "·"
 AUDIENCE_LABELS = {
@@ -53,7 +54,8 @@ def response_table(respondents: pd.DataFrame, by: str) -> pd.DataFrame:
     cells = count_table(respondents, [by, "audience"])
     rows = count_table(respondents, [by])
     columns = count_table(respondents, ["audience"])
-    audiences = [a for a in AUDIENCE_LABELS if a in set(respondents["audience"].astype(str))]
+    present = audiences_present(respondents)
+    audiences = [a for a in AUDIENCE_LABELS if a in present]
     levels = [lv for lv in rows[by] if lv != "Gesamt"]
 
     def shown(v: float) -> object:

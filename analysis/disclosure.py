@@ -184,7 +184,7 @@ def protect_shares(
     """
     if results.empty or not set(KEY_COLUMNS) <= set(results.columns):
         return results.drop(columns=[c for c in KEY_COLUMNS if c in results.columns])
-    df = results.copy()
+    df = results
     has_key = df["key_n"].notna().to_numpy()
     rows = np.flatnonzero(has_key)
     n = df["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
@@ -228,19 +228,24 @@ def protect_shares(
         "n_effective": np.where(hidden, np.nan, n_eff),
         "noise_sd": np.where(hidden, np.nan, noise_sd),
     }
+    updates: dict[str, object] = {}
     for col, values in cols.items():
-        if col not in df:
-            df[col] = np.nan
-        arr = pd.to_numeric(df[col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        arr = (
+            df[col].to_numpy(dtype=float, na_value=np.nan).copy()
+            if col in df
+            else np.full(len(df), np.nan)
+        )
         arr[rows] = values
-        df[col] = pd.array(np.round(arr), dtype="Float64").astype("Int64") if col == "n" else arr
+        updates[col] = (
+            pd.arrays.IntegerArray(np.nan_to_num(np.round(arr)).astype(np.int64), np.isnan(arr))
+            if col == "n"
+            else arr
+        )
     suppressed = df["suppressed"].to_numpy(dtype=bool).copy()
     suppressed[rows] = hidden
-    df["suppressed"] = suppressed
-    method = df["method"].astype(str).to_numpy(dtype=object)
-    method[rows] = [m if m.endswith("+ckm") else m + "+ckm" for m in method[rows]]
-    df["method"] = method
-    df = df.drop(columns=list(KEY_COLUMNS))
+    method = df["method"].astype(object).to_numpy(dtype=object).copy()
+    method[rows] = [m if str(m).endswith("+ckm") else f"{m}+ckm" for m in method[rows]]
+    df = df.drop(columns=list(KEY_COLUMNS)).assign(suppressed=suppressed, method=method, **updates)
     if hidden.any():
         df = blank_suppressed(df)
     return df
@@ -259,17 +264,21 @@ def _fpc_interval(df, rows, p_pub, n_star, n, confidence, lo, hi, fpc):  # type:
 
 def blank_suppressed(results: pd.DataFrame) -> pd.DataFrame:
     """Every numeric value of suppressed rows blanked (NaN / <NA>); keys and flags stay."""
-    df = results.copy()
-    mask = df["suppressed"].to_numpy(dtype=bool)
-    for col in df.columns:
-        if col == "suppressed" or pd.api.types.is_bool_dtype(df[col]):
+    mask = results["suppressed"].to_numpy(dtype=bool)
+    updates: dict[str, object] = {}
+    for col in results.columns:
+        values = results[col]
+        if col == "suppressed" or pd.api.types.is_bool_dtype(values):
             continue
-        if pd.api.types.is_numeric_dtype(df[col]):
-            if isinstance(df[col].dtype, pd.api.extensions.ExtensionDtype):
-                df.loc[mask, col] = pd.NA
-            else:
-                df.loc[mask, col] = np.nan
-    return df
+        if not pd.api.types.is_numeric_dtype(values):
+            continue
+        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+            updates[col] = values.mask(mask)
+        else:
+            arr = values.to_numpy(dtype=float, copy=True)
+            arr[mask] = np.nan
+            updates[col] = arr
+    return results.assign(**updates)
 
 
 def count_table(
@@ -278,20 +287,36 @@ def count_table(
     """Published numbers of respondents per combination of ``by`` columns (and in total):
     columns ``by``..., ``n`` (published, NaN where hidden), ``suppressed``. The total row
     has "Gesamt" in every ``by`` column. Respondents without a value count as ``missing``.
-    Every count gets its cell's noise: the same group is the same number in every table."""
+    Every count gets its cell's noise: the same group is the same number in every table.
+    Combinations without anyone are not listed."""
     by = list(by)
-    frame = pd.DataFrame(
-        {c: respondents[c].astype(object).where(respondents[c].notna(), missing) for c in by}
-    )
     keys = respondents[RECORD_KEY].to_numpy(dtype=np.int64)
-    codes, uniques = pd.MultiIndex.from_frame(frame.astype(str)).factorize() if by else (None, None)
-    rows = []
-    if by and len(frame):
-        n = np.bincount(codes, minlength=len(uniques))
-        k = cell_keys(keys, codes, len(uniques))
-        pub = published_counts(n, k)
-        for i, values in enumerate(uniques):
-            rows.append((*values, pub[i]))
+    rows: list[tuple] = []
+    if by and len(respondents):
+        codes = np.zeros(len(respondents), dtype=np.int64)
+        labels: list[list[str]] = []
+        for col in by:
+            values = respondents[col]
+            cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else (
+                pd.Categorical(values))  # fmt: skip
+            cats = [str(c) for c in cat.categories]
+            c = np.asarray(cat.codes, dtype=np.int64)
+            if (c < 0).any():
+                c = np.where(c < 0, len(cats), c)
+                cats = [*cats, missing]
+            codes = codes * len(cats) + c
+            labels.append(cats)
+        size = int(np.prod([len(lab) for lab in labels]))
+        n = np.bincount(codes, minlength=size)
+        found = np.flatnonzero(n)
+        pub = published_counts(n[found], cell_keys(keys, codes, size)[found])
+        for cell, value in zip(found, pub, strict=True):
+            parts, rest = [], int(cell)
+            for lab in reversed(labels):
+                parts.append(lab[rest % len(lab)])
+                rest //= len(lab)
+            rows.append((*reversed(parts), value))
+        rows.sort(key=lambda r: r[:-1])
     total = published_counts(
         np.array([len(respondents)]), cell_keys(keys, np.zeros(len(keys), dtype=np.int64), 1)
     )

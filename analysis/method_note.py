@@ -39,6 +39,18 @@ MULTIPLE = (
     f"betragen; Unterschiede zwischen Gruppen (Chi-Quadrat- oder Fisher-Test) ebenfalls nur "
     f"nach dieser Korrektur. {HINT_NOTE}"
 )
+PROTECTION = (
+    "Datenschutz: Jede veröffentlichte Zahl ist leicht verändert. Zu jeder Antwort gehört "
+    "eine zufällige Kennzahl; aus den Kennzahlen der Personen, die eine Zahl zählt, ergibt "
+    "sich eine feste kleine Abweichung (Cell-Key-Verfahren, wie beim Zensus): meist um 0 "
+    "oder 1, selten um 2, sehr selten mehr. Dieselbe Gruppe hat darum überall dieselbe "
+    "Zahl, und wer zwei Auswahlen voneinander abzieht, erhält Rauschen statt Menschen. "
+    "Gruppen mit weniger als 5 Personen werden gar nicht gezeigt („·“). Was es kostet: Bei "
+    "einer Gruppe von 20 Personen kann sich ein Anteil um einige Prozentpunkte verschieben, "
+    "für die ganze Stadt um weniger als einen Punkt; die Konfidenzintervalle sind um diese "
+    "Unsicherheit breiter. Teile ergeben zusammen nicht immer genau die daneben stehende "
+    "Summe."
+)
 TARGETS = (
     "„Zielerreichung“ ist die Zahl der Antworten geteilt durch die selbst gesetzte Zielzahl "
     "einer Kampagne – keine Rücklaufquote. Eine Rücklaufquote (Antworten geteilt durch die "
@@ -65,7 +77,7 @@ def method_paragraphs(
     """The whole note as paragraphs, in reading order."""
     lines = base_lines(bases, labels)
     paragraphs = [INTERVALS, BASES + (" " + "; ".join(lines) + "." if lines else ""), PERCEPTION,
-                  MULTIPLE, RULE_NOTE, TARGETS]  # fmt: skip
+                  MULTIPLE, RULE_NOTE, PROTECTION, TARGETS]  # fmt: skip
     if preliminary:
         paragraphs.insert(0, PRELIMINARY_NOTE)
     return paragraphs

@@ -30,7 +30,7 @@ from analysis.perception import OVERESTIMATED, UNDERESTIMATED
 from analysis.results import TOTAL_GROUP_VAR, concat_results, empty_results, filter_results
 from analysis.subset import select_respondents
 from analysis.supply import BARRIERS, uncovered_needs
-from analysis.tidy import AUDIENCES, NEED_AREAS, SurveyData
+from analysis.tidy import AUDIENCES, NEED_AREAS, SurveyData, audiences_present
 
 Filters = Mapping[str, Collection[object] | None]
 PopulationSizes = Mapping[str, int]
@@ -108,7 +108,7 @@ def perception_view(
 ) -> pd.DataFrame:
     """Perception gaps of the selected waves (every audience present)."""
     sub = select_respondents(data, {"wave": waves})
-    present = set(sub.respondents["audience"].astype(str))
+    present = audiences_present(sub.respondents)
     comparisons = [a for a in ("volunteer", "administration") if a in present]
     if "newcomer" not in present or not comparisons:
         return perception.gaps_between(empty_results().set_index("level"), {}, [])
@@ -179,7 +179,7 @@ def respondent_counts(data: SurveyData, by: Iterable[str] = ("audience",)) -> pd
 def audience_counts(data: SurveyData) -> dict[str, float]:
     """Published number of respondents per audience (NaN when below 5, 0 when none)."""
     table = respondent_counts(data, ["audience"]).set_index("audience")["n"]
-    present = set(data.respondents["audience"].astype(str))
+    present = audiences_present(data.respondents)
     return {a: (float(table.get(a, float("nan"))) if a in present else 0.0) for a in AUDIENCES}
 
 
@@ -257,6 +257,7 @@ __all__ = [
     "NeedsView",
     "admin_view",
     "audience_counts",
+    "audiences_present",
     "beliefs_view",
     "change_view",
     "export_sheets",

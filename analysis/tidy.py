@@ -368,6 +368,11 @@ def numeric(data: SurveyData, question_id: str, audience: str | None = None) -> 
     )
 
 
+def audiences_present(respondents: pd.DataFrame) -> set[str]:
+    """The audiences with at least one respondent (without iterating over respondents)."""
+    return {str(a) for a in pd.unique(respondents["audience"].dropna())}
+
+
 def respondents_of(
     data: SurveyData, audience: str | None = None, filters: Mapping[str, object] | None = None
 ) -> pd.DataFrame:

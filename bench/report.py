@@ -32,13 +32,27 @@ from analysis import admin, tidy  # noqa: E402
 from bedarfsradar import PROJECT_ROOT  # noqa: E402
 from bedarfsradar.context import AppContext  # noqa: E402
 from bedarfsradar.settings import Settings  # noqa: E402
-from bench.analysis import SEED, _block, offers_catalogue, synthetic_answers  # noqa: E402
+from bench.analysis import SEED, offers_catalogue, synthetic_answers  # noqa: E402
 from reports.analyse import analyse  # noqa: E402
 from reports.inputs import Labels, ReportCampaign, ReportInput  # noqa: E402
 from reports.measures import load_seed  # noqa: E402
 from reports.render.pdf import render_pdf  # noqa: E402
 from reports.render.pptx import render_pptx  # noqa: E402
 from reports.slides import build_content  # noqa: E402
+
+
+def _block(ids, audience, lang, qid, item, value) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    n = len(ids)
+    return pd.DataFrame(
+        {
+            "response_id": ids,
+            "audience": audience,
+            "language": lang,
+            "question_id": qid,
+            "item": item,
+            "value": np.broadcast_to(np.asarray(value, dtype=object), (n,)),
+        }
+    )
 
 
 def own_items(answers: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
@@ -70,7 +84,7 @@ def own_items(answers: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
                     rng.integers(1, 6, len(adm)).astype(str),
                 )
             )
-    df = pd.concat([pd.DataFrame(b) for b in blocks], ignore_index=True)
+    df = pd.concat(blocks, ignore_index=True)
     df["campaign"], df["wave"], df["mode"], df["text"] = "welle-1", 1, "online", None
     return df[list(tidy.ANSWER_COLUMNS)]  # fmt: skip
 

@@ -108,7 +108,7 @@ def analyse(inp: ReportInput) -> ReportResults:
     if inp.answers.empty:
         raise ReportError(f"no complete responses in wave {inp.wave}")
     data = survey_data(inp.answers, inp.taxonomy)
-    present = set(data.respondents["audience"].astype(str))
+    present = published.audiences_present(data.respondents)
     if "newcomer" not in present:
         raise ReportError(f"no newcomer responses in wave {inp.wave}")
     true_n = data.respondents["audience"].astype(str).value_counts()

@@ -56,7 +56,7 @@ def appendix_slides(deck: Deck) -> list[Slide]:
             lead="Methode und Tabellen mit Konfidenzintervallen und Fallzahlen.",
         ),
         appendix.method(deck),
-        appendix.method_notes(deck),
+        *appendix.method_notes(deck),
         appendix.needs_table(deck),
         *[s for s in optional[:1] if s is not None],
         *appendix.supply_tables(deck),

@@ -93,14 +93,35 @@ def method(deck: Deck) -> Slide:
     )
 
 
-def method_notes(deck: Deck) -> Slide:
+def method_notes(deck: Deck) -> list[Slide]:
     """What the numbers can and cannot say: bases, intervals, many comparisons, the rule
-    for key findings (:mod:`analysis.method_note`, the same text as in the dashboard)."""
+    for key findings, disclosure control (:mod:`analysis.method_note`, the same text as in
+    the dashboard), on as many slides as the text needs at 14 pt."""
     bases = an.area_bases(deck.inp.taxonomy)
     paragraphs = an.method_note.method_paragraphs(
         bases, dict(deck.labels.areas), preliminary=deck.inp.preliminary
     )
-    return _slide("Was die Zahlen sagen – und was nicht", [Text(paragraphs, font_size=14)], [])
+    pages, page, length = [], [], 0
+    for p in paragraphs:
+        if page and length + len(p) > MAX_NOTE_CHARS:
+            pages.append(page)
+            page, length = [], 0
+        page.append(p)
+        length += len(p)
+    pages.append(page)
+    title = "Was die Zahlen sagen – und was nicht"
+    return [
+        _slide(
+            f"{title} ({i} von {len(pages)})" if len(pages) > 1 else title,
+            [Text(page, font_size=14)],
+            [],
+        )
+        for i, page in enumerate(pages, 1)
+    ]
+
+
+MAX_NOTE_CHARS = 1300
+"""About what a slide holds at 14 pt beside the footer."""
 
 
 def needs_table(deck: Deck) -> Slide:

@@ -20,6 +20,7 @@ PLANTED = {
     ("hallgarten", "ar"): 25, ("oestrich", "ar"): 40, ("winkel", "ar"): 30,
     ("mittelheim", "de"): 30, ("oestrich", "de"): 30, ("winkel", "uk"): 20,
     ("oestrich", "fa"): 18, ("mittelheim", "ar"): 15, ("oestrich", "ru"): 12,
+    ("oestrich", "ti"): 3,
 }  # fmt: skip
 
 

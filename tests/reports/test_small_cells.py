@@ -68,7 +68,11 @@ def small_town_answers(seed: int = 7) -> pd.DataFrame:
         {"newcomer": "z-w1", "volunteer": "e-w1", "administration": "v-w1"}
     )
     df["wave"], df["language"], df["mode"], df["text"] = 1, "de", "online", None
-    return df[list(tidy.ANSWER_COLUMNS)]
+    # record keys drawn once per respondent from the seeded generator: a reproducible deck
+    ids = df["response_id"].unique()
+    keys = dict(zip(ids, rng.integers(0, 2**31, len(ids)), strict=True))
+    df["record_key"] = df["response_id"].map(keys)
+    return df[[*tidy.ANSWER_COLUMNS, "record_key"]]
 
 
 @pytest.fixture(scope="module")
