@@ -109,3 +109,10 @@ def test_app_shows_the_stand_and_links_only_to_the_roles_pages(as_role, monkeypa
     monkeypatch.setattr(dashboard.auth, "current_user", lambda: admin)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert len(at.sidebar.get("page_link")) == 15
+
+
+def test_app_without_a_session_shows_only_the_login_notice(as_role):
+    as_role(None)
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception and "Bitte melden Sie sich an" in at.warning[0].value
+    assert len(at.sidebar.get("page_link")) == 0 and len(at.dataframe) == 0
