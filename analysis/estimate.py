@@ -31,8 +31,11 @@ from analysis.tidy import RECORD_KEY, RECORD_KEY_RANGE, SurveyData, multiple_cho
 PopulationSizes = int | Mapping[tuple[str, str], int] | None
 
 
-def as_categorical(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Categorical:
-    """Values as a Categorical with string categories (sorted unless already categorical)."""
+def _categorical(
+    values: pd.Series | pd.Categorical | np.ndarray,
+) -> tuple[pd.Categorical, list[str]]:
+    """Values as a Categorical (sorted unless already categorical) and its categories as
+    strings (which must stay unique)."""
     if isinstance(values, pd.Series):
         values = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values
     if not isinstance(values, pd.Categorical):
@@ -40,7 +43,13 @@ def as_categorical(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Catego
     cats = [str(c) for c in values.categories]
     if len(set(cats)) != len(cats):
         raise ValueError("categories are not unique as strings")
-    return values.rename_categories(cats)
+    return values, cats
+
+
+def as_categorical(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Categorical:
+    """Values as a Categorical with string categories (sorted unless already categorical)."""
+    cat, cats = _categorical(values)
+    return cat.rename_categories(cats)
 
 
 def group_labels(values: pd.Series | pd.Categorical | np.ndarray) -> pd.Categorical:
@@ -119,18 +128,38 @@ def grouped_proportions(
 
 
 def group_codes(values: pd.Series | pd.Categorical | np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Integer codes and labels of an attribute as groups (missing -> "keine Angabe")."""
-    cat = group_labels(values)
-    return np.asarray(cat.codes, dtype=np.int64), [str(c) for c in cat.categories]
+    """Integer codes and labels of an attribute as groups (missing -> "keine Angabe",
+    last). Computed on the codes with numpy: the same result as :func:`group_labels`
+    without building intermediate categoricals (milliseconds per call on small data)."""
+    cat, cats = _categorical(values)
+    codes = np.asarray(cat.codes, dtype=np.int64)
+    if MISSING_GROUP in cats:  # an explicit "keine Angabe" goes last, with the missing
+        k = cats.index(MISSING_GROUP)
+        order = [i for i in range(len(cats)) if i != k] + [k]
+        remap = np.empty(len(cats) + 1, dtype=np.int64)
+        remap[order] = np.arange(len(cats))
+        remap[-1] = len(cats) - 1
+        return remap[codes], [cats[i] for i in order]
+    if (codes < 0).any():
+        return np.where(codes < 0, len(cats), codes), [*cats, MISSING_GROUP]
+    return codes, cats
 
 
 def respondent_groups(
-    respondents: pd.DataFrame, rpos: np.ndarray, group_vars: Iterable[str]
+    respondents: pd.DataFrame | SurveyData, rpos: np.ndarray, group_vars: Iterable[str]
 ) -> list[tuple[str, np.ndarray, list[str]]]:
-    """(group_var, codes per unit row, labels) for units given by respondent positions."""
+    """(group_var, codes per unit row, labels) for units given by respondent positions.
+    With a :class:`~analysis.tidy.SurveyData` the respondents' group codes are computed
+    once per attribute and cached."""
     out = []
     for gv in group_vars:
-        codes, cats = group_codes(respondents[gv])
+        if isinstance(respondents, SurveyData):
+            key = ("group_codes", gv)
+            if key not in respondents.cache:
+                respondents.cache[key] = group_codes(respondents.respondents[gv])  # type: ignore[assignment]
+            codes, cats = respondents.cache[key]  # type: ignore[misc]
+        else:
+            codes, cats = group_codes(respondents[gv])
         out.append((gv, codes[rpos], cats))
     return out
 

@@ -173,8 +173,10 @@ def prevalence(
     confidence: float = 0.95,
     population_size: PopulationSizes = None,
     status: pd.DataFrame | None = None,
+    kinds: Iterable[str] = tuple(OUTCOME_TABLES),
 ) -> pd.DataFrame:
-    """Prevalence of need (>= 3), severe need (>= 4) and "weiß nicht" share per area.
+    """Prevalence of need (>= 3), severe need (>= 4) and "weiß nicht" share per area
+    (``kinds``: a subset of "prevalence", "severe", "dk_share").
 
     Rows for the total (group_var "all") and every level of every ``group_vars`` attribute
     (respondent columns such as "stadtteil", "german_level", "language", "wave").
@@ -191,8 +193,8 @@ def prevalence(
         st["area"].cat.codes.to_numpy(),
         list(st["area"].cat.categories),
         st["answer"].cat.codes.to_numpy(),
-        {f"{prefix}_{kind}": table for kind, table in OUTCOME_TABLES.items()},
-        respondent_groups(resp, rpos, group_vars),
+        {f"{prefix}_{kind}": OUTCOME_TABLES[kind] for kind in kinds},
+        respondent_groups(data, rpos, group_vars),
         weights=resp["weight"].to_numpy(dtype=float)[rpos],
         record_keys=resp[RECORD_KEY].to_numpy()[rpos],
         confidence=confidence,
@@ -230,7 +232,7 @@ def top3_share(
         area_list,
         mat.ravel(),
         {"top3_share": np.array([0.0, 1.0])},
-        respondent_groups(resp, unit_rpos, group_vars),
+        respondent_groups(data, unit_rpos, group_vars),
         weights=resp["weight"].to_numpy(dtype=float)[unit_rpos],
         record_keys=resp[RECORD_KEY].to_numpy()[unit_rpos],
         confidence=confidence,
@@ -243,24 +245,38 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
     Rank 1 = highest estimate. For each level the plausible rank range is
     [1 + #levels whose CI lies entirely above, K - #levels whose CI lies entirely below]
     (K = ranked levels in the group): levels whose CIs overlap cannot be told apart.
-    Adds columns ``rank`` (Int64, position by estimate), ``rank_low``, ``rank_high``,
-    ``rank_label`` ("2" or "2–4") and ``rank_tied`` (bool: the range has more than one
-    rank). Suppressed or NaN rows are not ranked. Non-overlap of 95 % CIs is a conservative
-    criterion (it implies a significant difference, not vice versa).
+    Returns the rows of ``indicator`` with columns ``rank`` (Int64, position by
+    estimate), ``rank_low``, ``rank_high``, ``rank_label`` ("2" or "2–4") and
+    ``rank_tied`` (bool: the range has more than one rank). Suppressed or NaN rows are
+    not ranked. Non-overlap of 95 % CIs is a conservative criterion (it implies a
+    significant difference, not vice versa).
     """
-    df = results[results["indicator"] == indicator].reset_index(drop=True)
+    return with_ranks(results[results["indicator"] == indicator].reset_index(drop=True),
+                      [indicator])  # fmt: skip
+
+
+def with_ranks(results: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFrame:
+    """``results`` with the rank columns of :func:`rank_levels` for the rows of
+    ``indicators`` (every group of every indicator ranked in one pass; other rows get
+    missing ranks)."""
+    df = results.reset_index(drop=True)
     m = len(df)
     rank = np.full(m, -1, dtype=np.int64)
     r_low = np.full(m, -1, dtype=np.int64)
     r_high = np.full(m, -1, dtype=np.int64)
-    ok_all = ~df["suppressed"].to_numpy(dtype=bool) & df["estimate"].notna().to_numpy()
+    ok_all = (
+        ~df["suppressed"].to_numpy(dtype=bool)
+        & df["estimate"].notna().to_numpy()
+        & df["indicator"].isin(list(indicators)).to_numpy()
+    )
     est = df["estimate"].to_numpy(dtype=float)
     lo_all, hi_all = df["ci_low"].to_numpy(dtype=float), df["ci_high"].to_numpy(dtype=float)
-    group_ids = pd.MultiIndex.from_arrays([df["group_var"], df["group"]]).factorize()[0]
-    for g in range(group_ids.max() + 1 if m else 0):
+    group_ids = np.zeros(m, dtype=np.int64)
+    for col in ("indicator", "group_var", "group"):
+        codes, uniques = pd.factorize(df[col].to_numpy(dtype=object))
+        group_ids = group_ids * (len(uniques) + 1) + codes
+    for g in np.unique(group_ids[ok_all]):
         idx = np.flatnonzero((group_ids == g) & ok_all)
-        if not idx.size:
-            continue
         idx = idx[np.argsort(-est[idx], kind="stable")]
         lo, hi = lo_all[idx], hi_all[idx]
         above = (lo[None, :] > hi[:, None]).sum(axis=1)
@@ -272,14 +288,15 @@ def rank_levels(results: pd.DataFrame, indicator: str) -> pd.DataFrame:
         return pd.arrays.IntegerArray(np.maximum(a, 0), mask=a < 0)
 
     ranked = rank >= 0
+    labels = np.full(m, "", dtype=object)
+    labels[ranked] = [
+        str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low[ranked], r_high[ranked], strict=True)
+    ]
     return df.assign(
         rank=_int(rank),
         rank_low=_int(r_low),
         rank_high=_int(r_high),
-        rank_label=[
-            (str(a) if a == b else f"{a}–{b}") if ok else ""
-            for a, b, ok in zip(r_low, r_high, ranked, strict=True)
-        ],
+        rank_label=pd.Series(labels, dtype=object),
         rank_tied=ranked & (r_low != r_high),
     )
 
@@ -309,7 +326,9 @@ def need_change(
     waves = data.respondents["wave"].to_numpy()[st["rpos"].to_numpy()]
     st = st[np.isin(waves, [wave_from, wave_to])]
     # the change is computed from what is published: protected shares of each wave
-    res = apply_suppression(prevalence(data, audience, ["wave"], areas, confidence, status=st))
+    res = apply_suppression(
+        prevalence(data, audience, ["wave"], areas, confidence, status=st, kinds=(kind,))
+    )
     ind = f"{indicator_prefix(audience)}_{kind}"
     res = res[(res["indicator"] == ind) & (res["group_var"] == "wave")]
     return change_between(
@@ -395,10 +414,7 @@ def needs_results(
         ]
     )
     res = apply_suppression(res, min_cell=min_cell)
-    ranked_inds = ["need_prevalence", "need_severe", "top3_share"]
-    ranked = [rank_levels(res, ind) for ind in ranked_inds]
-    rest = res[~res["indicator"].isin(ranked_inds)]
-    return concat_results([*ranked, rest])
+    return with_ranks(res, ["need_prevalence", "need_severe", "top3_share"])
 
 
 def audience_population_sizes(sizes: Mapping[str, int] | None, audience: str) -> int | None:

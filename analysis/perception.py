@@ -44,7 +44,7 @@ import pandas as pd
 from analysis.disclosure import MIN_CELL, apply_suppression
 from analysis.evidence import CLEAR, RELEVANT_DIFFERENCE, evidence
 from analysis.needs import indicator_prefix, prevalence
-from analysis.results import TOTAL_GROUP_VAR, concat_results, empty_results, make_results
+from analysis.results import TOTAL_GROUP_VAR, empty_results, make_results
 from analysis.stats import newcombe_from_intervals, newcombe_p_value
 from analysis.tidy import NEED_AREAS, SurveyData, prepare
 
@@ -76,7 +76,9 @@ def perception_gap(
     def _total(audience: str) -> pd.DataFrame:
         n_pop = pops.get(audience)
         # the gap is computed from what is published: protected shares and intervals
-        res = apply_suppression(prevalence(data, audience, (), area_list, confidence, n_pop))
+        res = apply_suppression(
+            prevalence(data, audience, (), area_list, confidence, n_pop, kinds=(kind,))
+        )
         ind = f"{indicator_prefix(audience)}_{kind}"
         res = res[(res["indicator"] == ind) & (res["group_var"] == TOTAL_GROUP_VAR)]
         return res.set_index("level")
@@ -99,81 +101,92 @@ def gaps_between(
     ``n_effective`` and optionally ``noise_sd``). Pure computation on the tables."""
     pops = population_sizes or {}
     area_list = list(areas)
-    parts = []
+    cols = ("estimate", "ci_low", "ci_high", "n_effective", "n", "n_weighted", "noise_sd")
+
+    def arrays(frame: pd.DataFrame, levels: list[str]) -> dict[str, np.ndarray]:
+        sub = frame.reindex(levels)
+        out = {c: sub[c].to_numpy(dtype=float, na_value=np.nan) if c in sub else
+               np.zeros(len(levels)) for c in cols}  # fmt: skip
+        out["suppressed"] = sub["suppressed"].to_numpy(dtype=bool, na_value=True)
+        return out
+
+    blocks: list[tuple[str, list[str], dict, dict, str]] = []
     for aud, bel in beliefs.items():
         common = [a for a in area_list if a in own.index and a in bel.index]
         if not common:
             continue
-        o, b = own.loc[common], bel.loc[common]
-        d, lo, hi = newcombe_from_intervals(
-            b["estimate"], b["ci_low"], b["ci_high"], o["estimate"], o["ci_low"], o["ci_high"]
+        methods = set(bel["method"].astype(str)) | set(own["method"].astype(str))
+        method = (
+            "newcombe"
+            + ("-kish" if any("kish" in m for m in methods) else "")
+            + ("+fpc" if any("fpc" in m for m in bel["method"].astype(str)) else "")
         )
-        lo, hi, d = np.atleast_1d(lo), np.atleast_1d(hi), np.atleast_1d(d)
-        p = newcombe_p_value(
-            b["estimate"] * b["n_effective"],
-            b["n_effective"],
-            o["estimate"] * o["n_effective"],
-            o["n_effective"],
-            population_size1=np.full(len(common), float(pops.get(aud) or np.nan)),
-            sample_size1=np.minimum(
-                b["n"].to_numpy(dtype=float, na_value=np.nan), float(pops.get(aud) or np.inf)
-            ),
-            margin=RELEVANT_DIFFERENCE,
-            noise_sd1=b.get("noise_sd"),
-            noise_sd2=o.get("noise_sd"),
-        )
-        k = len(common)
-        nb = b["n"].to_numpy(dtype=float)
-        no = o["n"].to_numpy(dtype=float)
-        weighted = b["method"].str.contains("kish").any() or o["method"].str.contains("kish").any()
-        part = make_results(
-            indicator=[f"perception_gap{'_severe' if severe else ''}"] * k,
-            group_var=["audience"] * k,
-            group=[aud] * k,
-            level=common,
-            n=nb,
-            n_weighted=b["n_weighted"].to_numpy(),
-            estimate=d,
-            ci_low=lo,
-            ci_high=hi,
-            method=[
-                "newcombe"
-                + ("-kish" if weighted else "")
-                + ("+fpc" if b["method"].str.contains("fpc").any() else "")
-            ]
-            * k,
-            suppressed=(
-                o["suppressed"].to_numpy(bool)
-                | b["suppressed"].to_numpy(bool)
-                | ~(no >= min_cell)
-                | ~(nb >= min_cell)
-            ),
-            p_value=np.atleast_1d(p),
-            estimate_newcomer=o["estimate"].to_numpy(),
-            n_newcomer=no,
-            estimate_belief=b["estimate"].to_numpy(),
-        )
-        parts.append(part)
-    if not parts:
+        blocks.append((aud, common, arrays(own, common), arrays(bel, common), method))
+    if not blocks:
         out = empty_results()
         for c in ("estimate_newcomer", "n_newcomer", "estimate_belief", "evidence", "flag",
                   "rank"):  # fmt: skip
             out[c] = pd.Series(dtype=object if c in ("flag", "evidence") else float)
         return out
-    res = apply_suppression(concat_results(parts), min_cell=min_cell)
-    p_all = res["p_value"].to_numpy(dtype=float)
-    res["p_adjusted"], res["evidence"] = evidence(p_all)
-    res["flag"] = np.where(
-        res["evidence"] == CLEAR,
-        np.where(res["estimate"] < 0, UNDERESTIMATED, OVERESTIMATED),
-        "",
-    ).astype(object)
-    res["rank"] = pd.array([pd.NA] * len(res), dtype="Int64")
-    for _, idx in res.groupby("group", sort=False).groups.items():
-        sub = res.loc[idx]
-        sub = sub[~sub["suppressed"] & sub["estimate"].notna()]
-        order = sub["estimate"].abs().sort_values(ascending=False, kind="stable").index
-        res.loc[order, "rank"] = np.arange(1, len(order) + 1)
-    return res.sort_values(["group", "rank"], na_position="last", kind="stable").reset_index(
-        drop=True
+    # one vectorised pass over every comparison of the family
+    o = {c: np.concatenate([blk[2][c] for blk in blocks]) for c in (*cols, "suppressed")}
+    b = {c: np.concatenate([blk[3][c] for blk in blocks]) for c in (*cols, "suppressed")}
+    groups = np.concatenate([[blk[0]] * len(blk[1]) for blk in blocks]).astype(object)
+    levels = np.concatenate([blk[1] for blk in blocks]).astype(object)
+    method = np.concatenate([[blk[4]] * len(blk[1]) for blk in blocks]).astype(object)
+    pop = np.array([float(pops.get(g) or np.nan) for g in groups])
+    d, lo, hi = (
+        np.atleast_1d(v)
+        for v in newcombe_from_intervals(
+            b["estimate"], b["ci_low"], b["ci_high"], o["estimate"], o["ci_low"], o["ci_high"]
+        )
     )
+    with np.errstate(invalid="ignore"):
+        p = newcombe_p_value(
+            np.nan_to_num(b["estimate"] * b["n_effective"]),
+            np.nan_to_num(b["n_effective"]),
+            np.nan_to_num(o["estimate"] * o["n_effective"]),
+            np.nan_to_num(o["n_effective"]),
+            population_size1=pop,
+            sample_size1=np.minimum(np.nan_to_num(b["n"]), np.where(np.isnan(pop), np.inf, pop)),
+            margin=RELEVANT_DIFFERENCE,
+            noise_sd1=b["noise_sd"],
+            noise_sd2=o["noise_sd"],
+        )
+    hidden = o["suppressed"] | b["suppressed"] | ~(o["n"] >= min_cell) | ~(b["n"] >= min_cell)
+    k = len(groups)
+    res = make_results(
+        indicator=np.full(k, f"perception_gap{'_severe' if severe else ''}", dtype=object),
+        group_var=np.full(k, "audience", dtype=object),
+        group=groups,
+        level=levels,
+        n=b["n"],
+        n_weighted=b["n_weighted"],
+        estimate=d,
+        ci_low=lo,
+        ci_high=hi,
+        method=method,
+        suppressed=hidden,
+        p_value=np.where(hidden, np.nan, np.atleast_1d(p)),
+        estimate_newcomer=o["estimate"],
+        n_newcomer=o["n"],
+        estimate_belief=b["estimate"],
+    )
+    res = apply_suppression(res, min_cell=min_cell)
+    p_adjusted, strength = evidence(res["p_value"].to_numpy(dtype=float))
+    est = res["estimate"].to_numpy(dtype=float)
+    flag = np.where(strength == CLEAR, np.where(est < 0, UNDERESTIMATED, OVERESTIMATED), "")
+    rank = np.full(k, -1, dtype=np.int64)
+    ok = ~res["suppressed"].to_numpy(dtype=bool) & ~np.isnan(est)
+    for g in dict.fromkeys(groups):
+        idx = np.flatnonzero((groups == g) & ok)
+        idx = idx[np.argsort(-np.abs(est[idx]), kind="stable")]
+        rank[idx] = np.arange(1, idx.size + 1)
+    res = res.assign(
+        p_adjusted=p_adjusted,
+        evidence=strength,
+        flag=flag.astype(object),
+        rank=pd.arrays.IntegerArray(np.maximum(rank, 0), rank < 0),
+    )
+    order = np.lexsort((np.where(rank < 0, np.iinfo(np.int64).max, rank), groups.astype(str)))
+    return res.iloc[order].reset_index(drop=True)

@@ -107,26 +107,51 @@ def _wilson_z(
     sample_size: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`wilson_ci` for a given normal quantile ``z`` (scalar or array)."""
-    x = np.asarray(successes, dtype=float)
-    n0 = np.asarray(n, dtype=float)
-    if np.any(x < 0) or np.any(x > n0 + 1e-9):
-        raise ValueError("need 0 <= successes <= n")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(n0 > 0, x / n0, np.nan)
-        ne = fpc_inflated_n(n0, population_size, sample_size)
-        z2 = z * z
+    return _WilsonParts.of(successes, n, population_size, sample_size).limits(z)
+
+
+@dataclass(frozen=True)
+class _WilsonParts:
+    """What the Wilson limits need apart from z, computed once (a test inversion evaluates
+    the limits at many z)."""
+
+    p: np.ndarray
+    ne: np.ndarray  # effective n after the fpc (1 where infinite)
+    finite: np.ndarray
+    at_zero: np.ndarray
+    at_full: np.ndarray
+    empty: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        successes: ArrayLike,
+        n: ArrayLike,
+        population_size: ArrayLike | None = None,
+        sample_size: ArrayLike | None = None,
+    ) -> _WilsonParts:
+        x = np.asarray(successes, dtype=float)
+        n0 = np.asarray(n, dtype=float)
+        if np.any(x < 0) or np.any(x > n0 + 1e-9):
+            raise ValueError("need 0 <= successes <= n")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.where(n0 > 0, x / n0, np.nan)
+            ne = fpc_inflated_n(n0, population_size, sample_size)
         finite = np.isfinite(ne)
-        ne_f = np.where(finite, ne, 1.0)
-        denom = 1 + z2 / ne_f
-        centre = (p + z2 / (2 * ne_f)) / denom
-        half = z * np.sqrt(p * (1 - p) / ne_f + z2 / (4 * ne_f * ne_f)) / denom
-        lo = np.where(finite, centre - half, p)
-        hi = np.where(finite, centre + half, p)
-    lo = np.where(x <= 0, 0.0, np.clip(lo, 0.0, 1.0))
-    hi = np.where(x >= n0, 1.0, np.clip(hi, 0.0, 1.0))
-    lo = np.where(n0 > 0, lo, np.nan)
-    hi = np.where(n0 > 0, hi, np.nan)
-    return lo, hi
+        return cls(p, np.where(finite, ne, 1.0), finite, x <= 0, x >= n0, ~(n0 > 0))
+
+    def limits(self, z: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p, ne = self.p, self.ne
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z2 = z * z
+            denom = 1 + z2 / ne
+            centre = (p + z2 / (2 * ne)) / denom
+            half = z * np.sqrt(p * (1 - p) / ne + z2 / (4 * ne * ne)) / denom
+            lo = np.where(self.finite, centre - half, p)
+            hi = np.where(self.finite, centre + half, p)
+        lo = np.where(self.at_zero, 0.0, np.clip(lo, 0.0, 1.0))
+        hi = np.where(self.at_full, 1.0, np.clip(hi, 0.0, 1.0))
+        return np.where(self.empty, np.nan, lo), np.where(self.empty, np.nan, hi)
 
 
 @dataclass(frozen=True)
@@ -264,14 +289,18 @@ def newcombe_p_value(
     d = p1 - p2
     z_lo = np.zeros(d.shape)
     z_hi = np.full(d.shape, 8.5)  # 2 * sf(8.5) ~ 2e-17: below any level anyone uses
-    for _ in range(60):
+    w1 = _WilsonParts.of(x1, n1, population_size1, sample_size1)
+    w2 = _WilsonParts.of(x2, n2, population_size2, sample_size2)
+    sd1 = None if noise_sd1 is None else np.asarray(noise_sd1, dtype=float)
+    sd2 = None if noise_sd2 is None else np.asarray(noise_sd2, dtype=float)
+    for _ in range(36):  # 8.5 / 2**36: far below any p-value anyone reads
         z = (z_lo + z_hi) / 2
-        l1, u1 = _wilson_z(x1, n1, z, population_size1, sample_size1)
-        l2, u2 = _wilson_z(x2, n2, z, population_size2, sample_size2)
-        if noise_sd1 is not None:
-            l1, u1 = _widen(p1, l1, u1, z * np.asarray(noise_sd1, dtype=float))
-        if noise_sd2 is not None:
-            l2, u2 = _widen(p2, l2, u2, z * np.asarray(noise_sd2, dtype=float))
+        l1, u1 = w1.limits(z)
+        l2, u2 = w2.limits(z)
+        if sd1 is not None:
+            l1, u1 = _widen(p1, l1, u1, z * sd1)
+        if sd2 is not None:
+            l2, u2 = _widen(p2, l2, u2, z * sd2)
         lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
         hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
         excludes = np.where(d > 0, lo > margin, hi < -margin)

@@ -218,8 +218,7 @@ def prepare(
             continue
         vals = q["value"]
         codes[q["rpos"].to_numpy()] = vals.cat.codes.to_numpy()  # last answer wins
-        cat = pd.Categorical.from_codes(codes, dtype=vals.dtype).remove_unused_categories()
-        resp[attr] = cat.reorder_categories(sorted(cat.categories))
+        resp[attr] = _sorted_categorical(codes, vals.cat.categories)
     for col in ("campaign", "audience", "language", "mode", *OPTIONAL_RESPONSE_COLUMNS):
         if col not in resp.columns:
             continue
@@ -237,6 +236,19 @@ def prepare(
             )
     data = SurveyData(resp, questions, declared)
     return data if weights is None else data.with_weights(weights)
+
+
+def _sorted_categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    """Categorical of the used categories only, sorted (codes remapped with numpy: pandas'
+    reorder/remove_unused cost milliseconds per call on small data)."""
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+    labels = np.asarray(categories, dtype=object)[used]
+    order = np.argsort(labels.astype(str), kind="stable")
+    remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+    remap[used[order]] = np.arange(used.size)
+    return pd.Categorical.from_codes(
+        remap[codes], dtype=pd.CategoricalDtype(pd.Index(labels[order], dtype=object))
+    )
 
 
 def _compact(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:

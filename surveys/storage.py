@@ -24,17 +24,12 @@ from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import (
-    Connection,
     CursorResult,
-    Row,
-    Table,
-    bindparam,
     delete,
     func,
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from analysis.tidy import ANSWER_COLUMNS as TIDY_ANSWER_COLUMNS
 from bedarfsradar.db.engine import Database
@@ -47,6 +42,7 @@ from bedarfsradar.db.schema import (
 )
 from surveys.answers import AnswerRow
 from surveys.model import QuestionnaireBundle
+from surveys.response_sql import ResponseStatements
 
 ANSWER_COLUMNS = list(TIDY_ANSWER_COLUMNS)
 """The frame :meth:`Storage.answers_frame` returns is the analysis layer's input contract."""
@@ -120,7 +116,8 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
-def _campaign_info(c: Campaign, audience: str) -> CampaignInfo:
+def _campaign_info(c: Any, audience: str) -> CampaignInfo:
+    """From a :class:`Campaign` object or a row with the same column names."""
     return CampaignInfo(
         id=c.id,
         municipality_id=c.municipality_id,
@@ -135,21 +132,26 @@ def _campaign_info(c: Campaign, audience: str) -> CampaignInfo:
     )
 
 
+_CAMPAIGN_INFO = select(
+    Campaign.id,
+    Campaign.municipality_id,
+    Campaign.slug,
+    Campaign.title,
+    Campaign.wave,
+    Campaign.status,
+    Campaign.questionnaire_version_id,
+    Campaign.modes,
+    Campaign.targets,
+    QuestionnaireVersion.audience,
+).join(QuestionnaireVersion, QuestionnaireVersion.id == Campaign.questionnaire_version_id)
+"""Columns of :class:`CampaignInfo` (Core rows: no ORM objects on the survey's path)."""
+
+
 class Storage:
     def __init__(self, db: Database, secret_key: str):
         self.db = db
         self._secret = secret_key
-        insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-        # Built once: compiling a new INSERT per submission cost a third of the time.
-        self._insert_response_stmt = (
-            insert(Response)
-            .on_conflict_do_nothing(index_elements=["client_uuid"])
-            .returning(Response.id)
-        )
-        self._insert_answers_stmt = cast(Table, Answer.__table__).insert()
-        self._find_stmt = select(Response.id, Response.status, Response.campaign_id).where(
-            Response.client_uuid == bindparam("client_uuid")
-        )
+        self._sql = ResponseStatements(db.engine.dialect.name)
 
     # -- codes ---------------------------------------------------------------------------
     def receipt_code(self, client_uuid: str) -> str:
@@ -258,25 +260,19 @@ class Storage:
             return _campaign_info(c, audience or "")
 
     def campaign(self, slug: str) -> CampaignInfo:
-        with self.db.read() as s:
-            row = s.execute(
-                select(Campaign, QuestionnaireVersion.audience)
-                .join(QuestionnaireVersion)
-                .where(Campaign.slug == slug)
-            ).first()
-            if row is None:
-                raise CampaignNotFound(slug)
-            return _campaign_info(row[0], row[1])
+        with self.db.engine.connect() as conn:
+            row = conn.execute(_CAMPAIGN_INFO.where(Campaign.slug == slug)).first()
+        if row is None:
+            raise CampaignNotFound(slug)
+        return _campaign_info(row, row.audience)
 
     def campaigns(self, municipality_id: int) -> list[CampaignInfo]:
-        with self.db.read() as s:
-            rows = s.execute(
-                select(Campaign, QuestionnaireVersion.audience)
-                .join(QuestionnaireVersion)
-                .where(Campaign.municipality_id == municipality_id)
-                .order_by(Campaign.wave, Campaign.slug)
-            ).all()
-            return [_campaign_info(c, a) for c, a in rows]
+        stmt = _CAMPAIGN_INFO.where(Campaign.municipality_id == municipality_id).order_by(
+            Campaign.wave, Campaign.slug
+        )
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return [_campaign_info(row, row.audience) for row in rows]
 
     def set_campaign_status(self, slug: str, status: str) -> None:
         if status not in ("draft", "open", "closed"):
@@ -311,39 +307,40 @@ class Storage:
             return True
 
     # -- responses -----------------------------------------------------------------------
-    def _find_response(self, conn: Connection, client_uuid: str) -> Row[int, str, int]:
-        row = conn.execute(self._find_stmt, {"client_uuid": client_uuid}).first()
-        assert row is not None  # only called after an insert conflicted on this UUID
-        return row
-
-    def _insert_response(
-        self, conn: Connection, campaign: CampaignInfo, client_uuid: str, values: dict[str, Any]
-    ) -> int | None:
-        """INSERT … ON CONFLICT DO NOTHING; the new id, or None if the UUID exists."""
-        params = {
+    # The hot path: statements compiled once (:mod:`surveys.response_sql`) on the DB-API
+    # cursor, one transaction per page, no ORM objects.
+    def _new_response(
+        self,
+        campaign: CampaignInfo,
+        client_uuid: str,
+        values: dict[str, Any],
+        record_key: int | None = None,
+    ) -> dict[str, Any]:
+        return {
             "municipality_id": campaign.municipality_id,
             "campaign_id": campaign.id,
             "client_uuid": client_uuid,
             "receipt_hash": None,
             "resume_hash": None,
             **values,
-            "record_key": values.get("record_key", secrets.randbelow(RECORD_KEY_RANGE)),
+            # Random, never derived from ids or times (a given key: synthetic data only);
+            # only the first insert sets it.
+            "record_key": secrets.randbelow(RECORD_KEY_RANGE) if record_key is None else record_key,
         }
-        return conn.execute(self._insert_response_stmt, params).scalar()
 
-    def _write_answers(self, conn: Connection, response_id: int, rows: Iterable[AnswerRow]) -> None:
-        payload = [
-            {
-                "response_id": response_id,
-                "question_id": r.question_id,
-                "item": r.item,
-                "value": r.value,
-                "text": r.text,
-            }
-            for r in rows
-        ]
+    def _existing(self, cur: Any, campaign: CampaignInfo, client_uuid: str) -> str | None:
+        """The status of the response with this UUID in ``campaign`` (None if there is
+        none); raises for a response of another campaign."""
+        cur.execute(self._sql.find_response.sql, (client_uuid,))
+        found = cur.fetchone()
+        if found is not None and found[2] != campaign.id:
+            raise StorageError("response belongs to another campaign")
+        return None if found is None else str(found[1])
+
+    def _write_answers(self, cur: Any, response_id: int, rows: Iterable[AnswerRow]) -> None:
+        payload = [(response_id, r.question_id, r.item, r.value, r.text) for r in rows]
         if payload:
-            conn.execute(self._insert_answers_stmt, payload)
+            cur.executemany(self._sql.insert_answer.sql, payload)
 
     def save_partial(
         self,
@@ -368,30 +365,21 @@ class Storage:
             "status": "partial",
             "month": month or current_month(),
             "sensitive_consent": sensitive_consent,
-            "resume_hash": code_hash(resume),
         }
-        qids = set(question_ids)
-        with self.db.write_connection() as conn:
-            rid = self._insert_response(conn, campaign, client_uuid, values)
-            if rid is None:
-                existing = self._find_response(conn, client_uuid)
-                if existing.status == "complete":
-                    raise AlreadyComplete(client_uuid)
-                if existing.campaign_id != campaign.id:
-                    raise StorageError("response belongs to another campaign")
-                rid = existing.id
-                conn.execute(
-                    update(Response)
-                    .where(Response.id == rid)
-                    .values({k: v for k, v in values.items() if k != "status"})
-                )
-                if qids:
-                    conn.execute(
-                        delete(Answer).where(
-                            Answer.response_id == rid, Answer.question_id.in_(qids)
-                        )
-                    )
-            self._write_answers(conn, rid, rows)
+        params = self._new_response(campaign, client_uuid, values)
+        params["resume_hash"] = code_hash(resume)
+        upsert = self._sql.upsert_partial
+        with self.db.write_cursor() as cur:
+            cur.execute(upsert.sql, upsert.args(params))
+            found = cur.fetchone()
+            if found is None:  # the upsert leaves complete responses alone
+                self._existing(cur, campaign, client_uuid)
+                raise AlreadyComplete(client_uuid)
+            rid = found[0]
+            qids = set(question_ids)
+            if qids:
+                cur.executemany(self._sql.delete_question.sql, [(rid, q) for q in sorted(qids)])
+            self._write_answers(cur, rid, rows)
         return resume
 
     def complete_response(
@@ -410,7 +398,9 @@ class Storage:
         ``rows`` is the complete answer set, replacing any partial answers; ``None`` keeps
         the stored partial answers and only marks the response complete. ``record_key``:
         only for synthetic data (the demo draws it from its seeded generator so its
-        published tables are reproducible); real responses always get a fresh random key."""
+        published tables are reproducible); real responses always get a fresh random key.
+        Raises :class:`CampaignClosed` when the campaign is not open in the database at
+        the time of the submission (``campaign`` may be a cached copy)."""
         self._check_mode(campaign, mode)
         if campaign.status != "open":
             raise CampaignClosed(campaign.slug)
@@ -421,24 +411,26 @@ class Storage:
             "status": "complete",
             "month": month or current_month(),
             "sensitive_consent": sensitive_consent,
-            "receipt_hash": code_hash(receipt),
-            "resume_hash": None,
         }
-        new_values = values if record_key is None else {**values, "record_key": record_key}
-        with self.db.write_connection() as conn:
-            rid = self._insert_response(conn, campaign, client_uuid, new_values)
-            if rid is not None:
-                self._write_answers(conn, rid, rows or [])
+        params = self._new_response(campaign, client_uuid, values, record_key)
+        params["receipt_hash"] = code_hash(receipt)
+        sql = self._sql
+        with self.db.write_cursor() as cur:
+            # Both statements write only while the campaign is open in the database.
+            cur.execute(sql.submit_new.sql, sql.submit_new.args(params))
+            found = cur.fetchone()
+            if found is not None:
+                self._write_answers(cur, found[0], rows or [])
                 return Receipt(receipt, created=True)
-            existing = self._find_response(conn, client_uuid)
-            if existing.status == "complete":
-                return Receipt(receipt, created=False)
-            if existing.campaign_id != campaign.id:
-                raise StorageError("response belongs to another campaign")
-            conn.execute(update(Response).where(Response.id == existing.id).values(values))
+            cur.execute(sql.complete_partial.sql, sql.complete_partial.args(params))
+            found = cur.fetchone()
+            if found is None:
+                if self._existing(cur, campaign, client_uuid) == "complete":
+                    return Receipt(receipt, created=False)  # a retry: the same receipt
+                raise CampaignClosed(campaign.slug)
             if rows is not None:
-                conn.execute(delete(Answer).where(Answer.response_id == existing.id))
-                self._write_answers(conn, existing.id, rows)
+                cur.execute(sql.delete_answers.sql, (found[0],))
+                self._write_answers(cur, found[0], rows)
             return Receipt(receipt, created=True)
 
     def _check_mode(self, campaign: CampaignInfo, mode: str) -> None:
@@ -463,21 +455,18 @@ class Storage:
 
     def partial_rows(self, campaign: CampaignInfo, client_uuid: str) -> list[AnswerRow]:
         """Stored rows of a response in progress (empty if none or already complete)."""
-        with self.db.read() as s:
-            rows = s.execute(
-                select(Answer.question_id, Answer.item, Answer.value, Answer.text)
-                .join(Response, Response.id == Answer.response_id)
-                .where(
-                    Response.client_uuid == client_uuid,
-                    Response.campaign_id == campaign.id,
-                    Response.status == "partial",
-                )
-            ).all()
+        query = self._sql.partial_rows
+        with self.db.read_cursor() as cur:
+            cur.execute(query.sql, query.args({"client_uuid": client_uuid,
+                                                "campaign_id": campaign.id}))  # fmt: skip
+            rows = cur.fetchall()
         return [AnswerRow(*row) for row in rows]
 
     def response_status(self, client_uuid: str) -> str | None:
-        with self.db.read() as s:
-            return s.scalar(select(Response.status).where(Response.client_uuid == client_uuid))
+        with self.db.read_cursor() as cur:
+            cur.execute(self._sql.response_status.sql, (client_uuid,))
+            found = cur.fetchone()
+        return None if found is None else str(found[0])
 
     def delete_by_receipt(self, code: str, municipality_id: int | None = None) -> bool:
         """Delete a response and its answers (GDPR Art. 17). True if one was deleted."""

@@ -1,13 +1,19 @@
-"""The one-port server: health check, dashboard, gzip, and no IP addresses in its logs."""
+"""The one-port server: health check, dashboard, gzip, no IP addresses in its logs, and
+no database call on the event loop the survey shares with the dashboard."""
 
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from bedarfsradar import PROJECT_ROOT
@@ -27,6 +33,59 @@ def test_healthz_is_503_until_migrated_then_ok(sqlite_url):
 
     init_db(ctx)
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+class Gate:
+    """Holds a database call until the test lets it go (at most 10 s, so a broken build
+    fails instead of hanging)."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.released = threading.Event()
+
+    def hold(self) -> None:
+        self.entered.set()
+        self.released.wait(timeout=10)
+
+
+@pytest.mark.parametrize("path", ["/u/neu/", "/u/neu/de/s/household", "/healthz"])
+def test_a_request_waiting_for_the_database_never_holds_the_event_loop(
+    sqlite_ctx, monkeypatch, path
+):
+    """While a survey page or /healthz waits inside the database, a trivial request on the
+    same event loop (like Streamlit's health check) is answered first. Were the database
+    call made on the loop, the trivial request could only finish after it."""
+    from bedarfsradar.db import migrate
+
+    ctx = sqlite_ctx
+    mid = ctx.municipality_id
+    ctx.storage.create_campaign(mid, "neu", "Test", ctx.storage.latest_version(mid, "newcomer"))
+    gate = Gate()
+    campaign, revision = ctx.storage.campaign, migrate.current_revision
+    monkeypatch.setattr(ctx.storage, "campaign", lambda slug: (gate.hold(), campaign(slug))[1])
+    monkeypatch.setattr(migrate, "current_revision", lambda db: (gate.hold(), revision(db))[1])
+
+    async def ping(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("pong")
+
+    app = Starlette(routes=[Route("/ping", ping), *routes(ctx)])
+    finished: list[str] = []
+
+    async def scenario() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            slow = asyncio.create_task(client.get(path))
+            slow.add_done_callback(lambda _: finished.append("database"))
+            assert await asyncio.to_thread(gate.entered.wait, 10)  # now inside the database
+            pong = await client.get("/ping")
+            finished.append("ping")
+            gate.released.set()
+            return await slow, pong
+
+    slow, pong = asyncio.run(scenario())
+    assert finished == ["ping", "database"]
+    assert pong.text == "pong"
+    assert slow.status_code in (200, 303)
 
 
 def test_streamlit_config_file_is_applied_as_environment(monkeypatch):

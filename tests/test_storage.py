@@ -124,6 +124,23 @@ def test_closed_campaign_refuses_submissions(ctx, campaign):
         ctx.storage.complete_response(closed, "u-6", rows_for(ctx), "de")
 
 
+def test_a_campaign_closed_after_it_was_read_refuses_the_submission(ctx, campaign):
+    """The survey pages reuse a campaign read a moment ago; the submission itself checks
+    the status in its own transaction."""
+    s = ctx.storage
+    s.complete_response(campaign, "u-done", rows_for(ctx), "de")
+    s.save_partial(campaign, "u-half", [AnswerRow("stadtteil", "", "winkel")], ["stadtteil"], "de")
+    s.set_campaign_status(campaign.slug, "closed")
+    assert campaign.status == "open"  # the copy a page still holds
+    with pytest.raises(CampaignClosed):
+        s.complete_response(campaign, "u-new", rows_for(ctx), "de")
+    with pytest.raises(CampaignClosed):
+        s.complete_response(campaign, "u-half", rows_for(ctx), "de")
+    assert s.response_status("u-new") is None and s.response_status("u-half") == "partial"
+    retry = s.complete_response(campaign, "u-done", rows_for(ctx), "de")
+    assert retry.created is False  # submitted before closing: the receipt again
+
+
 def test_questionnaire_versions_are_immutable_and_deduplicated(ctx):
     s, mid = ctx.storage, ctx.municipality_id
     bundle = ctx.bundles()["newcomer"]

@@ -354,3 +354,63 @@ def test_only_complete_languages_are_offered(env):
         assert bundle.missing_keys(code) == []
     assert offered[0] == "de"
     assert client(app).get("/u/neu/xx/", follow_redirects=False).status_code == 303
+
+
+def test_prepared_version_gives_the_bundles_texts_and_languages(env):
+    """Pages read texts from the version prepared once; it must say exactly what the
+    stored bundle says, in every language, including the German fallback."""
+    from surveys.translation_status import offered_languages
+
+    ctx, app = env
+    survey = survey_of(app)
+    version = ctx.storage.campaign("neu").questionnaire_version_id
+    bundle, prepared = survey.bundle(version), survey.prepared(version)
+    keys = set(bundle.questionnaire.source_strings()) | {"q.nope.label"}
+    for translation in bundle.translations.values():
+        keys |= set(translation.strings)
+    assert len(bundle.translations) >= 7
+    for lang in [*bundle.languages(), "xx"]:
+        assert {k: prepared.text(k, lang) for k in keys} == {k: bundle.text(k, lang) for k in keys}
+    assert list(prepared.languages) == offered_languages(bundle, ctx.ui_text)
+    assert [s.id for s in prepared.sections.values()] == [
+        s.id for s in bundle.questionnaire.sections
+    ]
+
+
+def test_a_closed_campaign_reaches_the_pages_after_the_cache_time(env, monkeypatch):
+    ctx, app = env
+    c = client(app)
+    assert c.get("/u/neu/de/").status_code == 200  # the campaign is read and kept
+    ctx.storage.set_campaign_status("neu", "closed")
+    assert c.get("/u/neu/de/").status_code == 200  # within CAMPAIGN_TTL_SECONDS
+    monkeypatch.setattr(survey_app, "CAMPAIGN_TTL_SECONDS", 0)
+    assert c.get("/u/neu/de/").status_code == 410
+
+
+def test_pages_are_gzipped_in_the_worker_only_for_browsers_that_accept_it(env):
+    _, app = env
+    c = client(app)
+    packed = c.get("/u/neu/", headers={"accept-encoding": "gzip"})
+    plain = c.get("/u/neu/", headers={"accept-encoding": "identity"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert packed.text == plain.text and "<html" in plain.text
+    assert int(packed.headers["content-length"]) < len(plain.content)
+
+
+def test_a_remembered_state_cookie_still_expires_and_forgeries_fail(monkeypatch):
+    import time as clock
+
+    from surveys.web import state
+
+    codec = StateCodec("secret")
+    token = codec.dumps(state.new_state())
+    first = codec.loads(token)
+    assert first is not None and codec.loads(token) == first  # the second from memory
+    assert codec.loads(token[:-2] + "xx") is None
+    assert StateCodec("another secret").loads(token) is None
+    later = clock.time() + state.MAX_AGE_SECONDS + 60
+    monkeypatch.setattr(clock, "time", lambda: later)
+    assert codec.loads(token) is None  # remembered, but too old now
+    assert StateCodec("secret").loads(token) is None

@@ -11,7 +11,7 @@ import pandas as pd
 from reports import analyse as an
 from reports import format as fmt
 from reports import wording
-from reports.content import BarSeries
+from reports.content import BarChart, BarSeries
 from reports.inputs import Labels, ReportInput, field_period, wave_label
 
 SURVEY_OF = {
@@ -109,3 +109,23 @@ def alt_bars(title: str, categories: Sequence[str], series: Sequence[BarSeries])
         ]
         parts.append(f"{s.name}: " + "; ".join(vals))
     return f"Balkendiagramm „{title}“. " + ". ".join(parts) + "."
+
+
+def share_chart(
+    deck: Deck,
+    title: str,
+    categories: Sequence[str],
+    rows: Sequence[pd.Series | None],
+    name: str,
+    color: str,
+    audiences: Sequence[str] = ("newcomer",),
+) -> BarChart:
+    """A one-series bar chart of shares with its source line and alt text."""
+    series = [bar_series(name, rows, color)]
+    return BarChart(
+        title=title,
+        categories=list(categories),
+        series=series,
+        source=deck.source(list(audiences), fmt.n_range(bases(rows))),
+        alt_text=alt_bars(title, list(categories), series),
+    )

@@ -6,7 +6,7 @@ from reports import analyse as an
 from reports import format as fmt
 from reports import wording
 from reports.content import OKABE_ITO, BarChart, Slide, Text
-from reports.slides.common import Deck, alt_bars, bar_series, bases, chart_notes
+from reports.slides.common import Deck, alt_bars, bar_series, bases, chart_notes, share_chart
 
 MAX_CHANGE_AREAS = 6
 
@@ -16,15 +16,9 @@ def needs_slide(deck: Deck) -> Slide:
     prev = an.by_level(an.totals(deck.res.needs, "need_prevalence"))
     rows = [prev.get(a) for a in order]
     cats = [deck.labels.area(a) for a in order]
-    series = [bar_series("Anteil mit Bedarf", rows, OKABE_ITO["blue"])]
     title = "Anteil der Zugewanderten mit Bedarf (mittleres bis sehr großes Problem)"
-    chart = BarChart(
-        title=title,
-        categories=cats,
-        series=series,
-        source=deck.source(["newcomer"], fmt.n_range(bases(rows))),
-        alt_text=alt_bars(title, cats, series),
-    )
+    chart = share_chart(deck, title, cats, rows, "Anteil mit Bedarf", OKABE_ITO["blue"])
+    series = chart.series
     top = cats[:2]
     headline = (
         f"{top[0]} und {top[1]} sind die größten Bedarfe"

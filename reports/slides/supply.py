@@ -6,7 +6,7 @@ from reports import analyse as an
 from reports import format as fmt
 from reports import wording
 from reports.content import OKABE_ITO, BarChart, Slide, Text
-from reports.slides.common import Deck, alt_bars, bar_series, bases, chart_notes
+from reports.slides.common import Deck, alt_bars, bar_series, bases, chart_notes, share_chart
 
 MAX_GAPS = 6
 
@@ -41,15 +41,9 @@ def supply_slide(deck: Deck) -> Slide:
     cats = [
         f"{deck.labels.area(r['level'])} in {deck.labels.stadtteil(r['stadtteil'])}" for r in rows
     ]
-    series = [bar_series("Anteil mit Bedarf", rows, OKABE_ITO["vermillion"])]
     title = "Bedarf ohne erreichbares Angebot (Anteil der Befragten im Stadtteil)"
-    chart = BarChart(
-        title=title,
-        categories=cats,
-        series=series,
-        source=deck.source(["newcomer"], fmt.n_range(bases(rows))),
-        alt_text=alt_bars(title, cats, series),
-    )
+    chart = share_chart(deck, title, cats, rows, "Anteil mit Bedarf", OKABE_ITO["vermillion"])
+    series = chart.series
     r0 = rows[0]
     headline = (
         f"{deck.labels.area(r0['level'])} in {deck.labels.stadtteil(r0['stadtteil'])}: "

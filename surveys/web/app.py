@@ -18,16 +18,36 @@ Routes (mounted at ``/u``)::
 Every POST carries a CSRF token bound to the respondent's state and a honeypot field.
 A storage failure never loses what was typed: the page is shown again with the answers
 in the form and a request to try again (HTTP 503).
+
+Concurrency: the survey shares one asyncio event loop with the guide's Streamlit
+dashboard (one process, one port), so no page does its work on that loop. Each route is a
+thin ``async`` endpoint that reads the POSTed form (network I/O, the loop's job) and
+hands everything else — database, validation, rendering — to a worker thread
+(:func:`anyio.to_thread.run_sync`), as Starlette does for plain ``def`` endpoints. Chosen
+over an async database driver because SQLite has none (aiosqlite is a thread per
+connection), the storage API is shared with the dashboard, CLI and demo generator, which
+are synchronous, and rendering is CPU work that must leave the loop anyway. The survey
+has its own limiter of :attr:`SurveyConfig.worker_threads` (not Starlette's default of
+40 shared threads): a school class filling in the survey cannot take the threads that
+serve the dashboard's files and login, and a few threads suffice because the work holds
+the GIL except while waiting for the database (SQLite has a single writer; PostgreSQL's
+pool has 10 connections plus 20 overflow).
+Per request the pages do only what the page needs: questionnaire versions are prepared
+once (:mod:`surveys.web.prepared`), templates are compiled once, and a campaign read from
+the database is reused for :data:`CAMPAIGN_TTL_SECONDS`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
@@ -55,8 +75,8 @@ from surveys.storage import (
     CampaignNotFound,
     Storage,
 )
-from surveys.translation_status import offered_languages
 from surveys.ui_text import UiText
+from surveys.web.prepared import PreparedQuestionnaire, prepare
 from surveys.web.security import RateLimiter, SecurityHeaders
 from surveys.web.state import COOKIE, StateCodec, SurveyState, new_state
 from surveys.web.views import answer_text, form_answers, html_id, section_fields
@@ -67,6 +87,13 @@ MIN_FILL_SECONDS = 20
 """Online respondents faster than this from privacy notice to submit are treated as bots
 (the shortest plausible human run through the newcomer survey takes over a minute)."""
 MAX_FORM_BYTES = 100_000
+CAMPAIGN_TTL_SECONDS = 2.0
+"""How long pages reuse a campaign read from the database: a campaign the guide closes
+stops showing its pages within this time; a submission checks the status in its own
+transaction (:meth:`Storage.complete_response`)."""
+TEMPLATES = HERE / "templates"
+GZIP_MIN_BYTES = 500  # as the server's GZipMiddleware (bedarfsradar.server)
+GZIP_LEVEL = 9
 
 
 @dataclass
@@ -77,6 +104,9 @@ class SurveyConfig:
     submissions_per_minute: int = 120
     secure_cookies: bool = False
     min_fill_seconds: float = MIN_FILL_SECONDS
+    worker_threads: int = 8
+    """Survey pages in progress at once (each in a worker thread); more requests wait
+    for a turn without holding a thread."""
 
 
 class _Ctx:
@@ -87,7 +117,7 @@ class _Ctx:
         app: SurveyApp,
         request: Request,
         campaign: CampaignInfo,
-        bundle: QuestionnaireBundle,
+        bundle: PreparedQuestionnaire,
         lang: str,
         state: SurveyState | None,
     ):
@@ -116,13 +146,18 @@ class SurveyApp:
         self.codec = StateCodec(config.secret)
         self.limiter = RateLimiter(config.submissions_per_minute)
         self._bundles: dict[int, QuestionnaireBundle] = {}
+        self._prepared: dict[int, PreparedQuestionnaire] = {}
+        self._campaigns: dict[str, tuple[float, CampaignInfo]] = {}
         self.env = Environment(
-            loader=FileSystemLoader(HERE / "templates"),
+            loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates are part of the release: no stat() per page
         )
+        for template in TEMPLATES.glob("*.html"):
+            self.env.get_template(template.name)  # compiled once, here
 
     # -- helpers -------------------------------------------------------------------------
     def bundle(self, version_id: int) -> QuestionnaireBundle:
@@ -130,10 +165,24 @@ class SurveyApp:
             self._bundles[version_id] = self.config.storage.questionnaire_bundle(version_id)
         return self._bundles[version_id]
 
-    def languages(self, bundle: QuestionnaireBundle) -> list[str]:
-        """Languages offered to respondents: complete questionnaire and UI translations
-        (the one rule, shared with the guide's coverage report)."""
-        return offered_languages(bundle, self.config.ui)
+    def prepared(self, version_id: int) -> PreparedQuestionnaire:
+        """The version ready for the pages: texts per language, offered languages
+        (complete questionnaire and UI translations, the rule shared with the guide's
+        coverage report) and sections by id."""
+        if version_id not in self._prepared:
+            self._prepared[version_id] = prepare(self.bundle(version_id), self.config.ui)
+        return self._prepared[version_id]
+
+    def campaign(self, slug: str) -> CampaignInfo:
+        """The campaign, read from the database at most every :data:`CAMPAIGN_TTL_SECONDS`
+        (raises :class:`CampaignNotFound`; unknown slugs are not remembered)."""
+        now = time.monotonic()
+        hit = self._campaigns.get(slug)
+        if hit is not None and now - hit[0] < CAMPAIGN_TTL_SECONDS:
+            return hit[1]
+        campaign = self.config.storage.campaign(slug)
+        self._campaigns[slug] = (now, campaign)
+        return campaign
 
     def render(
         self, ctx: _Ctx | None, template: str, status: int = 200, lang: str = "de", **values: Any
@@ -149,11 +198,24 @@ class SurveyApp:
             honeypot=HONEYPOT,
             **values,
         )
-        response = HTMLResponse(html, status_code=status)
+        response = self._html(ctx, html, status)
         response.headers["cache-control"] = "no-store"
         if ctx is not None and ctx.new_cookie is not None:
             self.set_cookie(response, ctx)
         return response
+
+    def _html(self, ctx: _Ctx | None, html: str, status: int) -> HTMLResponse:
+        """The page, gzipped here in the worker thread when the browser accepts it; the
+        server's GZipMiddleware would compress it on the event loop (it passes a body
+        that is encoded already)."""
+        body = html.encode()
+        if len(body) < GZIP_MIN_BYTES:
+            return HTMLResponse(body, status_code=status)
+        headers = {"vary": "Accept-Encoding"}
+        if ctx is not None and "gzip" in ctx.request.headers.get("accept-encoding", ""):
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            headers["content-encoding"] = "gzip"
+        return HTMLResponse(body, status_code=status, headers=headers)
 
     def set_cookie(self, response: Response, ctx: _Ctx) -> None:
         state = ctx.new_cookie or ctx.state
@@ -183,11 +245,11 @@ class SurveyApp:
         slug = request.path_params["slug"]
         lang = request.path_params.get("lang", SOURCE_LANGUAGE)
         try:
-            campaign = self.config.storage.campaign(slug)
+            campaign = self.campaign(slug)
         except CampaignNotFound:
             return self.message(None, "survey_not_found", 404, _safe_lang(lang))
-        bundle = self.bundle(campaign.questionnaire_version_id)
-        if "lang" in request.path_params and lang not in self.languages(bundle):
+        bundle = self.prepared(campaign.questionnaire_version_id)
+        if "lang" in request.path_params and lang not in bundle.languages:
             return RedirectResponse(f"/u/{slug}/", status_code=303)
         state = self.codec.loads(request.cookies.get(COOKIE))
         ctx = _Ctx(self, request, campaign, bundle, lang, state)
@@ -258,7 +320,7 @@ class SurveyApp:
         return self.codec.csrf_token(state, ctx.campaign.slug)
 
     # -- pages ---------------------------------------------------------------------------
-    async def choose_language(self, request: Request) -> Response:
+    def choose_language(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
         if not isinstance(ctx, _Ctx):
             return ctx
@@ -267,10 +329,10 @@ class SurveyApp:
             ctx.campaign.slug, mode, request.query_params.get("sig")
         ):
             ctx.new_cookie = new_state(mode)  # a new interview in the guide's mode
-        langs = [language(code) for code in self.languages(ctx.bundle)]
+        langs = [language(code) for code in ctx.bundle.languages]
         return self.render(ctx, "languages.html", languages=langs)
 
-    async def intro(self, request: Request) -> Response:
+    def intro(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
         if not isinstance(ctx, _Ctx):
             return ctx
@@ -280,11 +342,10 @@ class SurveyApp:
             return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
         return self.render(ctx, "intro.html", csrf=self.csrf(ctx))
 
-    async def start(self, request: Request) -> Response:
+    def start(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
         if not isinstance(ctx, _Ctx):
             return ctx
-        form = await self.read_form(request)
         if (problem := self.check_post(ctx, form)) is not None:
             return problem
         assert ctx.state is not None
@@ -292,14 +353,13 @@ class SurveyApp:
         ctx.state = ctx.new_cookie
         return self.redirect(ctx, self.next_url(ctx, {}, None))
 
-    async def consent(self, request: Request) -> Response:
+    def consent(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, need_state=True)
         if not isinstance(ctx, _Ctx):
             return ctx
         then = request.query_params.get("weiter", "")
         error = None
         if request.method == "POST":
-            form = await self.read_form(request)
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
             assert form is not None and ctx.state is not None
@@ -328,9 +388,9 @@ class SurveyApp:
         return ids[i - 1] if i > 0 else None
 
     def _section(self, ctx: _Ctx, section_id: str) -> Section | None:
-        return next((s for s in ctx.q.sections if s.id == section_id), None)
+        return ctx.bundle.sections.get(section_id)
 
-    async def section(self, request: Request) -> Response:
+    def section(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, need_state=True)
         if not isinstance(ctx, _Ctx):
             return ctx
@@ -345,7 +405,6 @@ class SurveyApp:
             if not section_visible(ctx.q, section, stored, ctx.state.consent):
                 return RedirectResponse(self.next_url(ctx, stored, section.id), status_code=303)
             return self.section_page(ctx, section, stored, [], stored)
-        form = await self.read_form(request)
         if (problem := self.check_post(ctx, form)) is not None:
             return problem
         assert form is not None
@@ -436,7 +495,7 @@ class SurveyApp:
             shown=",".join(f.name for f in fields),
         )
 
-    async def review(self, request: Request) -> Response:
+    def review(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, need_state=True)
         if not isinstance(ctx, _Ctx):
             return ctx
@@ -447,7 +506,6 @@ class SurveyApp:
         answers, _ = clean_answers(ctx.q, stored, ctx.state.consent)
         if request.method == "GET":
             return self.review_page(ctx, answers)
-        form = await self.read_form(request)
         if (problem := self.check_post(ctx, form)) is not None:
             return problem
         assert form is not None
@@ -499,7 +557,7 @@ class SurveyApp:
             client_uuid=ctx.state.uuid,
         )
 
-    async def thanks(self, request: Request) -> Response:
+    def thanks(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, allow_closed=True)
         if not isinstance(ctx, _Ctx):
             return ctx
@@ -514,14 +572,13 @@ class SurveyApp:
             assisted=ctx.state.mode != "online",
         )
 
-    async def resume(self, request: Request) -> Response:
+    def resume(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
         if not isinstance(ctx, _Ctx):
             return ctx
         self.ensure_state(ctx)
         error = None
         if request.method == "POST":
-            form = await self.read_form(request)
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
             assert form is not None
@@ -539,14 +596,13 @@ class SurveyApp:
             error = ctx.t("delete_not_found")
         return self.code_page(ctx, "resume", "weiter", error=error)
 
-    async def delete(self, request: Request) -> Response:
+    def delete(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, allow_closed=True)  # deletion works after the survey
         if not isinstance(ctx, _Ctx):
             return ctx
         self.ensure_state(ctx)
         error = done = None
         if request.method == "POST":
-            form = await self.read_form(request)
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
             assert form is not None
@@ -596,10 +652,36 @@ def _safe_lang(lang: str) -> str:
     return lang
 
 
+Page = Callable[[Request, FormData | None], Response]
+"""A survey page: runs in a worker thread with the request and its POSTed form (None for
+a GET, or for a POST larger than :data:`MAX_FORM_BYTES`)."""
+
+
+class _Workers:
+    """The survey's own thread limiter, made for the running event loop (a test client
+    runs each app on a loop of its own)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self._limiter: CapacityLimiter | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def limiter(self) -> CapacityLimiter:
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._loop is not loop:
+            self._limiter, self._loop = CapacityLimiter(self.total), loop
+        return self._limiter
+
+
 def create_survey_app(config: SurveyConfig) -> Starlette:
     survey = SurveyApp(config)
+    workers = _Workers(config.worker_threads)
 
-    def route(path: str, endpoint: Callable[..., Any], methods: list[str]) -> Route:
+    def route(path: str, page: Page, methods: list[str]) -> Route:
+        async def endpoint(request: Request) -> Response:
+            form = await survey.read_form(request) if request.method == "POST" else None
+            return await to_thread.run_sync(page, request, form, limiter=workers.limiter())
+
         return Route(path, endpoint, methods=methods)
 
     routes = [

@@ -1,23 +1,34 @@
 """View models: a questionnaire section in one language, ready for the templates.
 
 Generic for every question type — no per-question code. Templates only lay out what
-these dataclasses carry; all text is already in the respondent's language.
+these dataclasses carry; all text is already in the respondent's language. Texts come
+from a :class:`QuestionnaireTexts`: the survey passes its prepared version
+(:mod:`surveys.web.prepared`), whose lookups are dictionary hits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.datastructures import FormData
 
 from surveys.answers import AnswerError, question_visible, visible_rows
-from surveys.model import Option, Question, QuestionnaireBundle, Section
+from surveys.model import Option, Question, Questionnaire, Section
 from surveys.ui_text import UiText
 
 # Eastern Arabic (Arabic) and Extended Arabic-Indic (Farsi/Urdu) digits typed on phones
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+
+
+class QuestionnaireTexts(Protocol):
+    """A questionnaire and its texts per language (a bundle or a prepared version)."""
+
+    @property
+    def questionnaire(self) -> Questionnaire: ...
+
+    def text(self, key: str, language: str) -> str: ...
 
 
 @dataclass
@@ -77,7 +88,7 @@ def _option_key(question: Question, spec: str | list[Option] | None, kind: str) 
 
 
 def _options(
-    bundle: QuestionnaireBundle,
+    bundle: QuestionnaireTexts,
     question: Question,
     options: list[Option],
     prefix: str,
@@ -106,7 +117,7 @@ def _as_set(value: Any) -> set[str]:
 
 
 def section_fields(
-    bundle: QuestionnaireBundle,
+    bundle: QuestionnaireTexts,
     section: Section,
     lang: str,
     answers: Mapping[str, Any],
@@ -193,7 +204,7 @@ def section_fields(
     return fields
 
 
-def form_answers(section: Section, bundle: QuestionnaireBundle, form: FormData) -> dict[str, Any]:
+def form_answers(section: Section, bundle: QuestionnaireTexts, form: FormData) -> dict[str, Any]:
     """This page's answers from the POSTed form, in the form-mapping format."""
     q = bundle.questionnaire
     out: dict[str, Any] = {}
@@ -226,7 +237,7 @@ def form_answers(section: Section, bundle: QuestionnaireBundle, form: FormData) 
 
 
 def answer_text(
-    bundle: QuestionnaireBundle, question: Question, answers: Mapping[str, Any], lang: str
+    bundle: QuestionnaireTexts, question: Question, answers: Mapping[str, Any], lang: str
 ) -> list[tuple[str | None, str]]:
     """Review page lines for one question: (row label or None, answer text)."""
     q = bundle.questionnaire

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,7 +40,13 @@ class AnswerBuilder:
         return self
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows)
+        """The rows, with a record key per respondent drawn from a seeded generator (so the
+        published, perturbed numbers are the same in every run)."""
+        frame = pd.DataFrame(self.rows)
+        ids = list(dict.fromkeys(frame["response_id"])) if len(frame) else []
+        keys = np.random.default_rng(20261130).integers(0, 2**31, len(ids))
+        frame["record_key"] = frame["response_id"].map(dict(zip(ids, keys, strict=True)))
+        return frame
 
 
 @pytest.fixture
