@@ -5,7 +5,9 @@ be read as a formula by Excel/LibreOffice (CSV injection, OWASP). Such text is p
 with an apostrophe, which the spreadsheet shows as plain text. Numbers are left as
 numbers (a negative number is not text and is safe). CSV: UTF-8 with BOM, ";" as
 separator and "," as decimal mark, as German Excel expects. XLSX: openpyxl, every sheet
-neutralised the same way, all cells written as values.
+neutralised the same way, all cells written as values; optionally with Excel number
+formats per column heading (``{"Anteil": "0 %"}``), columns sized to their content and
+the heading row frozen.
 """
 
 from __future__ import annotations
@@ -43,8 +45,19 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame) -> bytes:
-    """An XLSX workbook (one sheet per entry, names cut to Excel's 31 characters)."""
+MAX_WIDTH = 60
+
+
+def to_xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    number_formats: Mapping[str, str] | None = None,
+    readable: bool = False,
+) -> bytes:
+    """An XLSX workbook (one sheet per entry, names cut to Excel's 31 characters).
+
+    ``number_formats``: Excel number format per column heading, on every sheet with that
+    column. ``readable``: columns as wide as their content (at most :data:`MAX_WIDTH`
+    characters, longer text wraps) and the heading row frozen."""
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Daten": sheets}
     buffer = io.BytesIO()
@@ -55,4 +68,26 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame) -> bytes:
                 if isinstance(clean[column].dtype, pd.DatetimeTZDtype):
                     clean[column] = clean[column].dt.tz_localize(None)
             clean.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            _format(sheet, clean, number_formats or {}, readable)
     return buffer.getvalue()
+
+
+def _format(sheet, frame: pd.DataFrame, number_formats: Mapping[str, str], readable: bool):  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for i, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(i)
+        fmt = number_formats.get(str(column))
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = fmt
+        if readable:
+            longest = max([len(str(column)), *(len(str(v)) for v in frame[column])], default=8)
+            sheet.column_dimensions[letter].width = min(MAX_WIDTH, longest + 2)
+            if longest > MAX_WIDTH:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if readable:
+        sheet.freeze_panes = "A2"

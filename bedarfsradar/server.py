@@ -1,10 +1,14 @@
 """One process, one port: the Streamlit dashboard and the Starlette routes in ``st.App``.
 
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
-current) · ``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
+current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
+``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
-Every response gets the security headers of :mod:`bedarfsradar.headers`.
+Every response gets the security headers of :mod:`bedarfsradar.headers`; Streamlit's own
+frontend texts are German and its scripts are compressed once
+(:mod:`bedarfsradar.frontend_de`). When the server starts, a thread warms the dashboard's
+caches (:mod:`dashboard.warmup`).
 
 The survey, the dashboard and /healthz share one process, so a pause of the process is a
 pause for both audiences. Python's full garbage collection walks every object: with
@@ -23,7 +27,10 @@ import logging
 import os
 import re
 import tomllib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -102,6 +109,27 @@ def healthz_endpoint(ctx=None):  # type: ignore[no-untyped-def]
 
 
 _CONTEXT = None
+_WARMER: Any = None  # dashboard.warmup.Warmer while the server runs
+
+
+async def dashboard_caches(request: Request) -> JSONResponse:
+    """``{"caches": "warming" | "warm" | "failed" | "off"}`` (no data, no timing detail)."""
+    return JSONResponse({"caches": _WARMER.state if _WARMER is not None else "off"})
+
+
+@asynccontextmanager
+async def warm_dashboard(app: Any) -> AsyncIterator[None]:
+    """Lifespan hook of :func:`create_app`: the warm-up thread runs while the server runs."""
+    from dashboard.warmup import Warmer
+
+    global _WARMER
+    _WARMER = Warmer()
+    _WARMER.start()
+    try:
+        yield
+    finally:
+        _WARMER.stop()
+        _WARMER = None
 
 
 def _ctx():  # type: ignore[no-untyped-def]
@@ -137,6 +165,7 @@ def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
         Route("/healthz", healthz_endpoint(ctx)),
         Mount("/u", app=survey_app(ctx)),
         *login_routes(ctx or _ctx()),
+        Route("/healthz/dashboard", dashboard_caches),
     ]
 
 
@@ -150,6 +179,17 @@ def silence_access_log() -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, _DropAll) for f in access.filters):
         access.addFilter(_DropAll())
+
+
+def use_navigation_only() -> None:
+    """Tell Streamlit the dashboard has no v1 ``pages/`` folder. It has one
+    (``dashboard/pages``, one file per page), so Streamlit's first script run after a
+    start would list its raw file names ("admin volunteers", "login required", …) in the
+    sidebar until ``dashboard/app.py`` reached ``st.navigation`` — which sets this same
+    flag. Setting it before the first session skips that."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
 
 
 def freeze_startup_objects() -> int:
@@ -169,9 +209,11 @@ def create_app():  # type: ignore[no-untyped-def]
     silence_access_log()
     import streamlit as st
 
+    from bedarfsradar.frontend_de import GermanFrontend
     from bedarfsradar.headers import SecurityHeaders
     from bedarfsradar.login import LoginRequired
 
+    use_navigation_only()
     app = st.App(
         str(DASHBOARD_SCRIPT),
         routes=routes(),
@@ -179,8 +221,10 @@ def create_app():  # type: ignore[no-untyped-def]
             # outermost: every response (login redirects, Streamlit's files, /healthz)
             Middleware(SecurityHeaders),
             Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(GermanFrontend),
             Middleware(LoginRequired, secret=_ctx().settings.effective_secret_key),
         ],
+        lifespan=warm_dashboard,
     )
     freeze_startup_objects()
     return app

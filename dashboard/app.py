@@ -1,8 +1,12 @@
 """Dashboard entry point: ``st.navigation`` over one file per page, chosen by role.
 
-A visitor without a valid session sees only the login notice (the server's
-``LoginRequired`` middleware normally sends them to ``/login`` before this runs). Each page
-checks the role again itself (:func:`dashboard.auth.require`).
+Every page is registered for every user, so an address never ends in Streamlit's English
+"Page not found" dialog: a page the role may not open runs a German notice instead (and
+each page checks the role again itself, :func:`dashboard.auth.require`). The navigation is
+drawn as links in the sidebar, only to the pages of the user's role; it is set up before
+anything slow runs. Above every page: the data's "Stand" (date, time, number of answers)
+and which waves are still running ("vorläufig"). The print view (sidebar toggle) and the
+print style sheet below keep charts whole on paper and leave the sidebar out.
 """
 
 from html import escape
@@ -13,6 +17,7 @@ import streamlit as st
 from bedarfsradar.login import logout_token
 from bedarfsradar.session import COOKIE
 from dashboard import auth, data
+from dashboard.links import URL_PATHS
 from surveys.publicity.emblem import funding_html
 
 PAGES = Path(__file__).parent / "pages"
@@ -34,26 +39,90 @@ PAGE_LIST = [  # file, title, roles
     ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
 ]
+PRINT_CSS = """<style>
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stExpandSidebarButton"], [data-testid="stDownloadButton"],
+  [data-testid="stButton"], [data-testid="stFormSubmitButton"], .modebar-container,
+  [data-testid="stSkipLink"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    margin-left: 0 !important; padding-left: 0 !important; padding-right: 0 !important;
+    max-width: none !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stTable"], [data-testid="stMetric"] {
+    break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+</style>"""
+REFUSED = (
+    "Diese Seite ist für Ihre Rolle ({role}) nicht freigegeben. Wählen Sie links eine "
+    "andere Seite; für mehr Rechte wenden Sie sich an die Verwaltung (Admin)."
+)
+
+
+def _refused(title: str, role: str):  # type: ignore[no-untyped-def]
+    """A German notice in place of a page the role may not open."""
+
+    def page() -> None:
+        st.title(title)
+        st.error(REFUSED.format(role=auth.ROLE_LABELS.get(role, role)))
+
+    return page
+
+
+def _stand_line() -> str:
+    stand = data.stand()
+    count = f"{stand.answers:,}".replace(",", ".")
+    line = f"Stand der Daten: {stand.loaded_at:%d.%m.%Y, %H:%M} Uhr · {count} Antworten"
+    if stand.provisional_waves:
+        waves = ", ".join(str(w) for w in stand.provisional_waves)
+        label = "Welle" if len(stand.provisional_waves) == 1 else "Wellen"
+        line += f" · **{label} {waves} vorläufig** (Befragung läuft noch)"
+    return line
+
 
 st.set_page_config(page_title="Bedarfsradar", layout="wide")
 user = auth.current_user()
 if user is None:
-    pages = [st.Page(PAGES / "login_required.py", title="Anmeldung", default=True)]
-else:
-    pages = [
-        st.Page(PAGES / name, title=title, default=i == 0)
-        for i, (name, title, roles) in enumerate(PAGE_LIST)
-        if user.role in roles
+    login = PAGES / "login_required.py"
+    pages = [st.Page(login, title="Anmeldung", default=True)] + [
+        st.Page(login, title="Anmeldung", url_path=path) for path in URL_PATHS.values()
     ]
+    st.navigation(pages, position="hidden").run()
+    st.stop()
+
+registered = {
+    name: st.Page(
+        PAGES / name if user.role in roles else _refused(title, user.role),
+        title=title,
+        url_path=URL_PATHS[name],
+        default=i == 0,
+    )
+    for i, (name, title, roles) in enumerate(PAGE_LIST)
+}
+current = st.navigation(list(registered.values()), position="hidden")
+st.html(PRINT_CSS)
+with st.sidebar:
+    for name, title, roles in PAGE_LIST:
+        if user.role in roles:
+            st.page_link(registered[name], label=title)
+    st.divider()
+    st.toggle(
+        "Druckansicht",
+        key="print_view",
+        help="Diagramme in fester Breite und Tabellen zum Ausdrucken. Drucken mit Strg + P "
+        "(Querformat); die Seitenleiste wird nicht mitgedruckt.",
+    )
+    st.caption(f"Angemeldet als **{user.username}** · {auth.ROLE_LABELS[user.role]}")
     token = logout_token(
         data.context().settings.effective_secret_key, st.context.cookies.get(COOKIE, "")
     )
-    with st.sidebar:
-        st.caption(f"Angemeldet als **{user.username}** · {auth.ROLE_LABELS[user.role]}")
-        st.html(funding_html())  # EU emblem and funding statements (Annex IX)
-        st.html(
-            '<form method="post" action="/logout">'
-            f'<input type="hidden" name="csrf" value="{escape(token)}">'
-            '<button type="submit" id="abmelden">Abmelden</button></form>'
-        )
-st.navigation(pages).run()
+    st.html(funding_html())  # EU emblem and funding statements (Annex IX)
+    st.html(
+        '<form method="post" action="/logout">'
+        f'<input type="hidden" name="csrf" value="{escape(token)}">'
+        '<button type="submit" id="abmelden">Abmelden</button></form>'
+    )
+st.caption(_stand_line())
+current.run()

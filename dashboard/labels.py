@@ -1,14 +1,21 @@
-"""German labels for the codes in results tables, taken from the questionnaires (the one
-source of wording), so pages never hard-code option texts."""
+"""German labels for every code the dashboard shows, so no page prints a raw id.
+
+Option texts come from the questionnaires (the one source of wording); the rest (need
+areas, Stadtteile) from the taxonomy and geography files; the few codes that live only in
+code (audiences, offer costs and times, indicators, methods) are named here. Language
+codes are named in German with Babel ("ar" -> "Arabisch").
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import streamlit as st
+from babel import Locale
 
 from dashboard import data
-from surveys.languages import language
 
 AUDIENCES = {
     "newcomer": "Zugewanderte",
@@ -23,6 +30,14 @@ ATTRIBUTES = {
     "years_de": "Jahre in Deutschland",
     "children": "Kinder im Haushalt",
 }
+GROUP_VARS = {
+    **ATTRIBUTES,
+    "all": "alle",
+    "audience": "Zielgruppe",
+    "origin_region": "Herkunftsregion",
+    "age_band": "Altersgruppe",
+    "gender": "Geschlecht",
+}
 TIMES = {
     "morning": "vormittags",
     "afternoon": "nachmittags",
@@ -31,6 +46,59 @@ TIMES = {
 }
 COSTS = {"free": "kostenlos", "low": "geringe Kosten", "fee": "kostenpflichtig"}
 MODES = {"online": "online", "assisted": "begleitet", "paper": "Papier"}
+PLACES = {"all": "ganze Stadt", "online": "online"}
+"""Offer locations that are not a Stadtteil."""
+YES_NO = {True: "ja", False: "nein"}
+STATUS = {"draft": "Entwurf", "open": "offen", "closed": "geschlossen"}
+INDICATORS = {
+    "need_prevalence": "Bedarf (Stufe 3–5)",
+    "need_severe": "Großer Bedarf (Stufe 4–5)",
+    "top3_share": "Unter den drei dringendsten",
+    "need_dk_share": "Anteil „weiß nicht“",
+    "perception_gap": "Einschätzung minus eigene Angabe",
+    "supply_gap": "Bedarf (Stufe 3–5) im Stadtteil",
+    "barrier_share": "Nennt diese Hürde",
+    "ip_importance": "Wichtigkeit (1–5)",
+    "ip_performance": "Zufriedenheit (1–5)",
+    "vol_need_share": "Wünscht sich diese Unterstützung",
+    "vol_continue_12m": "Wollen 12 Monate weitermachen (4–5 von 5)",
+    "vol_continue_12m_dk_share": "Weiterhin aktiv: „weiß nicht“",
+    "vol_hours_month": "Stunden pro Monat (Median)",
+}
+METHODS = {
+    "wilson": "Wilson-Intervall",
+    "newcombe": "Newcombe-Intervall (Differenz zweier Anteile)",
+    "newcombe+fpc": "Newcombe-Intervall mit Endlichkeitskorrektur",
+    "bootstrap-percentile-mean": "Bootstrap-Intervall des Mittelwerts",
+    "bootstrap-percentile-mean+fpc": (
+        "Bootstrap-Intervall des Mittelwerts mit Endlichkeitskorrektur"
+    ),
+    "bootstrap-percentile-median": "Bootstrap-Intervall des Medians",
+}
+_LANGUAGE_OVERRIDES = {"de-x-ls": "Leichte Sprache", "ls": "Leichte Sprache", "fa": "Farsi/Dari"}
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    """The German name of a language code ("ar" -> "Arabisch"); unknown codes unchanged."""
+    if code in _LANGUAGE_OVERRIDES:
+        return _LANGUAGE_OVERRIDES[code]
+    name = Locale("de").languages.get(code.split("-")[0].lower())
+    return name or code
+
+
+def wave_label(wave: object) -> str:
+    return f"Welle {wave}"
+
+
+def targets_text(targets: Mapping[str, object]) -> str:
+    """A campaign's targets in words: "Ziel: 600 Antworten · Gruppengröße: 30"."""
+    parts = []
+    if targets.get("total"):
+        parts.append(f"Ziel: {int(targets['total']):,} Antworten".replace(",", "."))  # type: ignore[call-overload]
+    if targets.get("population"):
+        parts.append(f"bekannte Gruppengröße: {int(targets['population']):,}".replace(",", "."))  # type: ignore[call-overload]
+    return " · ".join(parts) or "keine Zielzahl"
 
 
 @dataclass(frozen=True)
@@ -44,29 +112,43 @@ class Labels:
         return self.options.get(question_id, {})
 
     def language(self, code: str) -> str:
-        try:
-            return f"{language(code).native_name} ({code})"
-        except (KeyError, ValueError):
-            return code
+        return language_name(str(code))
 
-    def groups(self, attribute: str | None) -> dict[str, str]:
+    @property
+    def places(self) -> dict[str, str]:
+        """Offer locations: the Stadtteile, "ganze Stadt" and "online"."""
+        return {**self.stadtteile, **PLACES}
+
+    def groups(self, attribute: str | None) -> Mapping[str, str]:
         """Labels of the groups of a breakdown (respondent attribute)."""
         if attribute == "wave":
-            return {str(w): f"Welle {w}" for w in range(1, 20)}
+            return _Named(wave_label)
         if attribute == "language":
-            return _LanguageLabels(self)
+            return _Named(language_name)
         if attribute == "audience":
             return dict(AUDIENCES)
-        return self.of(attribute) if attribute else {}
+        if attribute == "stadtteil":
+            return {**self.stadtteile, **self.of("stadtteil")}
+        if attribute in (None, "all"):
+            return {}
+        return self.of(attribute)
 
 
-class _LanguageLabels(dict):  # type: ignore[type-arg]
-    def __init__(self, labels: Labels):
+class _Named(dict):  # type: ignore[type-arg]
+    """A mapping that names any key with a function (waves, languages)."""
+
+    def __init__(self, name):  # type: ignore[no-untyped-def]
         super().__init__()
-        self._labels = labels
+        self._name = name
 
     def get(self, key, default=None):  # type: ignore[no-untyped-def,override]
-        return self._labels.language(str(key))
+        return self._name(str(key))
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        return self._name(str(key))
+
+    def __contains__(self, key: object) -> bool:
+        return True
 
 
 @st.cache_resource

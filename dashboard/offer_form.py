@@ -7,9 +7,21 @@ from collections.abc import Mapping
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard.labels import COSTS, TIMES
+from dashboard.labels import COSTS, PLACES, TIMES, language_name
 from surveys.offers import OfferIn
 
+FIELDS = {
+    "key": "Schlüssel",
+    "name": "Name",
+    "provider": "Träger",
+    "areas": "Bedarfsfelder",
+    "stadtteil": "Ort",
+    "languages": "Sprachen",
+    "times": "Zeiten",
+    "cost": "Kosten",
+    "contact": "Kontakt",
+    "since": "Seit (JJJJ-MM)",
+}
 LANGUAGES = ["de", "de-x-ls", "en", "ar", "fa", "uk", "ru", "tr", "ti", "so", "ku", "ps"]
 
 
@@ -38,9 +50,10 @@ def offer_form(
             list(areas),
             format_func=areas.get,
             default=list(cur.get("areas") or []),
+            placeholder="Bedarfsfelder wählen",
         )
-        place_codes = [*places, "all", "online"]
-        place_names = {**places, "all": "ganze Stadt", "online": "online"}
+        place_names = {**places, **PLACES}
+        place_codes = list(place_names)
         stadtteil = st.selectbox(
             "Ort",
             place_codes,
@@ -49,11 +62,17 @@ def offer_form(
         )
         langs = st.multiselect(
             "Sprachen",
-            sorted({*LANGUAGES, *(cur.get("languages") or [])}),
+            sorted({*LANGUAGES, *(cur.get("languages") or [])}, key=language_name),
             default=list(cur.get("languages") or ["de"]),
+            format_func=language_name,
+            placeholder="Sprachen wählen",
         )
         times = st.multiselect(
-            "Zeiten", list(TIMES), format_func=TIMES.get, default=list(cur.get("times") or [])
+            "Zeiten",
+            list(TIMES),
+            format_func=TIMES.get,
+            default=list(cur.get("times") or []),
+            placeholder="Zeiten wählen",
         )
         cost = st.selectbox(
             "Kosten",
@@ -84,6 +103,7 @@ def offer_form(
             active=bool(cur.get("active", True)),
         )
     except ValidationError as exc:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
+        names = [str(e["loc"][0]) if e["loc"] else "" for e in exc.errors()]
+        fields = ", ".join(dict.fromkeys(FIELDS.get(n, n) or "Angaben" for n in names))
         st.error(f"Bitte prüfen: {fields}")
         return None

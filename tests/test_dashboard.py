@@ -44,12 +44,13 @@ def test_overview_shows_responses_per_audience(app_context):
 
 def test_overview_language_table_matches_raw_counts(app_context):
     at = AppTest.from_file(str(PAGES / "overview.py"), default_timeout=30).run()
+    from dashboard.labels import language_name
+
     table = next(d.value for d in at.dataframe if "Sprache" in d.value.columns)
-    code = table["Sprache"].str.extract(r"\(([^)]+)\)$")[0].fillna(table["Sprache"])
-    by_language = table.assign(language=code).set_index("language")
     answers = app_context.storage.answers_frame(app_context.municipality_id)
     per_language = answers.groupby("language")["response_id"].nunique()
-    assert by_language["Gesamt"].astype(int).to_dict() == per_language.to_dict()
+    per_language.index = per_language.index.map(language_name)  # "ar" -> "Arabisch"
+    assert table.set_index("Sprache")["Gesamt"].astype(int).to_dict() == per_language.to_dict()
 
 
 def test_small_counts_are_hidden_and_cannot_be_recovered_from_the_total():

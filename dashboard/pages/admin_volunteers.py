@@ -1,7 +1,6 @@
 """Verwaltung & Ehrenamt: importance-performance grid of administration services and the
 volunteers' needs, intention to continue and hours (:mod:`analysis.admin`)."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.display import results_table
@@ -20,6 +19,8 @@ chosen = tuple(
     )
 )
 version = data.data_version()
+selection = charts.selection_text([("Welle", [f"Welle {w}" for w in chosen])])
+charts.show_selection(selection)
 
 st.header("Verwaltung: Wichtigkeit und Zufriedenheit")
 results, grid = data.admin_view(chosen, version)
@@ -27,37 +28,14 @@ services = L.of("ip_importance")
 if grid.empty:
     st.info("Keine Antworten der Verwaltung in dieser Auswahl.")
 else:
-    fig = go.Figure()
-    for i, (cls, rows) in enumerate(grid.groupby("classification", sort=True)):
-        fig.add_trace(
-            go.Scatter(
-                x=rows["performance"],
-                y=rows["importance"],
-                mode="markers+text",
-                name=cls,
-                text=[services.get(s, s) for s in rows["service"]],
-                textposition="top center",
-                marker={"size": 12, "color": charts.OKABE_ITO[i % 8], "symbol": i},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": rows["performance_high"] - rows["performance"],
-                    "arrayminus": rows["performance"] - rows["performance_low"],
-                },
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": rows["importance_high"] - rows["importance"],
-                    "arrayminus": rows["importance"] - rows["importance_low"],
-                },
-            )
-        )
-    fig.add_vline(x=grid["crosshair_performance"].iloc[0], line_dash="dash")
-    fig.add_hline(y=grid["crosshair_importance"].iloc[0], line_dash="dash")
-    fig.update_layout(xaxis_title="Zufriedenheit (1–5)", yaxis_title="Wichtigkeit (1–5)")
+    fig = charts.importance_performance(
+        grid, services, title="Wichtigkeit und Zufriedenheit", selection=selection
+    )
+    number = {service: i for i, service in enumerate(grid["service"], start=1)}
     table = results_table(
         results, "Leistung", services, {"ip_importance": "Wichtigkeit"}, kind="mean"
     )
+    table.insert(0, "Nr.", [str(number.get(s, "")) for s in results["level"]])
     table.insert(
         1,
         "Kennzahl",
@@ -71,11 +49,11 @@ else:
         .fillna("")
         .to_numpy()
     )
-    charts.show(charts.themed(fig, 560), table, "verwaltung-ip.csv", user, key="ip")
+    charts.show(fig, table, "verwaltung-ip.csv", user, key="ip")
     st.caption(
         "Mittelwerte mit 95-%-Bootstrap-Intervall; Fadenkreuz bei den Mittelwerten "
         "aller Leistungen (Martilla & James). „unsicher“: ein Intervall schneidet "
-        "das Fadenkreuz."
+        "das Fadenkreuz. Die Nummern im Diagramm stehen in der Legende und in der Tabelle."
     )
 
 st.header("Ehrenamt")
@@ -86,7 +64,7 @@ if needs.empty:
     st.stop()
 needs = needs.sort_values("estimate", ascending=False)
 options = L.of("vol_needs")
-fig = charts.share_bars(needs, options, title="Was Ehrenamtliche brauchen")
+fig = charts.share_bars(needs, options, title="Was Ehrenamtliche brauchen", selection=selection)
 charts.show(
     fig, results_table(needs, "Unterstützung", options), "ehrenamt-bedarfe.csv", user, key="vol"
 )

@@ -1,7 +1,8 @@
 """Kampagnen: survey waves with their links - public, and signed links for assisted and
 paper entry by the guide (``/u/<slug>/?modus=assisted&sig=…``), QR code and A4 poster for the
-public link (:mod:`dashboard.materials`). Admin creates waves from the newest questionnaire
-version of an audience, sets targets and opens/closes them."""
+public link (:mod:`dashboard.materials`). Admin sets the public address, creates waves
+from the newest questionnaire version of an audience, sets targets and opens/closes them.
+While the public address is a local one, no QR code or poster is offered."""
 
 import re
 
@@ -10,7 +11,8 @@ import streamlit as st
 from analysis.counts import response_overview
 from bedarfsradar import audit
 from dashboard import auth, data, materials
-from dashboard.labels import AUDIENCES, MODES
+from dashboard.labels import AUDIENCES, MODES, STATUS, targets_text
+from dashboard.materials import AddressError
 from surveys.materials import MaterialsError
 from surveys.storage import CampaignExists
 from surveys.web.state import StateCodec
@@ -19,18 +21,74 @@ user = auth.require("admin", "guide")
 ctx = data.context()
 mid = ctx.municipality_id
 codec = StateCodec(ctx.settings.effective_secret_key)
-STATUS = {"draft": "Entwurf", "open": "offen", "closed": "geschlossen"}
 st.title("Kampagnen")
-st.caption(
-    f"Öffentliche Adresse für QR-Codes und Plakate: {ctx.settings.public_base_url} "
-    "(Einstellung BEDARFSRADAR_PUBLIC_BASE_URL)"
-)
+public = materials.public_base_url()
+local = materials.is_local(public)
+st.caption(f"Öffentliche Adresse für QR-Codes und Plakate: {public}")
+if local:
+    st.warning(
+        f"Die öffentliche Adresse ist noch „{public}“. Diese Adresse öffnet nur dieser "
+        "Computer, nicht das Handy einer befragten Person. Darum werden keine QR-Codes und "
+        "keine Plakate erstellt, bis die Verwaltung (Admin) hier die Adresse einträgt, unter "
+        "der die Umfrage im Internet erreichbar ist."
+    )
+if user.has_role("admin"):
+    address = st.text_input(
+        "Öffentliche Adresse der Umfrage",
+        value="" if local else public,
+        placeholder="https://umfrage.oestrich-winkel.de",
+        key="public-address",
+    )
+    if st.button("Adresse speichern", key="save-public-address"):
+        try:
+            saved = materials.set_public_base_url(address)
+        except AddressError as exc:
+            st.error(str(exc))
+        else:
+            audit.record(ctx.db, mid, user.username, "setting.public_address", url=saved)
+            st.rerun()
+
+
+def _materials(c, url: str) -> None:  # type: ignore[no-untyped-def]
+    """QR code (image, PNG, SVG) and the poster button of campaign ``c``."""
+    qr_cols = st.columns([1, 2])
+    qr_cols[0].image(materials.qr_image(url, "png"), caption=url, width=180)
+    with qr_cols[1]:
+        for kind in ("png", "svg"):
+            st.download_button(
+                f"QR-Code als {kind.upper()}",
+                materials.qr_image(url, kind),
+                file_name=f"qr-{c.slug}.{kind}",
+                key=f"qr-{kind}-{c.slug}",
+                mime="image/png" if kind == "png" else "image/svg+xml",
+            )
+        if st.button("Plakat (A4, PDF) erstellen", key=f"poster-{c.slug}"):
+            try:
+                st.session_state[f"poster-bytes-{c.slug}"] = materials.poster_pdf(
+                    c.slug, c.questionnaire_version_id
+                )
+            except MaterialsError as exc:
+                st.error(f"Plakat nicht möglich: {exc}")
+        if poster := st.session_state.get(f"poster-bytes-{c.slug}"):
+            st.download_button(
+                "Plakat herunterladen",
+                poster,
+                file_name=f"plakat-{c.slug}.pdf",
+                mime="application/pdf",
+                key=f"poster-pdf-{c.slug}",
+            )
+
 
 campaigns = ctx.storage.campaigns(mid)
+titles = {c.slug: c.title for c in campaigns}
 counts = data.response_counts()
 done = counts[counts["status"] == "complete"]
 if not done.empty:
-    st.dataframe(response_overview(done, "campaign"), hide_index=True, key="per-campaign")
+    per_campaign = response_overview(done, "campaign")
+    per_campaign["campaign"] = per_campaign["campaign"].map(lambda s: titles.get(s, s))
+    st.dataframe(
+        per_campaign.rename(columns={"campaign": "Kampagne"}), hide_index=True, key="per-campaign"
+    )
 for c in campaigns:
     with st.expander(
         f"{c.title} · {AUDIENCES.get(c.audience, c.audience)} · Welle {c.wave} · "
@@ -42,41 +100,19 @@ for c in campaigns:
             if mode in c.modes:
                 link = f"{base}?modus={mode}&sig={codec.mode_signature(c.slug, mode)}"
                 st.markdown(f"Eingabe {MODES[mode]}: [{link}]({link})")
-        if c.targets:
-            st.write("Ziele: " + ", ".join(f"{k}: {v}" for k, v in c.targets.items()))
-        url = materials.survey_url(c.slug)
-        qr_cols = st.columns([1, 2])
-        qr_cols[0].image(materials.qr_image(url, "png"), caption=url, width=180)
-        with qr_cols[1]:
-            for kind in ("png", "svg"):
-                st.download_button(
-                    f"QR-Code als {kind.upper()}",
-                    materials.qr_image(url, kind),
-                    file_name=f"qr-{c.slug}.{kind}",
-                    key=f"qr-{kind}-{c.slug}",
-                    mime="image/png" if kind == "png" else "image/svg+xml",
-                )
-            if st.button("Plakat (A4, PDF) erstellen", key=f"poster-{c.slug}"):
-                try:
-                    st.session_state[f"poster-bytes-{c.slug}"] = materials.poster_pdf(
-                        c.slug, c.questionnaire_version_id
-                    )
-                except MaterialsError as exc:
-                    st.error(f"Plakat nicht möglich: {exc}")
-            if poster := st.session_state.get(f"poster-bytes-{c.slug}"):
-                st.download_button(
-                    "Plakat herunterladen",
-                    poster,
-                    file_name=f"plakat-{c.slug}.pdf",
-                    mime="application/pdf",
-                    key=f"poster-pdf-{c.slug}",
-                )
+        st.write(targets_text(c.targets))
+        url = materials.survey_url(c.slug, public)
+        if local:
+            st.caption("QR-Code und Plakat: erst wenn die öffentliche Adresse eingetragen ist.")
+        else:
+            _materials(c, url)
         if user.has_role("admin"):
             target = {"open": "closed", "closed": "open", "draft": "open"}[c.status]
             label = "Schließen" if target == "closed" else "Öffnen"
             if st.button(label, key=f"status-{c.slug}"):
                 ctx.storage.set_campaign_status(c.slug, target)
                 audit.record(ctx.db, mid, user.username, f"campaign.{target}", slug=c.slug)
+                data.campaign_list.clear()
                 st.rerun()
 
 if not user.has_role("admin"):
@@ -84,17 +120,23 @@ if not user.has_role("admin"):
 st.header("Neue Welle anlegen")
 with st.form("new-campaign"):
     audience = st.selectbox("Zielgruppe", list(AUDIENCES), format_func=AUDIENCES.get)
-    title = st.text_input("Titel", placeholder="Welle 3 – Frühjahr 2027 (Zugewanderte)")
-    slug = st.text_input("Kurzname im Link (a–z, 0–9, -)", placeholder="zugewanderte-w3")
+    title = st.text_input(
+        "Titel", placeholder="Welle 3 – Frühjahr 2027 (Zugewanderte)", key="new-title"
+    )
+    slug = st.text_input(
+        "Kurzname im Link (a–z, 0–9, -)", placeholder="zugewanderte-w3", key="new-slug"
+    )
     wave = st.number_input(
         "Welle", min_value=1, max_value=99, value=max([c.wave for c in campaigns], default=0) + 1
     )
     total = st.number_input("Zielzahl Antworten", min_value=0, value=0, step=10)
     population = st.number_input("Bekannte Größe der Gruppe (0 = unbekannt)", min_value=0)
     cols = st.columns(2)
-    opens = cols[0].date_input("Start", value=None)
-    closes = cols[1].date_input("Ende", value=None)
-    modes = st.multiselect("Wege", list(MODES), default=list(MODES), format_func=MODES.get)
+    opens = cols[0].date_input("Start", value=None, format="DD.MM.YYYY")
+    closes = cols[1].date_input("Ende", value=None, format="DD.MM.YYYY")
+    modes = st.multiselect(
+        "Wege", list(MODES), default=list(MODES), format_func=MODES.get, placeholder="Wege wählen"
+    )
     submitted = st.form_submit_button("Anlegen")
 if submitted:
     version = ctx.storage.latest_version(mid, audience)
@@ -123,4 +165,5 @@ if submitted:
             st.error(f"Den Kurznamen „{slug}“ gibt es schon.")
         else:
             audit.record(ctx.db, mid, user.username, "campaign.create", slug=slug)
+            data.campaign_list.clear()
             st.success(f"Angelegt (Entwurf): {title}. Zum Start „Öffnen“ wählen.")

@@ -1,43 +1,72 @@
-"""Export: aggregates for every role (suppressed, redacted), raw answers and the codebook
-for guide and admin. CSV for German Excel or XLSX; formulas neutralised
-(:mod:`analysis.export`); every download is written to the audit log."""
+"""Export: the results workbook for every role (German, suppressed, redacted; a
+"Lesehilfe" sheet first), the technical long table with a data dictionary for analysts,
+raw answers and the codebook for guide and admin. CSV for German Excel or XLSX; formulas
+neutralised (:mod:`analysis.export`); every download is written to the audit log. Files
+are built once per data version (:mod:`dashboard.exports`), not on every rerun."""
 
+import pandas as pd
 import streamlit as st
 
 from analysis.display import SUPPRESSION_NOTE
 from bedarfsradar import audit
-from dashboard import auth, data
-from dashboard.exports import download
-from surveys.codebook import codebook
+from dashboard import auth, data, exports
+from dashboard.charts import slug
 
 user = auth.require()
 ctx = data.context()
 st.title("Export")
+version = data.data_version()
 
-st.header("Ergebnisse (aggregiert)")
+st.header("Ergebnisse zum Weitergeben")
 st.write(
-    "Alle Ergebnistabellen mit 95-%-Konfidenzintervallen. Kleine Zellen sind "
-    "unterdrückt: ihre Werte sind leer und `suppressed` ist wahr."
+    "Alle Ergebnistabellen in einer Excel-Datei: deutsche Spaltennamen, Anteile in Prozent, "
+    "95-%-Konfidenzintervalle als Text und vorn ein Blatt „Lesehilfe“. Werte aus weniger "
+    "als 5 Antworten sind nicht ausgewiesen; die Spalte „Hinweis“ sagt es."
 )
 st.caption(SUPPRESSION_NOTE)
-sheets = data.aggregate_sheets(data.data_version())
-download(
+sheets = exports.german_sheets(version)
+rows = sum(len(t) for t in sheets.values())
+contents = [
+    ("Lesehilfe", "So lesen Sie die Tabellen; Stand der Daten", ""),
+    *((name, exports.SHEET_NOTES[name], f"{len(frame):,}".replace(",", "."))
+      for name, frame in sheets.items()),
+]  # fmt: skip
+st.dataframe(
+    pd.DataFrame(contents, columns=["Blatt", "Inhalt", "Zeilen"]), hide_index=True, key="sheets"
+)
+exports.offer_download(
     "Alle Ergebnisse als XLSX",
-    sheets,
+    exports.results_workbook(version),
     "bedarfsradar-ergebnisse.xlsx",
     user,
     kind="aggregate",
     key="agg-xlsx",
+    rows=rows,
 )
 name = st.selectbox("Einzelne Tabelle als CSV", list(sheets), key="agg-sheet")
-download(
+exports.offer_download(
     f"{name} als CSV",
-    sheets[name],
-    f"bedarfsradar-{name.lower()}.csv",
+    exports.sheet_csv(version, name),
+    f"bedarfsradar-{slug(name)}.csv",
     user,
     kind="aggregate",
     key="agg-csv",
+    rows=len(sheets[name]),
 )
+with st.expander("Für Auswertungen: technische Tabelle"):
+    st.write(
+        "Alle Kennzahlen untereinander mit Codes und ungerundeten Werten, dazu ein "
+        "Datenwörterbuch und die Liste aller Codes mit ihren Bezeichnungen."
+    )
+    exports.offer_download(
+        "Technische Tabelle als XLSX",
+        exports.technical_workbook(version),
+        "bedarfsradar-technische-tabelle.xlsx",
+        user,
+        kind="aggregate",
+        key="agg-technical",
+        rows=rows,
+    )
 
 if not user.sees_raw_data:
     st.info("Einzelantworten und Freitexte können nur Integrationsguide und Admin exportieren.")
@@ -56,28 +85,30 @@ if st.toggle("Einzelantworten vorbereiten", key="raw"):
     raw = data.raw_answers()
     st.write(f"{raw['response_id'].nunique()} Antworten, {len(raw)} Zeilen (Langformat).")
     cols = st.columns(2)
-    with cols[0]:
-        download(
-            "Einzelantworten als CSV",
-            raw,
-            "bedarfsradar-antworten.csv",
-            user,
-            kind="raw",
-            key="raw-csv",
-        )
-    with cols[1]:
-        download(
-            "Einzelantworten als XLSX",
-            raw,
-            "bedarfsradar-antworten.xlsx",
-            user,
-            kind="raw",
-            key="raw-xlsx",
-        )
+    for column, fmt in zip(cols, ("csv", "xlsx"), strict=True):
+        with column:
+            exports.offer_download(
+                f"Einzelantworten als {fmt.upper()}",
+                exports.raw_export(version, fmt),
+                f"bedarfsradar-antworten.{fmt}",
+                user,
+                kind="raw",
+                key=f"raw-{fmt}",
+                rows=len(raw),
+            )
 
 st.header("Codebuch")
-book = codebook(ctx.bundles())
-download(
-    "Codebuch als XLSX", book, "bedarfsradar-codebuch.xlsx", user, kind="codebook", key="codebook"
+book = exports.codebook_table()
+exports.offer_download(
+    "Codebuch als XLSX",
+    exports.codebook_workbook(),
+    "bedarfsradar-codebuch.xlsx",
+    user,
+    kind="codebook",
+    key="codebook",
+    rows=len(book),
 )
-st.dataframe(book.head(50), hide_index=True, key="codebook-preview")
+st.caption(
+    f"{len(book)} Zeilen: jede Frage und jede Antwortmöglichkeit mit ihrem Code und ihrem "
+    "Wortlaut – zum Lesen der Einzelantworten."
+)

@@ -47,6 +47,7 @@ breakdown = top[2].selectbox(
 
 mine = respondents[respondents["audience"] == audience]
 filters = []
+chosen_names = []
 with st.expander("Filter", expanded=True):
     cols = st.columns(3)
     for i, attr in enumerate(attributes):
@@ -61,6 +62,9 @@ with st.expander("Filter", expanded=True):
             placeholder="alle",
         )
         filters.append((attr, tuple(sorted(chosen))))
+        chosen_names.append((ATTRIBUTES[attr], [names.get(v, v) for v in chosen]))
+selection = charts.selection_text(chosen_names)
+charts.show_selection(selection)
 
 shown, differences = data.needs_view(tuple(filters), breakdown, audience, data.data_version())
 indicator = "top3_share" if measure == "top3" else f"{indicator_prefix(audience)}_{measure}"
@@ -70,17 +74,26 @@ if rows.empty:
     st.stop()
 
 significant: set[str] = set()
-if breakdown and not differences.empty:
-    found = differences[(differences["indicator"] == indicator) & differences["significant"]]
-    significant = set(found["level"])
-    if significant:
-        st.success(
-            "Deutliche Unterschiede zwischen den Gruppen (Chi-Quadrat/Fisher, "
-            "Benjamini-Hochberg 5 %) bei: "
-            + ", ".join(L.areas.get(a, a) for a in dict.fromkeys(rows["level"]) if a in significant)
+if breakdown:
+    shown_groups = rows.loc[~rows["suppressed"].astype(bool), "group"].nunique()
+    if shown_groups < 2:
+        st.info(
+            f"Diese Auswahl lässt nur eine Gruppe nach „{ATTRIBUTES[breakdown]}“ übrig – "
+            "ein Vergleich zwischen Gruppen ist hier nicht möglich."
         )
-    else:
-        st.info("Keine deutlichen Unterschiede zwischen den Gruppen (Benjamini-Hochberg 5 %).")
+    elif not differences.empty:
+        found = differences[(differences["indicator"] == indicator) & differences["significant"]]
+        significant = set(found["level"])
+        if significant:
+            st.success(
+                "Deutliche Unterschiede zwischen den Gruppen (Chi-Quadrat/Fisher, "
+                "Benjamini-Hochberg 5 %) bei: "
+                + ", ".join(
+                    L.areas.get(a, a) for a in dict.fromkeys(rows["level"]) if a in significant
+                )
+            )
+        else:
+            st.info("Keine deutlichen Unterschiede zwischen den Gruppen (Benjamini-Hochberg 5 %).")
 
 group_names = L.groups(breakdown)
 rows = rows.assign(different=rows["level"].map(lambda a: "ja" if a in significant else ""))
@@ -88,8 +101,14 @@ extra = [("rank_label", "Rang")] if "rank_label" in rows and not breakdown else 
 if breakdown:
     extra.append(("different", "Unterschied signifikant"))
 table = results_table(rows, "Bedarfsfeld", L.areas, group_names, extra=extra)
-fig = charts.share_bars(rows, L.areas, group_names, title=measures[measure])
-charts.show(fig, table, f"bedarfe-{audience}-{measure}.csv", user, key="needs")
+views = {
+    "newcomer": "eigene Angabe der Zugewanderten",
+    "volunteer": "Einschätzung der Ehrenamtlichen",
+    "administration": "Einschätzung der Verwaltung",
+}
+title = f"{measures[measure]} – {views[audience]}"
+fig = charts.share_bars(rows, L.areas, group_names, title=title, selection=selection)
+charts.show(fig, table, f"bedarfe-{charts.slug(AUDIENCES[audience])}.csv", user, key="needs")
 st.caption(
     "Anteile mit 95-%-Konfidenzintervall (Wilson). Basis: alle, die den Bereich "
     "bewertet oder „betrifft mich nicht“ gewählt haben; „weiß nicht“ zählt nicht mit. "

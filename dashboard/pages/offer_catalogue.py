@@ -1,11 +1,14 @@
 """Angebotskatalog: the offers the supply-gap analysis compares with the needs. Everyone
-sees it; guide and admin add, edit, deactivate and import (CSV/XLSX, all or nothing)."""
+sees it, filtered by need area and place (the address ``?bereich=<area>`` preselects an
+area: links from a gap lead here); guide and admin add, edit, deactivate and import
+(CSV/XLSX, all or nothing)."""
 
 import streamlit as st
 
 from bedarfsradar import audit
 from dashboard import auth, data
-from dashboard.labels import labels
+from dashboard.labels import COSTS, TIMES, YES_NO, labels
+from dashboard.links import AREA_PARAM
 from dashboard.offer_form import offer_form
 from surveys.loader import QuestionnaireError
 from surveys.offers import (
@@ -23,10 +26,42 @@ ctx = data.context()
 mid = ctx.municipality_id
 st.title("Angebotskatalog")
 catalogue = data.offers()
-view = catalogue.assign(
-    areas=catalogue["areas"].map(lambda a: ", ".join(L.areas.get(x, x) for x in a)),
-    languages=catalogue["languages"].map(", ".join),
-    stadtteil=catalogue["stadtteil"].map(lambda s: L.stadtteile.get(s, s)),
+wanted = st.query_params.get(AREA_PARAM)
+cols = st.columns(3)
+areas = cols[0].multiselect(
+    "Bedarfsfeld",
+    list(L.areas),
+    default=[wanted] if wanted in L.areas else [],
+    format_func=L.areas.get,
+    key="catalogue-areas",
+    placeholder="alle",
+)
+places = cols[1].multiselect(
+    "Ort", list(L.places), format_func=L.places.get, key="catalogue-places", placeholder="alle"
+)
+only_active = cols[2].toggle("nur aktive Angebote", value=True, key="catalogue-active")
+shown = catalogue
+if areas:
+    shown = shown[shown["areas"].map(lambda a: bool(set(a) & set(areas)))]
+if places:
+    shown = shown[shown["stadtteil"].isin(places)]
+if only_active:
+    shown = shown[shown["active"].astype(bool)]
+
+
+def _names(codes: object, names: dict[str, str]) -> str:
+    return ", ".join(names.get(c, c) for c in (codes or []))  # type: ignore[attr-defined]
+
+
+view = shown.assign(
+    areas=shown["areas"].map(lambda a: _names(a, L.areas)),
+    languages=shown["languages"].map(lambda a: ", ".join(L.language(c) for c in a)),
+    times=shown["times"].map(lambda a: _names(a, TIMES)),
+    stadtteil=shown["stadtteil"].map(lambda s: L.places.get(s, s)),
+    cost=shown["cost"].map(lambda c: COSTS.get(c, c)),
+    childcare=shown["childcare"].map(lambda b: YES_NO[bool(b)]),
+    active=shown["active"].map(lambda b: YES_NO[bool(b)]),
+    is_example=shown["is_example"].map(lambda b: YES_NO[bool(b)]),
 )[
     [
         "name",
@@ -34,6 +69,7 @@ view = catalogue.assign(
         "areas",
         "stadtteil",
         "languages",
+        "times",
         "cost",
         "childcare",
         "active",
@@ -46,11 +82,13 @@ view.columns = [
     "Bedarfsfelder",
     "Ort",
     "Sprachen",
+    "Zeiten",
     "Kosten",
     "Kinderbetreuung",
     "aktiv",
     "Beispieldaten",
 ]
+st.caption(f"{len(view)} von {len(catalogue)} Angeboten")
 st.dataframe(view, hide_index=True, key="catalogue")
 if catalogue["is_example"].any():
     st.caption("„Beispieldaten“: aus der mitgelieferten Beispieldatei – bitte prüfen.")
@@ -93,11 +131,15 @@ with tab_edit:
             )
 with tab_import:
     st.write(
-        "Eine Zeile je Angebot; Spalten wie im Formular (key, name, provider, areas, "
-        "stadtteil, languages, times, cost, childcare, accessible, contact, since); "
-        "mehrere Werte mit „;“ trennen. Eine fehlerhafte Datei wird ganz abgelehnt."
+        "Eine Zeile je Angebot. Die Spaltennamen der Datei sind festgelegt: `key` "
+        "(Schlüssel), `name`, `provider` (Träger), `areas` (Bedarfsfelder), `stadtteil`, "
+        "`languages` (Sprachen), `times` (Zeiten), `cost` (Kosten), `childcare`, "
+        "`accessible`, `contact`, `since`; mehrere Werte mit „;“ trennen. Eine fehlerhafte "
+        "Datei wird ganz abgelehnt."
     )
-    upload = st.file_uploader("CSV- oder XLSX-Datei (höchstens 1 MB)", type=["csv", "xlsx"])
+    upload = st.file_uploader(
+        "CSV- oder XLSX-Datei (höchstens 1 MB)", type=["csv", "xlsx"], max_upload_size=1
+    )
     if upload is not None and st.button("Importieren", key="do-import"):
         try:
             table = read_offer_upload(upload.name, upload.getvalue())

@@ -10,6 +10,7 @@ from analysis.results import SUPPRESSED_MARK, filter_results
 from analysis.supply import uncovered_needs
 from dashboard import auth, charts, data
 from dashboard.labels import COSTS, TIMES, labels
+from dashboard.links import AREA_PARAM, page_link
 
 user = auth.require()
 L = labels()
@@ -35,15 +36,24 @@ max_cost = cols[3].selectbox(
     format_func=lambda c: "alle Kosten" if c is None else COSTS[c],
 )
 childcare = cols[4].toggle("mit Kinderbetreuung", key="childcare")
+selection = charts.selection_text(
+    [
+        ("Welle", [f"Welle {w}" for w in chosen_waves]),
+        ("Angebote in", [L.language(c) for c in chosen_langs]),
+        ("Uhrzeit", [TIMES[t] for t in chosen_times]),
+        ("höchstens", [COSTS[max_cost]] if max_cost else []),
+        ("Kinderbetreuung", ["ja"] if childcare else []),
+    ]
+)
+charts.show_selection(selection)
 
-offers_key = str(catalogue[["offer_id", "active", "areas", "stadtteil"]].to_dict("records"))
 gap, barriers = data.supply_view(
     tuple(chosen_waves),
     tuple(chosen_langs),
     tuple(chosen_times),
     max_cost,
     childcare,
-    offers_key,
+    data.offers_key(catalogue),
     data.data_version(),
 )
 
@@ -71,6 +81,13 @@ else:
         extra=[("top_barriers", "Häufigste Hürden")],
     )
     charts.show(None, table, "ungedeckte-bedarfe.csv", user, key="uncovered")
+    st.write("Vorhandene Angebote zu diesen Bedarfen (auch außerhalb des Stadtteils):")
+    link_cols = st.columns(3)
+    for i, area in enumerate(dict.fromkeys(open_needs["level"].head(6))):
+        with link_cols[i % 3]:
+            page_link(
+                "offer_catalogue.py", f"Angebote: {L.areas.get(area, area)}", {AREA_PARAM: area}
+            )
 
 st.header("Bedarf und Angebote nach Stadtteil")
 areas = list(dict.fromkeys(gap["level"]))
@@ -100,7 +117,12 @@ fig = go.Figure(
         colorscale="Cividis",
         zmin=0,
         zmax=1,
-        colorbar={"title": "Bedarf", "tickformat": ".0%"},
+        colorbar={
+            "title": "Bedarf",
+            "tickvals": [0, 0.25, 0.5, 0.75, 1],
+            "ticktext": ["0 %", "25 %", "50 %", "75 %", "100 %"],
+        },
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
     )
 )
 table = results_table(
@@ -110,7 +132,8 @@ table = results_table(
     L.stadtteile,
     extra=[("n_offers_accessible", "Erreichbare Angebote"), ("top_barriers", "Häufigste Hürden")],
 )
-charts.show(charts.themed(fig, 420), table, "angebotsluecken.csv", user, key="gap")
+fig = charts.themed(fig, 460, title="Bedarf (Stufe 3–5) nach Stadtteil", selection=selection)
+charts.show(fig, table, "angebotsluecken.csv", user, key="gap")
 st.caption(
     "Anteil mit Bedarf (Stufe 3–5) je Stadtteil; ✕ = kein erreichbares Angebot "
     "(aktiv, im Stadtteil, für die ganze Stadt oder online, passend zu den Filtern)."
@@ -119,5 +142,7 @@ st.caption(
 st.header("Hürden")
 rows = filter_results(barriers, indicator="barrier_share", group_var="all")
 rows = rows.sort_values("estimate", ascending=False)
-fig = charts.share_bars(rows, barrier_names, title="Warum Angebote nicht genutzt werden")
+fig = charts.share_bars(
+    rows, barrier_names, title="Warum Angebote nicht genutzt werden", selection=selection
+)
 charts.show(fig, results_table(rows, "Hürde", barrier_names), "huerden.csv", user, key="barriers")

@@ -21,6 +21,8 @@ chosen = cols[0].multiselect(
     "Welle", waves, key="waves", placeholder="alle", format_func=lambda w: f"Welle {w}"
 )
 severe = cols[1].toggle("Nur großer Bedarf (Stufe 4–5)", key="severe")
+selection = charts.selection_text([("Welle", [f"Welle {w}" for w in chosen])])
+charts.show_selection(selection)
 gap = data.perception_view(tuple(chosen), severe, data.data_version())
 if gap.empty:
     st.info("Für diese Auswahl gibt es keine vergleichbaren Antworten.")
@@ -48,7 +50,14 @@ table = results_table(
     ],
 )
 table = table.rename(columns={"Schätzung": "Differenz (Pp.)", "n": "n (Einschätzung)"})
-fig = charts.gap_bars(gap, L.areas, AUDIENCES, title="Einschätzung minus eigene Angabe")
+measure = "großer Bedarf (Stufe 4–5)" if severe else "Bedarf (Stufe 3–5)"
+fig = charts.gap_bars(
+    gap,
+    L.areas,
+    AUDIENCES,
+    title=f"Einschätzung minus eigene Angabe: {measure}",
+    selection=selection,
+)
 charts.show(fig, table, "perspektiven.csv", user, key="gap")
 st.caption(
     "Differenz der Anteile in Prozentpunkten mit 95-%-Konfidenzintervall (Newcombe); "

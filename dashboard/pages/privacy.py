@@ -19,6 +19,7 @@ st.title("Datenschutz")
 def _changed() -> None:
     """Responses were deleted: counts and results must be read again."""
     data.response_counts.clear()
+    data.data_version.clear()
 
 
 st.header("Aufbewahrungsfrist")

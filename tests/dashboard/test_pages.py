@@ -120,8 +120,8 @@ def test_campaign_links_carry_a_valid_signature_and_only_admin_can_create(as_rol
     as_role("admin")
     at = run_page("campaigns.py")
     assert any(b.label == "Schließen" for b in at.button)
-    at.text_input[0].set_value("Welle 3 Test")
-    at.text_input[1].set_value("test-w3")
+    at.text_input(key="new-title").set_value("Welle 3 Test")
+    at.text_input(key="new-slug").set_value("test-w3")
     next(b for b in at.button if b.label == "Anlegen").click().run()
     assert "Angelegt" in at.success[0].value
     created = ctx.storage.campaign("test-w3")
