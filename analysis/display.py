@@ -24,6 +24,12 @@ from analysis.disclosure import MIN_CELL
 from analysis.findings import LOCALE, format_share, format_share_ci
 from analysis.results import SUPPRESSED_MARK, TOTAL_GROUP_VAR
 
+AUDIENCE_LABELS = {
+    "newcomer": "Zugewanderte",
+    "volunteer": "Ehrenamtliche",
+    "administration": "Verwaltung",
+}
+"""German names of the three audiences in tables (columns of the count tables)."""
 SUPPRESSION_NOTE = (
     f"„{SUPPRESSED_MARK}“: weniger als {MIN_CELL} Antworten (oder rückrechenbar aus einer "
     "Summe) – aus Datenschutzgründen nicht ausgewiesen."

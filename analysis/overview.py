@@ -1,9 +1,7 @@
-"""Numbers of the Überblick page: progress against targets, counts by Stadtteil and month,
-and the headline findings of the newest wave.
+"""Progress of the campaigns against their targets (Überblick page and deck).
 
-Counts below :data:`analysis.disclosure.MIN_CELL` are hidden as "·" (tables built with
-:func:`analysis.counts.response_overview`, which also hides a row total that would reveal
-a single hidden cell).
+Works on published counts only (:func:`analysis.published.respondent_counts`): a count the
+protection layer hides stays hidden here, and so do the shares computed from it.
 """
 
 from __future__ import annotations
@@ -13,10 +11,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.counts import AUDIENCE_LABELS, SUPPRESSED
 from analysis.disclosure import MIN_CELL
-from analysis.findings import format_share, key_findings
-from analysis.results import MISSING_GROUP
+from analysis.display import AUDIENCE_LABELS
+from analysis.findings import format_share
+from analysis.results import SUPPRESSED_MARK
 
 PROGRESS_COLUMNS = ["campaign", "title", "audience", "wave", "n", "target", "share_of_target",
                     "population", "response_rate", "suppressed"]  # fmt: skip
@@ -25,26 +23,28 @@ PROGRESS_COLUMNS = ["campaign", "title", "audience", "wave", "n", "target", "sha
 def campaign_progress(counts: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
     """Complete responses of each campaign against its targets.
 
-    ``counts``: columns campaign, status, n (:meth:`surveys.storage.Storage.response_counts`).
-    ``campaigns``: columns campaign, title, audience, wave, target (response target, the
-    campaign's ``targets["total"]``; NaN if none), population (known size of the audience,
-    ``targets["population"]``; NaN if unknown). Output (:data:`PROGRESS_COLUMNS`):
-    share_of_target = n / target; response_rate = n / population (only where the
-    population is known); ``suppressed`` when 0 < n < MIN_CELL (n and both shares NaN).
+    ``counts``: published respondents per campaign, columns campaign and n (NaN where
+    fewer than 5: :func:`analysis.published.respondent_counts`; a "Gesamt" row is
+    ignored). ``campaigns``: columns campaign, title, audience, wave, target (response
+    target, the campaign's ``targets["total"]``; NaN if none), population (known size of
+    the audience, ``targets["population"]``; NaN if unknown). Output
+    (:data:`PROGRESS_COLUMNS`): share_of_target = n / target; response_rate = n /
+    population (only where the population is known); ``suppressed`` where the count is
+    hidden (n and both shares NaN). A campaign without any response has n = 0.
     """
-    done = counts[counts["status"] == "complete"].groupby("campaign")["n"].sum()
+    done = counts[counts["campaign"] != "Gesamt"].set_index("campaign")["n"]
     out = campaigns[["campaign", "title", "audience", "wave", "target", "population"]].copy()
-    out["n"] = out["campaign"].map(done).fillna(0).astype(int)
+    known = out["campaign"].isin(done.index)
+    out["n"] = np.where(known, out["campaign"].map(done), 0.0).astype(float)
     target = pd.to_numeric(out["target"], errors="coerce").astype(float)
     population = pd.to_numeric(out["population"], errors="coerce").astype(float)
     out["target"], out["population"] = target, population
-    out["share_of_target"] = np.where(target > 0, out["n"] / target, np.nan)
-    out["response_rate"] = np.where(population > 0, out["n"] / population, np.nan)
-    out["suppressed"] = (out["n"] > 0) & (out["n"] < MIN_CELL)
+    out["suppressed"] = out["n"].isna() | ((out["n"] > 0) & (out["n"] < MIN_CELL))
     hidden = out["suppressed"].to_numpy()
-    out["n"] = out["n"].astype(float).where(~hidden)
-    for col in ("share_of_target", "response_rate"):
-        out.loc[hidden, col] = np.nan
+    n = out["n"].where(~hidden)
+    out["n"] = n
+    out["share_of_target"] = np.where(target > 0, n / target, np.nan)
+    out["response_rate"] = np.where(population > 0, n / population, np.nan)
     return out[PROGRESS_COLUMNS].sort_values(["wave", "campaign"], ignore_index=True)
 
 
@@ -59,7 +59,7 @@ def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = 
         return "" if pd.isna(x) else f"{int(x):,}".replace(",", ".")
 
     def share(x: float, hidden: bool) -> str:
-        return SUPPRESSED if hidden else ("–" if pd.isna(x) else format_share(x))
+        return SUPPRESSED_MARK if hidden else ("–" if pd.isna(x) else format_share(x))
 
     hidden = progress["suppressed"].astype(bool)
     return pd.DataFrame(
@@ -68,7 +68,8 @@ def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = 
             "Zielgruppe": progress["audience"].map(lambda a: audience_labels.get(a, a)),
             "Welle": progress["wave"].astype(int),
             "Antworten": [
-                SUPPRESSED if h else count(n) for h, n in zip(hidden, progress["n"], strict=True)
+                SUPPRESSED_MARK if h else count(n)
+                for h, n in zip(hidden, progress["n"], strict=True)
             ],
             "Ziel": [count(t) or "–" for t in progress["target"]],
             "Zielerreichung": [
@@ -78,44 +79,4 @@ def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = 
                 share(x, h) for x, h in zip(progress["response_rate"], hidden, strict=True)
             ],
         }
-    )
-
-
-def stadtteil_counts(respondents: pd.DataFrame) -> pd.DataFrame:
-    """Respondents per Stadtteil and audience (columns stadtteil, audience, n), for
-    :func:`analysis.counts.response_overview`; no answer counts as "keine Angabe"."""
-    stadtteil = respondents["stadtteil"].astype(object).where(respondents["stadtteil"].notna())
-    frame = pd.DataFrame(
-        {
-            "stadtteil": stadtteil.fillna(MISSING_GROUP).to_numpy(),
-            "audience": respondents["audience"].astype(str).to_numpy(),
-        }
-    )
-    return frame.groupby(["stadtteil", "audience"]).size().rename("n").reset_index()
-
-
-def newest_wave(respondents: pd.DataFrame) -> int | None:
-    """The highest wave with complete responses (None without responses)."""
-    if respondents.empty:
-        return None
-    return int(pd.to_numeric(respondents["wave"]).max())
-
-
-def headline_findings(
-    needs: pd.DataFrame,
-    perception: pd.DataFrame,
-    supply: pd.DataFrame,
-    area_labels: Mapping[str, str] | None = None,
-    change: pd.DataFrame | None = None,
-    volunteers: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """The key findings the Überblick leads with: exactly :func:`analysis.findings.
-    key_findings` (the one rule the deck, the PDF and the exports use too)."""
-    return key_findings(
-        needs=needs,
-        perception=perception,
-        supply=supply,
-        change=change,
-        volunteers=volunteers,
-        area_labels=area_labels,
     )

@@ -25,6 +25,7 @@ from analysis import admin, coding, compare, findings, needs, perception, supply
 from analysis.admin import CONCENTRATE, KEEP_UP, LOW_PRIORITY, OVERKILL, UNCERTAIN, IPGrid
 from analysis.counts import response_table
 from analysis.disclosure import MIN_CELL, MIN_SELECTION, apply_suppression, count_table
+from analysis.display import AUDIENCE_LABELS
 from analysis.needs import indicator_prefix
 from analysis.perception import OVERESTIMATED, UNDERESTIMATED
 from analysis.results import TOTAL_GROUP_VAR, concat_results, empty_results, filter_results
@@ -49,6 +50,15 @@ class NeedsView:
     respondents: float
     """Published number of respondents in the selection (NaN when below 5)."""
     breakdown_allowed: bool
+
+
+def select_waves(data: SurveyData, waves: Collection[int]) -> SurveyData:
+    """The respondents of the given waves (all audiences)."""
+    return select_respondents(data, {"wave": list(waves)})
+
+
+def select_wave(data: SurveyData, wave: int) -> SurveyData:
+    return select_waves(data, [wave])
 
 
 def selection_size(data: SurveyData) -> float:
@@ -240,6 +250,7 @@ def export_sheets(
 
 __all__ = [
     "AUDIENCES",
+    "AUDIENCE_LABELS",
     "BARRIERS",
     "CONCENTRATE",
     "EXPORT_BREAKDOWNS",
@@ -268,6 +279,8 @@ __all__ = [
     "perception_view",
     "respondent_counts",
     "response_table",
+    "select_wave",
+    "select_waves",
     "selection_size",
     "supply_view",
     "themes_view",

@@ -4,9 +4,10 @@ Every cache key includes :func:`data_version` (number and highest id of complete
 responses), so results are recomputed as soon as a response arrives or is deleted. The
 prepared survey data is cached as a resource (one shared, read-only object); results
 tables are cached as data per (campaigns, filters, breakdown). Every number comes from
-``analysis/``; this module only chooses which analysis function to call, one function
-per view. :func:`warm_up` fills the caches for every page's first view; the server calls
-it when it starts (:mod:`dashboard.warmup`), so the guide's first login finds them warm.
+:mod:`analysis.published` - protected by the one disclosure layer - and this module only
+chooses which view to call, one function per view; pages never see raw counts.
+:func:`warm_up` fills the caches for every page's first view; the server calls it when
+it starts (:mod:`dashboard.warmup`), so the guide's first login finds them warm.
 """
 
 from __future__ import annotations
@@ -18,14 +19,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
 
-from analysis.admin import importance_performance, volunteer_results
-from analysis.compare import group_differences
-from analysis.disclosure import apply_suppression
-from analysis.needs import indicator_prefix, needs_results, prevalence
-from analysis.perception import perception_gap
+from analysis import published
+from analysis.published import NeedsView
 from analysis.results import concat_results, empty_results
-from analysis.subset import select_respondents
-from analysis.supply import barrier_shares, supply_gap
 from analysis.tidy import SurveyData
 from bedarfsradar.context import AppContext
 from bedarfsradar.db.schema import Response
@@ -84,12 +80,6 @@ def stand() -> Stand:
     return Stand(_loaded_at(version), version[0], tuple(waves))
 
 
-@st.cache_data(ttl=30, show_spinner=False)
-def response_counts() -> pd.DataFrame:
-    ctx = context()
-    return ctx.storage.response_counts(ctx.municipality_id)
-
-
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _survey_data(version: tuple[int, int]) -> SurveyData:
     ctx = context()
@@ -112,9 +102,10 @@ def _population_sizes() -> dict[str, int]:
 
 def needs_view(
     filters: Filters, breakdown: str | None, audience: str, version: tuple[int, int]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(suppressed results, group differences) of the need items for one selection;
-    attributes without chosen values do not filter (and do not make another cache key)."""
+) -> NeedsView:
+    """The Bedarfe view of one selection (published results, group differences, whether
+    the breakdown was allowed: selections below the minimum show totals only); attributes
+    without chosen values do not filter (and do not make another cache key)."""
     chosen = tuple((attr, tuple(values)) for attr, values in filters if values)
     return _needs_view(chosen, breakdown, audience, version)
 
@@ -122,33 +113,17 @@ def needs_view(
 @st.cache_data(max_entries=64, show_spinner=False)
 def _needs_view(
     filters: Filters, breakdown: str | None, audience: str, version: tuple[int, int]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sub = select_respondents(_survey_data(version), dict(filters), audience=audience)
-    group_vars = (breakdown,) if breakdown else ()
-    if audience == "newcomer":
-        shown = needs_results(sub, group_vars=group_vars)
-    else:
-        shown = apply_suppression(prevalence(sub, audience, group_vars))
-    differences = pd.DataFrame()
-    if breakdown and len(sub.respondents):
-        raw = prevalence(sub, audience, group_vars)
-        prefix = indicator_prefix(audience)
-        differences = pd.concat(
-            [
-                group_differences(raw, f"{prefix}_{name}", breakdown).assign(
-                    indicator=f"{prefix}_{name}"
-                )
-                for name in ("prevalence", "severe")
-            ],
-            ignore_index=True,
-        )
-    return shown, differences
+) -> NeedsView:
+    return published.needs_view(
+        _survey_data(version), dict(filters), breakdown, audience, _population_sizes()
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def perception_view(waves: tuple[str, ...], severe: bool, version: tuple[int, int]):  # type: ignore[no-untyped-def]
-    sub = select_respondents(_survey_data(version), {"wave": waves})
-    return perception_gap(sub, population_sizes=_population_sizes(), severe=severe)
+    return published.perception_view(
+        _survey_data(version), waves, severe=severe, population_sizes=_population_sizes()
+    )
 
 
 def offers() -> pd.DataFrame:
@@ -173,26 +148,26 @@ def supply_view(
     offers_key: str,
     version: tuple[int, int],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(supply gap rows, suppressed barrier shares); ``offers_key`` changes with the catalogue."""
-    sub = select_respondents(_survey_data(version), {"wave": waves})
-    gap = supply_gap(
-        sub,
+    """(supply gap rows, barrier shares), published; ``offers_key`` changes with the
+    catalogue."""
+    return published.supply_view(
+        _survey_data(version),
         offers(),
+        waves,
         languages=languages or None,
         times=times or None,
         max_cost=max_cost,
         childcare=childcare,
     )
-    barriers = apply_suppression(barrier_shares(sub))
-    return gap, barriers
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def admin_view(waves: tuple[str, ...], version: tuple[int, int]):  # type: ignore[no-untyped-def]
-    sub = select_respondents(_survey_data(version), {"wave": waves})
-    if not (sub.respondents["audience"] == "administration").any():
+    grid = published.admin_view(
+        _survey_data(version), waves, _population_sizes().get("administration")
+    )
+    if grid is None:
         return empty_results(), pd.DataFrame()
-    grid = importance_performance(sub, population_size=_population_sizes().get("administration"))
     return grid.results, grid.grid.assign(
         crosshair_importance=grid.crosshair_importance,
         crosshair_performance=grid.crosshair_performance,
@@ -201,27 +176,14 @@ def admin_view(waves: tuple[str, ...], version: tuple[int, int]):  # type: ignor
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def volunteer_view(waves: tuple[str, ...], version: tuple[int, int]) -> pd.DataFrame:
-    sub = select_respondents(_survey_data(version), {"wave": waves})
-    if not (sub.respondents["audience"] == "volunteer").any():
-        return empty_results()
-    return concat_results([volunteer_results(sub)])
+    return concat_results([published.volunteer_view(_survey_data(version), waves)])
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def aggregate_sheets(version: tuple[int, int]) -> dict[str, pd.DataFrame]:
-    """Every published results table, suppressed and redacted (safe for every role)."""
-    ctx = context()
-    sub = _survey_data(version)
-    sheets = {
-        "Bedarfe": needs_results(sub),
-        "Perspektiven": perception_gap(sub, population_sizes=_population_sizes()),
-        "Angebotslücken": supply_gap(sub, offers_frame(ctx.db, ctx.municipality_id)),
-        "Hürden": apply_suppression(barrier_shares(sub)),
-    }
-    admin_results, _ = admin_view((), version)
-    sheets["Verwaltung"] = admin_results
-    sheets["Ehrenamt"] = volunteer_view((), version)
-    return sheets
+    """Every published results table of the export (only the breakdowns the pages offer),
+    protected exactly as on the pages: safe for every role."""
+    return published.export_sheets(_survey_data(version), offers(), _population_sizes())
 
 
 def raw_answers() -> pd.DataFrame:
@@ -258,41 +220,68 @@ def campaigns_frame() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def overview_view(version: tuple[int, int]) -> tuple[pd.DataFrame, int | None, pd.DataFrame]:
-    """(responses per Stadtteil × audience, suppressed; newest wave; its headline findings)."""
-    from analysis.counts import response_overview
-    from analysis.overview import headline_findings, newest_wave, stadtteil_counts
+@dataclass(frozen=True)
+class OverviewView:
+    """The Überblick's numbers, all published: key findings of the newest wave (with the
+    change since the wave before), the largest uncovered gaps, respondents per audience,
+    per campaign, Stadtteil, language and month."""
 
+    wave: int | None
+    findings: pd.DataFrame
+    gaps: pd.DataFrame
+    audience_n: dict[str, float]
+    per_campaign: pd.DataFrame
+    per_stadtteil: pd.DataFrame
+    per_language: pd.DataFrame
+    per_month: pd.DataFrame
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def overview_view(version: tuple[int, int]) -> OverviewView:
     data = _survey_data(version)
-    respondents = data.respondents
-    per_stadtteil = response_overview(stadtteil_counts(respondents), "stadtteil")
-    wave = newest_wave(respondents)
-    if wave is None:
-        return per_stadtteil, None, pd.DataFrame(columns=["sentence"])
-    sub = select_respondents(data, {"wave": (wave,)})
-    found = headline_findings(
-        needs_results(sub, group_vars=()),
-        perception_gap(sub, population_sizes=_population_sizes()),
-        supply_gap(sub, offers()),
+    resp = data.respondents
+    waves = sorted(int(w) for w in pd.unique(resp["wave"])) if len(resp) else []
+    wave = waves[-1] if waves else None
+    tables = {
+        by: published.response_table(resp, by)
+        for by in ("stadtteil", "language", "month")
+        if by in resp.columns
+    }
+    empty = pd.DataFrame(columns=["sentence"])
+    findings, gaps = empty, pd.DataFrame()
+    if wave is not None:
+        findings = overview_findings(version)
+        current = published.select_wave(data, wave)
+        gap, _ = published.supply_view(current, offers())
+        gaps = published.uncovered_needs(gap, min_prevalence=0.3).head(3)
+    return OverviewView(
+        wave=wave,
+        findings=findings,
+        gaps=gaps,
+        audience_n=published.audience_counts(data),
+        per_campaign=published.respondent_counts(data, ["campaign"]),
+        per_stadtteil=tables.get("stadtteil", pd.DataFrame()),
+        per_language=tables.get("language", pd.DataFrame()),
+        per_month=tables.get("month", pd.DataFrame()),
+    )
+
+
+def overview_findings(version: tuple[int, int]) -> pd.DataFrame:
+    """The key findings of the newest wave and the change since the wave before - the list
+    the Stadtrat deck of that wave (with the previous wave as comparison) shows."""
+    data = _survey_data(version)
+    waves = sorted(int(w) for w in pd.unique(data.respondents["wave"]))
+    if not waves:
+        return pd.DataFrame(columns=["sentence"])
+    compare = waves[-2] if len(waves) > 1 else None
+    selected = published.select_waves(data, [w for w in (compare, waves[-1]) if w is not None])
+    return published.key_findings(
+        selected,
+        offers(),
+        _population_sizes(),
+        compare_wave=compare,
         area_labels={a.code: a.label for a in context().taxonomy},
     )
-    return per_stadtteil, wave, found
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def overview_gaps(version: tuple[int, int], limit: int = 3) -> pd.DataFrame:
-    """The largest needs of the newest wave that no accessible offer covers
-    (:func:`analysis.supply.uncovered_needs`, at most ``limit`` rows; suppressed rows never)."""
-    from analysis.overview import newest_wave
-    from analysis.supply import uncovered_needs
-
-    data = _survey_data(version)
-    wave = newest_wave(data.respondents)
-    if wave is None:
-        return uncovered_needs(supply_gap(data, offers())).head(0)
-    sub = select_respondents(data, {"wave": (wave,)})
-    return uncovered_needs(supply_gap(sub, offers()), min_prevalence=0.3).head(limit)
 
 
 # -- Datenschutz -----------------------------------------------------------------------------
@@ -354,10 +343,8 @@ def warm_up() -> tuple[int, int]:
     version; a no-op apart from cache look-ups when nothing changed. Returns the version."""
     version = data_version()
     _survey_data(version)
-    response_counts()
     campaigns_frame()
     overview_view(version)
-    overview_gaps(version)
     for audience in ("newcomer", "volunteer", "administration"):
         needs_view((), None, audience, version)
     perception_view((), False, version)

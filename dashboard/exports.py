@@ -30,6 +30,8 @@ NUMBER_FORMATS = {**EXCEL_FORMATS, **dict.fromkeys(SHARE_EXTRAS, "0 %")}
 SHEET_NOTES = {
     "Bedarfe": "Anteil der befragten Zugewanderten mit Bedarf je Bedarfsfeld, insgesamt "
     "und aufgeschlüsselt nach Stadtteil, Deutschkenntnissen und weiteren Merkmalen.",
+    "Einschätzungen": "Wie Ehrenamtliche und Beschäftigte der Verwaltung den Bedarf der "
+    "Zugewanderten, die sie kennen, je Bedarfsfeld einschätzen: Anteil mit Bedarf.",
     "Perspektiven": "Wie Ehrenamtliche und Verwaltung den Bedarf einschätzen, verglichen "
     "mit der eigenen Angabe der Zugewanderten: Differenz in Prozentpunkten.",
     "Angebotslücken": "Bedarf je Stadtteil und Bedarfsfeld neben der Zahl erreichbarer "
@@ -56,6 +58,11 @@ DICTIONARY = [
         "Standardabweichung der Störung des Anteils (Zellschlüsselverfahren); "
         "das Intervall ist um sie verbreitert",
         "Zahl",
+    ),
+    (
+        "population",
+        "Größe der befragten Gruppe, wo bekannt (für die Endlichkeitskorrektur)",
+        "ganze Zahl oder leer",
     ),
     ("estimate", "Schätzwert: Anteil (0–1), Differenz (−1…1) oder Mittelwert", "Zahl"),
     ("ci_low", "untere Grenze des 95-%-Konfidenzintervalls", "wie estimate"),
@@ -161,6 +168,8 @@ def german_sheet(name: str, results: pd.DataFrame) -> pd.DataFrame:
             results, "Bedarfsfeld", L.areas, _groups(results), **common,
             extra=[("rank_label", "Rang")], method_labels=METHODS,
         )  # fmt: skip
+    if name == "Einschätzungen":
+        return export_table(results, "Bedarfsfeld", L.areas, **common, method_labels=METHODS)
     if name == "Perspektiven":
         return export_table(
             results, "Bedarfsfeld", L.areas, {"audience": AUDIENCES}, kind="points",

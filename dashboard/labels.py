@@ -55,6 +55,12 @@ INDICATORS = {
     "need_severe": "Großer Bedarf (Stufe 4–5)",
     "top3_share": "Unter den drei dringendsten",
     "need_dk_share": "Anteil „weiß nicht“",
+    "need_belief_volunteer_prevalence": "Ehrenamtliche: Bedarf (Stufe 3–5) gesehen",
+    "need_belief_volunteer_severe": "Ehrenamtliche: großer Bedarf (Stufe 4–5) gesehen",
+    "need_belief_volunteer_dk_share": "Ehrenamtliche: Anteil „weiß nicht“",
+    "need_belief_administration_prevalence": "Verwaltung: Bedarf (Stufe 3–5) gesehen",
+    "need_belief_administration_severe": "Verwaltung: großer Bedarf (Stufe 4–5) gesehen",
+    "need_belief_administration_dk_share": "Verwaltung: Anteil „weiß nicht“",
     "perception_gap": "Einschätzung minus eigene Angabe",
     "supply_gap": "Bedarf (Stufe 3–5) im Stadtteil",
     "barrier_share": "Nennt diese Hürde",
@@ -65,16 +71,27 @@ INDICATORS = {
     "vol_continue_12m_dk_share": "Weiterhin aktiv: „weiß nicht“",
     "vol_hours_month": "Stunden pro Monat (Median)",
 }
-METHODS = {
+_INTERVALS = {
     "wilson": "Wilson-Intervall",
+    "wilson-kish": "Wilson-Intervall mit gewichteter effektiver Fallzahl (Kish)",
     "newcombe": "Newcombe-Intervall (Differenz zweier Anteile)",
-    "newcombe+fpc": "Newcombe-Intervall mit Endlichkeitskorrektur",
     "bootstrap-percentile-mean": "Bootstrap-Intervall des Mittelwerts",
-    "bootstrap-percentile-mean+fpc": (
-        "Bootstrap-Intervall des Mittelwerts mit Endlichkeitskorrektur"
-    ),
     "bootstrap-percentile-median": "Bootstrap-Intervall des Medians",
 }
+_SUFFIXES = {
+    "": "",
+    "+fpc": " mit Endlichkeitskorrektur",
+    "+ckm": ", verbreitert um das Schutzrauschen",
+    "+fpc+ckm": " mit Endlichkeitskorrektur, verbreitert um das Schutzrauschen",
+}
+METHODS = {
+    code + suffix: name + text
+    for code, name in _INTERVALS.items()
+    for suffix, text in _SUFFIXES.items()
+}
+"""Interval methods with their suffixes: "+fpc" finite-population correction, "+ckm" the
+published count carries the noise of the protection layer (:mod:`analysis.disclosure`)
+and the interval is widened by it."""
 _LANGUAGE_OVERRIDES = {"de-x-ls": "Leichte Sprache", "ls": "Leichte Sprache", "fa": "Farsi/Dari"}
 
 

@@ -8,7 +8,8 @@ import re
 
 import streamlit as st
 
-from analysis.counts import response_overview
+from analysis.display import SUPPRESSION_NOTE
+from analysis.published import response_table
 from bedarfsradar import audit
 from dashboard import auth, data, materials
 from dashboard.labels import AUDIENCES, MODES, STATUS, targets_text
@@ -81,14 +82,14 @@ def _materials(c, url: str) -> None:  # type: ignore[no-untyped-def]
 
 campaigns = ctx.storage.campaigns(mid)
 titles = {c.slug: c.title for c in campaigns}
-counts = data.response_counts()
-done = counts[counts["status"] == "complete"]
-if not done.empty:
-    per_campaign = response_overview(done, "campaign")
+respondents = data.survey_data().respondents
+if len(respondents):
+    per_campaign = response_table(respondents, "campaign")
     per_campaign["campaign"] = per_campaign["campaign"].map(lambda s: titles.get(s, s))
     st.dataframe(
         per_campaign.rename(columns={"campaign": "Kampagne"}), hide_index=True, key="per-campaign"
     )
+    st.caption(SUPPRESSION_NOTE)
 for c in campaigns:
     with st.expander(
         f"{c.title} · {AUDIENCES.get(c.audience, c.audience)} · Welle {c.wave} · "

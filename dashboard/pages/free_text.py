@@ -6,12 +6,13 @@ Every view of raw text is recorded in the audit log, once per session and select
 Blind mode lists the answers someone else has coded and this user has not, without
 anyone's codes, keyword suggestions, agreement or results, so the second judgement is
 independent. Numbers: :func:`analysis.coding.coder_agreement`,
-:func:`analysis.coding.coded_area_results`.
+:func:`analysis.published.themes_view` (protected like every count).
 """
 
 import streamlit as st
 
-from analysis.coding import NO_AREA, coded_area_results, coded_table, coder_agreement
+from analysis.coding import NO_AREA, coded_table, coder_agreement
+from analysis.published import themes_view
 from bedarfsradar import audit
 from dashboard import auth, charts, data
 from dashboard.labels import AUDIENCES, labels
@@ -133,7 +134,7 @@ else:
     st.caption("α ab 0,80 gilt als verlässlich, ab 0,67 als vorläufig brauchbar.")
 
 st.header("Codierte Bedarfsfelder und Themen")
-results = coded_area_results(all_codes, data.free_texts(data.data_version()), "audience")
+results = themes_view(all_codes, data.free_texts(data.data_version()), "audience")
 if results.empty:
     st.info("Noch keine Codes.")
 else:

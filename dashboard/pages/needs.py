@@ -9,7 +9,7 @@ differences between groups: :func:`analysis.compare.group_differences`.
 import streamlit as st
 
 from analysis.display import results_table
-from analysis.needs import indicator_prefix
+from analysis.published import MIN_SELECTION, indicator_prefix
 from analysis.results import filter_results
 from dashboard import auth, charts, data
 from dashboard.labels import ATTRIBUTES, AUDIENCES, labels
@@ -66,7 +66,14 @@ with st.expander("Filter", expanded=True):
 selection = charts.selection_text(chosen_names)
 charts.show_selection(selection)
 
-shown, differences = data.needs_view(tuple(filters), breakdown, audience, data.data_version())
+view = data.needs_view(tuple(filters), breakdown, audience, data.data_version())
+shown, differences = view.results, view.differences
+if breakdown and not view.breakdown_allowed:
+    st.info(
+        f"Diese Auswahl umfasst weniger als {MIN_SELECTION} Antworten. Damit sich niemand "
+        "wiedererkennen lässt, wird sie nur insgesamt gezeigt, ohne Aufschlüsselung."
+    )
+    breakdown = None
 indicator = "top3_share" if measure == "top3" else f"{indicator_prefix(audience)}_{measure}"
 rows = filter_results(shown, indicator=indicator, group_var=breakdown or "all")
 if rows.empty:

@@ -6,8 +6,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.display import results_table
+from analysis.published import uncovered_needs
 from analysis.results import SUPPRESSED_MARK, filter_results
-from analysis.supply import uncovered_needs
 from dashboard import auth, charts, data
 from dashboard.labels import COSTS, TIMES, labels
 from dashboard.links import AREA_PARAM, page_link

@@ -2,62 +2,59 @@
 link to the page that explains it), responses against targets, by Stadtteil, language
 and month (counts below 5 hidden).
 
-Numbers: :func:`analysis.overview.campaign_progress`, :func:`analysis.counts.response_overview`,
-:func:`analysis.overview.headline_findings` (via :func:`dashboard.data.overview_view`),
-:func:`analysis.supply.uncovered_needs` (via :func:`dashboard.data.overview_gaps`).
+Numbers: all published (perturbed, small groups hidden) through
+:func:`dashboard.data.overview_view`: the key findings of :mod:`analysis.findings` (the
+list the deck shows), the uncovered gaps, respondent counts; progress against targets by
+:func:`analysis.overview.campaign_progress`.
 """
 
 import streamlit as st
 
-from analysis.counts import AUDIENCE_LABELS, MIN_CELL, response_overview
 from analysis.display import SUPPRESSION_NOTE, format_interval, format_value, month_label
+from analysis.findings import RULE_NOTE
 from analysis.overview import campaign_progress, progress_table
+from analysis.published import AUDIENCE_LABELS
 from dashboard import auth, charts, data
 from dashboard.labels import labels
 from dashboard.links import AREA_PARAM, page_link
 
-# which page explains a headline, by the indicator it was written from
+# which page explains a key finding, by its kind (analysis.findings.key_findings)
 EXPLAINED_ON = {
-    "need_severe": ("needs.py", "Bedarfe"),
-    "need_prevalence": ("needs.py", "Bedarfe"),
-    "top3_share": ("needs.py", "Bedarfe"),
-    "perception_gap": ("perspectives.py", "Perspektiven"),
-    "supply_gap": ("offers.py", "Angebote & Lücken"),
+    "need": ("needs.py", "Bedarfe"),
+    "change": ("needs.py", "Bedarfe"),
+    "perception": ("perspectives.py", "Perspektiven"),
+    "supply": ("offers.py", "Angebote & Lücken"),
+    "volunteer": ("admin_volunteers.py", "Verwaltung & Ehrenamt"),
 }
 
 user = auth.require()
 L = labels()
 st.title("Überblick")
-counts = data.response_counts()
-if counts.empty:
+version = data.data_version()
+if version[0] == 0:
     st.info(
         "Noch keine Antworten. Legen Sie eine Kampagne an oder laden Sie die Demodaten "
         "(`bedarfsradar demo`)."
     )
     st.stop()
 
-complete = counts[counts["status"] == "complete"]
-version = data.data_version()
-per_stadtteil, wave, headlines = data.overview_view(version)
+view = data.overview_view(version)
+wave = view.wave
 
-if wave is not None and not headlines.empty:
+if wave is not None and not view.findings.empty:
     st.subheader(f"Wichtigste Ergebnisse – Welle {wave}")
-    for row in headlines.itertuples(index=False):
+    for row in view.findings.itertuples(index=False):
         text, link = st.columns([5, 1.7], vertical_alignment="center")
         text.markdown(f"- {row.sentence}")
-        page, title = EXPLAINED_ON.get(str(row.indicator), ("needs.py", "Bedarfe"))
+        page, title = EXPLAINED_ON.get(str(row.kind), ("needs.py", "Bedarfe"))
         with link:
             page_link(page, f"Details: {title}")
-    st.caption(
-        "Nur Aussagen mit mindestens 30 Antworten und einem Konfidenzintervall von höchstens "
-        "± 15 Prozentpunkten."
-    )
+    st.caption(RULE_NOTE + " Dieselbe Liste steht im Stadtratsbericht dieser Welle.")
 
-gaps = data.overview_gaps(version)
-if wave is not None and not gaps.empty:
+if wave is not None and not view.gaps.empty:
     st.subheader(f"Größte Lücken – Welle {wave}")
     st.caption("Bedarfe ab 30 %, die kein erreichbares Angebot im Stadtteil abdeckt.")
-    for row in gaps.itertuples(index=False):
+    for row in view.gaps.itertuples(index=False):
         area = L.areas.get(row.level, row.level)
         place = L.stadtteile.get(row.stadtteil, row.stadtteil)
         text, first, second = st.columns([3.6, 1.9, 1.5], vertical_alignment="center")
@@ -73,23 +70,29 @@ if wave is not None and not gaps.empty:
 
 cols = st.columns(3)
 for col, (audience, label) in zip(cols, AUDIENCE_LABELS.items(), strict=True):
-    n = int(complete.loc[complete["audience"] == audience, "n"].sum())
-    col.metric(label, n if n == 0 or n >= MIN_CELL else "·")
+    n = view.audience_n.get(audience, 0.0)
+    col.metric(label, "·" if n != n else int(n))  # NaN: fewer than 5, not shown
 
 st.subheader("Antworten und Ziele je Kampagne")
-progress = campaign_progress(counts, data.campaigns_frame())
+progress = campaign_progress(view.per_campaign, data.campaigns_frame())
 st.dataframe(progress_table(progress), hide_index=True, key="progress")
 st.caption(
-    "„Erreicht“: Antworten im Verhältnis zur Zielzahl der Kampagne. Rücklaufquote nur, wo "
-    "die Größe der Gruppe bekannt ist (z. B. Beschäftigte der Verwaltung)."
+    "„Zielerreichung“: Antworten im Verhältnis zur Zielzahl der Kampagne. Rücklaufquote nur, "
+    "wo die Größe der Gruppe bekannt ist (z. B. Beschäftigte der Verwaltung)."
 )
 
 st.subheader("Verlauf: Antworten je Monat")
-per_month = response_overview(complete, "month").astype(str)  # "·" among numbers
-per_month["month"] = per_month["month"].map(month_label)
+per_month = view.per_month.astype(str)  # "·" among numbers
+per_month["month"] = per_month["month"].map(lambda m: "Gesamt" if m == "Gesamt" else
+                                            month_label(m))  # fmt: skip
 series = [c for c in per_month.columns if c in AUDIENCE_LABELS.values()]
 charts.show(
-    charts.count_bars(per_month, "month", series, title="Vollständige Antworten je Monat"),
+    charts.count_bars(
+        per_month[per_month["month"] != "Gesamt"],
+        "month",
+        series,
+        title="Vollständige Antworten je Monat",
+    ),
     per_month.rename(columns={"month": "Monat"}),
     "antworten-je-monat.csv",
     user,
@@ -98,13 +101,13 @@ charts.show(
 
 st.subheader("Nach Stadtteil")
 names = L.groups("stadtteil")
-shown = per_stadtteil.astype(str).assign(
-    stadtteil=per_stadtteil["stadtteil"].map(lambda c: names.get(c, c))
-)
+shown = view.per_stadtteil.astype(str)
+shown["stadtteil"] = shown["stadtteil"].map(lambda c: names.get(c, c))
 st.dataframe(shown.rename(columns={"stadtteil": "Stadtteil"}), hide_index=True, key="stadtteil")
 
 st.subheader("Nach Sprache des Fragebogens")
-languages = response_overview(complete, "language").astype(str)
-languages["language"] = languages["language"].map(L.language)
+languages = view.per_language.astype(str)
+languages["language"] = languages["language"].map(lambda c: "Gesamt" if c == "Gesamt" else
+                                                  L.language(c))  # fmt: skip
 st.dataframe(languages.rename(columns={"language": "Sprache"}), hide_index=True, key="language")
 st.caption(SUPPRESSION_NOTE)

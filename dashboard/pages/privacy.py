@@ -4,6 +4,7 @@ audit log (admin). Every change and the record's download go to the audit log.""
 
 import streamlit as st
 
+from analysis import method_note
 from bedarfsradar import audit
 from dashboard import auth, data
 from surveys import retention
@@ -18,9 +19,16 @@ st.title("Datenschutz")
 
 def _changed() -> None:
     """Responses were deleted: counts and results must be read again."""
-    data.response_counts.clear()
     data.data_version.clear()
 
+
+st.header("Wie die veröffentlichten Zahlen geschützt werden")
+st.write(method_note.PROTECTION)
+st.caption(
+    "Das gilt für jede Seite dieses Dashboards, jeden Export und den Stadtratsbericht – "
+    "für alle Rollen. Nur die Freitexte und die Rohdaten-Ansicht dieser Seite sehen "
+    "Guide und Verwaltung ungefiltert."
+)
 
 st.header("Aufbewahrungsfrist")
 months = retention.retention_months(ctx.db, mid)

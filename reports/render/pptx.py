@@ -360,6 +360,19 @@ def _german(chart) -> None:
     lang.set("val", "de-DE")
 
 
+def _native_chart(slide, kind, box, data, spec, size: float):  # type: ignore[no-untyped-def]
+    """A native chart of ``kind`` in ``box`` (x, y, w, h) with its alt text, German
+    number format, the deck's font and the title of ``spec``."""
+    frame = slide.shapes.add_chart(kind, *box, data)
+    _alt_text(frame, spec.alt_text or spec.title)
+    chart = frame.chart
+    _german(chart)
+    chart.font.name = FONT
+    chart.font.size = Pt(size)
+    _chart_title(chart, spec.title, size)
+    return chart
+
+
 def _alt_text(frame, text: str) -> None:
     frame._element.nvGraphicFramePr.cNvPr.set("descr", text)
 
@@ -399,13 +412,7 @@ def _bar_chart(slide, spec: BarChart, x: int, y: int, w: int, h: int, size: floa
     data.categories = spec.categories
     for s in spec.series:
         data.add_series(s.name, s.values)
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, w, h, data)
-    _alt_text(frame, spec.alt_text or spec.title)
-    chart = frame.chart
-    _german(chart)
-    chart.font.name = FONT
-    chart.font.size = Pt(size)
-    _chart_title(chart, spec.title, size)
+    chart = _native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, (x, y, w, h), data, spec, size)
     if len(spec.series) > 1:
         _legend(chart, size)
     else:
@@ -455,13 +462,7 @@ def _scatter_chart(slide, spec: ScatterChart, x: int, y: int, w: int, h: int, si
         hz.add_data_point(x0, spec.crosshair_y)
         hz.add_data_point(x1, spec.crosshair_y)
         cross = [len(spec.series), len(spec.series) + 1]
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, x, y, w, h, data)
-    _alt_text(frame, spec.alt_text or spec.title)
-    chart = frame.chart
-    _german(chart)
-    chart.font.name = FONT
-    chart.font.size = Pt(size)
-    _chart_title(chart, spec.title, size)
+    chart = _native_chart(slide, XL_CHART_TYPE.XY_SCATTER, (x, y, w, h), data, spec, size)
     _legend(chart, size, XL_LEGEND_POSITION.RIGHT)
     for axis, (lo, hi), title in (
         (chart.category_axis, spec.x_range, spec.x_title),

@@ -11,19 +11,19 @@ import pytest
 
 import dashboard.exports
 from analysis.supply import BARRIERS
-from dashboard.labels import INDICATORS
+from dashboard.labels import INDICATORS, METHODS
 from tests.dashboard.conftest import run_page
 from tests.dashboard.downloads import media_store, payload  # noqa: F401
 
-GERMAN_SHEETS = ["Lesehilfe", "Bedarfe", "Perspektiven", "Angebotslücken", "Hürden",
-                 "Verwaltung", "Ehrenamt"]  # fmt: skip
+GERMAN_SHEETS = ["Lesehilfe", "Bedarfe", "Einschätzungen", "Perspektiven", "Angebotslücken",
+                 "Hürden", "Verwaltung", "Ehrenamt"]  # fmt: skip
 TECHNICAL_HEADERS = {"indicator", "group_var", "group", "level", "estimate", "ci_low",
                      "ci_high", "method", "suppressed"}  # fmt: skip
 
 
 def raw_ids(ctx) -> set[str]:  # type: ignore[no-untyped-def]
     ids = {a.code for a in ctx.taxonomy} | set(ctx.geography.stadtteile) | set(BARRIERS)
-    ids |= set(INDICATORS) | {"newcomer", "volunteer", "administration", "wilson"}
+    ids |= set(INDICATORS) | set(METHODS) | {"newcomer", "volunteer", "administration"}
     ids |= {c.slug for c in ctx.storage.campaigns(ctx.municipality_id)}
     return ids
 
@@ -48,6 +48,8 @@ def test_the_results_workbook_has_german_headings_labels_and_no_raw_ids(as_role)
         assert not TECHNICAL_HEADERS & set(headers), (sheet.title, headers)
         words = {w for v in cells(sheet) if isinstance(v, str) for w in re.split(r"[\s,;()]+", v)}
         assert not words & ids, (sheet.title, sorted(words & ids)[:10])
+        codes = {w for w in words if re.fullmatch(r"[a-z0-9]+([_+][a-z0-9]+)+", w)}
+        assert not codes, (sheet.title, sorted(codes)[:10])  # snake_case or "+ckm" codes
     needs = wb["Bedarfe"]
     headers = [c.value for c in needs[1]]
     assert headers[:4] == ["Kennzahl", "Aufschlüsselung", "Gruppe", "Bedarfsfeld"]
@@ -59,6 +61,9 @@ def test_the_results_workbook_has_german_headings_labels_and_no_raw_ids(as_role)
     assert re.fullmatch(r"\d+–\d+\s%", row["95-%-Konfidenzintervall"].value)
     guide = "\n".join(str(v) for v in cells(wb["Lesehilfe"]))
     assert "Stand der Daten" in guide and "95-%-Konfidenzintervall" in guide
+    beliefs = cells(wb["Einschätzungen"])
+    assert "Ehrenamtliche: Bedarf (Stufe 3–5) gesehen" in beliefs
+    assert "Verwaltung: Bedarf (Stufe 3–5) gesehen" in beliefs
     gaps = [c.value for c in wb["Perspektiven"][1]]
     assert "Differenz (Prozentpunkte)" in gaps and "Zielgruppe" in cells(wb["Perspektiven"])
 

@@ -1,19 +1,15 @@
-"""Überblick: targets, Stadtteil, language and month counts as analysis/ computes them,
-small counts hidden, headline findings of the newest wave."""
+"""Überblick: targets, Stadtteil, language and month counts as the published views give
+them (small counts hidden, every count with its cell's noise), and the key findings of the
+newest wave - the same list as the Stadtrat deck of that wave."""
 
-from analysis.counts import response_overview
+from datetime import date
+
+from analysis import published
+from analysis.counts import response_table
 from analysis.display import month_label
-from analysis.needs import needs_results
-from analysis.overview import (
-    campaign_progress,
-    headline_findings,
-    progress_table,
-    stadtteil_counts,
-)
-from analysis.perception import perception_gap
-from analysis.subset import select_respondents
-from analysis.supply import supply_gap
-from surveys.offers import offers_frame
+from analysis.overview import campaign_progress, progress_table
+from reports.analyse import analyse, key_findings
+from reports.inputs import collect
 from tests.dashboard.conftest import run_page
 
 
@@ -34,6 +30,10 @@ def table_with(at, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def _data(ctx):
+    return ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))  # declared bases
+
+
 def test_overview_requires_login(as_role):
     as_role(None)
     at = run_page("overview.py")
@@ -43,10 +43,11 @@ def test_overview_requires_login(as_role):
 def test_overview_shows_progress_against_targets_as_analysis_computes(as_role):
     ctx = as_role("viewer")
     at = run_page("overview.py")
-    counts = ctx.storage.response_counts(ctx.municipality_id)
+    counts = published.respondent_counts(_data(ctx), ["campaign"])
     expected = progress_table(campaign_progress(counts, _campaigns(ctx)))
     shown = table_with(at, "Rücklaufquote")
     assert shown.to_dict("list") == expected.to_dict("list")
+    assert "Zielerreichung" in shown.columns and "Erreicht" not in shown.columns
     admin = shown[shown["Zielgruppe"] == "Verwaltung"]
     # the known population of 30 staff gives a response rate; newcomers have no population
     assert admin["Rücklaufquote"].str.endswith("%").all()
@@ -56,15 +57,16 @@ def test_overview_shows_progress_against_targets_as_analysis_computes(as_role):
 def test_overview_counts_by_stadtteil_language_and_month_hide_small_cells(as_role):
     ctx = as_role("viewer")
     at = run_page("overview.py")
-    data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))  # declared bases
-    per_stadtteil = response_overview(stadtteil_counts(data.respondents), "stadtteil")
+    data = _data(ctx)
+    per_stadtteil = response_table(data.respondents, "stadtteil")
     shown = table_with(at, "Stadtteil")
     assert shown["Gesamt"].tolist() == per_stadtteil["Gesamt"].astype(str).tolist()
     assert "Hallgarten" in shown["Stadtteil"].tolist()
-    counts = ctx.storage.response_counts(ctx.municipality_id)
-    months = response_overview(counts[counts["status"] == "complete"], "month")
+    months = response_table(data.respondents, "month")
     table = table_with(at, "Monat")
-    assert table["Monat"].tolist() == [month_label(m) for m in months["month"]]
+    assert table["Monat"].tolist() == [
+        "Gesamt" if m == "Gesamt" else month_label(m) for m in months["month"]
+    ]
     assert table["Monat"].iloc[0].split()[0] in {"März", "April", "Mai", "Oktober"}
     assert table["Gesamt"].tolist() == months["Gesamt"].astype(str).tolist()
     # demo administration responses spread over months: some monthly cells are below 5
@@ -72,17 +74,21 @@ def test_overview_counts_by_stadtteil_language_and_month_hide_small_cells(as_rol
     assert any("weniger als 5 Antworten" in c.value for c in at.caption)
 
 
-def test_overview_leads_with_the_headline_findings_of_the_newest_wave(as_role):
+def test_overview_lists_the_key_findings_the_deck_shows(as_role):
+    """Dashboard and deck list the same key findings for the same selection: the newest
+    wave with the change since the wave before."""
     ctx = as_role("viewer")
     at = run_page("overview.py")
     assert any("Welle 2" in h.value for h in at.subheader)
-    data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))  # declared bases
-    sub = select_respondents(data, {"wave": [2]})
-    expected = headline_findings(
-        needs_results(sub, group_vars=()),
-        perception_gap(sub, population_sizes={"administration": 30}),
-        supply_gap(sub, offers_frame(ctx.db, ctx.municipality_id)),
-    )
-    shown = [m.value for m in at.markdown if m.value.startswith("- ")]
-    assert shown == [f"- {s}" for s in expected["sentence"]]
-    assert 3 <= len(shown) <= 4 and "Wohnen" in shown[0]  # planted fact 1
+    shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
+    inp = collect(ctx, "zugewanderte-w2", compare="zugewanderte-w1", report_date=date.today())
+    deck = key_findings(analyse(inp), inp.labels)
+    nbsp, joiner = "\u00a0", "\u2060"
+
+    def plain(s: str) -> str:
+        return s.replace(nbsp, " ").replace(joiner, "")
+
+    assert [plain(s) for s in shown] == [plain(s) for s in deck]
+    assert 4 <= len(shown) <= 7 and "Wohnen" in shown[0]  # planted fact 1
+    assert any("Kinderbetreuung deutlich gesunken" in s for s in shown)  # planted fact 5
+    assert any(c.value.startswith("Kernbefunde:") for c in at.caption)

@@ -9,6 +9,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+import analysis.published
 import dashboard.data
 from bedarfsradar import frontend_de
 from bedarfsradar.frontend_de import (
@@ -92,18 +93,17 @@ def test_the_warm_up_fills_the_caches_the_first_pages_read(as_role, monkeypatch)
     def not_again(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("computed again although warm")
 
-    monkeypatch.setattr(dashboard.data, "needs_results", not_again)
-    monkeypatch.setattr(dashboard.data, "perception_gap", not_again)
-    monkeypatch.setattr(dashboard.data, "supply_gap", not_again)
+    for name in ("needs_view", "perception_view", "supply_view", "key_findings", "response_table"):
+        monkeypatch.setattr(analysis.published, name, not_again)
     version = dashboard.data.data_version()
     empty = tuple((a, ()) for a in ("wave", "language", "stadtteil"))
-    shown, _ = dashboard.data.needs_view(empty, None, "newcomer", version)
-    assert len(shown) > 10
+    view = dashboard.data.needs_view(empty, None, "newcomer", version)
+    assert len(view.results) > 10
     assert len(dashboard.data.perception_view((), False, version)) > 10
     offers = dashboard.data.offers_key(dashboard.data.offers())
     gap, _ = dashboard.data.supply_view((), (), (), None, False, offers, version)
     assert len(gap) > 10
-    assert dashboard.data.overview_view(version)[1] == 2
+    assert dashboard.data.overview_view(version).wave == 2
     assert {"plotly.graph_objects", "dashboard.charts", "analysis.display"} <= set(page_imports())
 
 

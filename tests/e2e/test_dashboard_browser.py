@@ -77,10 +77,12 @@ def test_guide_logs_in_filters_bedarfe_exports_and_logs_out(dashboard_server, br
     page.click("button[type=submit]")
     page.get_by_role("heading", name="Überblick").wait_for()
     wait_settled(page)
-    assert page.evaluate("window.__rawNames") == []
-    assert "Bedarfe" in page.locator('[data-testid="stSidebar"]').inner_text()  # watched
-
     sidebar = page.locator('[data-testid="stSidebar"]')
+    # The page links are drawn by a component the browser loads on first use; on a busy
+    # machine they appear a moment after the script run has ended, so wait for them.
+    sidebar.get_by_role("link", name="Bedarfe", exact=True).wait_for()
+    assert page.evaluate("window.__rawNames") == []  # watched from the start until here
+
     sidebar.get_by_role("link", name="Bedarfe", exact=True).click()
     page.get_by_role("heading", name="Bedarfe").wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
