@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -169,3 +170,27 @@ def test_recordings_show_play_controls_and_fetch_nothing_until_played(live_serve
         got = c.get(src)
     assert got.status_code == 200 and got.headers["content-type"] == "audio/wav"
     assert "immutable" in got.headers["cache-control"]
+
+
+def option_tops(page) -> list[float]:
+    """The vertical positions of the first matrix row's radio buttons, in scale order."""
+    radios = page.locator("fieldset.row").first.locator("input[type=radio]")
+    return [radios.nth(i).bounding_box()["y"] for i in range(radios.count())]
+
+
+def test_scale_is_one_option_per_line_on_a_phone_and_one_row_when_wide(live_server, browser):
+    for viewport, one_line in (({"width": 360, "height": 740}, False),
+                               ({"width": 1280, "height": 900}, True)):  # fmt: skip
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(f"{live_server.base}/u/neu/fa/")
+        page.click("button[type=submit]")
+        next_page(page)
+        assert "/s/needs" in page.url
+        tops = option_tops(page)
+        assert len(tops) == 7
+        if one_line:
+            assert max(tops) - min(tops) < 2  # a compact table row
+        else:
+            assert all(b - a >= 40 for a, b in pairwise(tops))  # in scale order
+        context.close()
