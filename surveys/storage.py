@@ -489,6 +489,14 @@ class Storage:
         with self.db.read() as s:
             return {str(flag): int(n) for flag, n in s.execute(stmt).all()}
 
+    def flagged_responses(self, municipality_id: int) -> dict[str, str]:
+        """Reason of review by response (client UUID) for every flagged response."""
+        stmt = select(Response.client_uuid, Response.review_flag).where(
+            Response.municipality_id == municipality_id, Response.review_flag.is_not(None)
+        )
+        with self.db.read() as s:
+            return {str(uuid): str(flag) for uuid, flag in s.execute(stmt).all()}
+
     def review_flag(self, client_uuid: str) -> str | None:
         with self.db.read() as s:
             return s.scalar(select(Response.review_flag).where(Response.client_uuid == client_uuid))
@@ -513,6 +521,16 @@ class Storage:
             s.execute(delete(Answer).where(Answer.response_id == rid))
             s.execute(delete(Response).where(Response.id == rid))
             return True
+
+    def delete_flagged(self, municipality_id: int, flag: str) -> int:
+        """Delete every response marked for review with ``flag`` and its answers (the
+        guide's decision after checking them); the number deleted."""
+        with self.db.write() as s:
+            ids = select(Response.id).where(
+                Response.municipality_id == municipality_id, Response.review_flag == flag
+            )
+            s.execute(delete(Answer).where(Answer.response_id.in_(ids)))
+            return int(s.execute(delete(Response).where(Response.id.in_(ids))).rowcount or 0)
 
     # -- reading for analysis ------------------------------------------------------------
     def answers_frame(
