@@ -36,6 +36,7 @@ from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import (
     Answer,
     Campaign,
+    FreeTextCode,
     Municipality,
     QuestionnaireVersion,
     Response,
@@ -529,8 +530,11 @@ class Storage:
             ids = select(Response.id).where(
                 Response.municipality_id == municipality_id, Response.review_flag == flag
             )
+            answers = select(Answer.id).where(Answer.response_id.in_(ids))
+            s.execute(delete(FreeTextCode).where(FreeTextCode.answer_id.in_(answers)))
             s.execute(delete(Answer).where(Answer.response_id.in_(ids)))
-            return int(s.execute(delete(Response).where(Response.id.in_(ids))).rowcount or 0)
+            done = cast(CursorResult, s.execute(delete(Response).where(Response.id.in_(ids))))
+            return int(done.rowcount or 0)
 
     # -- reading for analysis ------------------------------------------------------------
     def answers_frame(
