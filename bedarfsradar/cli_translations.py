@@ -88,9 +88,18 @@ def publish_translations(ctx: AppContext, questionnaire: str) -> tuple[int, list
         try:
             if ctx.storage.switch_campaign_version(campaign.slug, version):
                 moved.append(campaign.slug)
+                _carry_recordings(ctx, campaign.questionnaire_version_id, version)
         except StorageError:
             continue  # another questionnaire, or other questions: stays on its version
     return version, moved
+
+
+def _carry_recordings(ctx: AppContext, old: int, new: int) -> None:
+    """Recordings of texts the import left unchanged go with the campaign."""
+    from surveys.recordings import RecordingStore
+
+    bundles = ctx.storage.questionnaire_bundle(old), ctx.storage.questionnaire_bundle(new)
+    RecordingStore(ctx.db).carry_over(old, new, *bundles)
 
 
 def plan_workbook(
@@ -204,9 +213,45 @@ def cmd_xlsform_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from surveys.xlsform import write_xlsform
 
     bundle = questionnaire_bundle(ctx, args.questionnaire)
-    path = write_xlsform(bundle, Path(args.output))
+    output = Path(args.output)
+    audio = _export_recordings(ctx, bundle, output.with_name(output.stem + "-media"))
+    path = write_xlsform(bundle, output, audio)
     _out(f"XLSForm geschrieben: {path} (Sprachen: {', '.join(bundle.languages())})")
+    if audio:
+        _out(
+            f"{len(audio)} Aufnahmen im Ordner {output.stem}-media "
+            "(für ODK: der Medienordner des Formulars)"
+        )
     return 0
+
+
+def _export_recordings(
+    ctx: AppContext, bundle: QuestionnaireBundle, folder: Path
+) -> dict[tuple[str, str], str]:
+    """The recordings of the stored version with exactly this content, written to
+    ``folder`` under content-addressed names; (language, key) -> file name."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from surveys.recordings import RecordingStore
+
+    try:  # the export needs no database; without one there are no recordings
+        version = ctx.storage.latest_version(ctx.municipality_id, bundle.questionnaire.id)
+    except (SQLAlchemyError, LookupError):
+        return {}
+    if version is None:
+        return {}
+    if ctx.storage.questionnaire_bundle(version).content_hash() != bundle.content_hash():
+        return {}
+    store = RecordingStore(ctx.db)
+    out = {}
+    for (lang, key), ref in store.index(version).items():
+        found = store.audio(version, ref.sha256)
+        if found is None:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ref.url_name).write_bytes(found.data)
+        out[(lang, key)] = ref.url_name
+    return out
 
 
 def cmd_xlsform_import(ctx: AppContext, args: argparse.Namespace) -> int:

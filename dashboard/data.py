@@ -187,9 +187,17 @@ def aggregate_sheets(version: tuple[int, int]) -> dict[str, pd.DataFrame]:
 
 
 def raw_answers() -> pd.DataFrame:
-    """Every answer of every complete response, free text included (guide/admin only)."""
+    """Every answer of every complete response, free text included (guide/admin only),
+    with the reason a response is marked for review (``review_flag``, German; empty for
+    the unmarked)."""
+    from dashboard.labels import REVIEW_FLAGS
+
     ctx = context()
-    return ctx.storage.answers_frame(ctx.municipality_id)
+    frame = ctx.storage.answers_frame(ctx.municipality_id)
+    flagged = ctx.storage.flagged_responses(ctx.municipality_id)
+    reasons = {uuid: REVIEW_FLAGS.get(flag, flag) for uuid, flag in flagged.items()}
+    frame["review_flag"] = frame["response_id"].map(reasons).fillna("")
+    return frame
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)

@@ -50,6 +50,11 @@ PLACES = {"all": "ganze Stadt", "online": "online"}
 """Offer locations that are not a Stadtteil."""
 YES_NO = {True: "ja", False: "nein"}
 STATUS = {"draft": "Entwurf", "open": "offen", "closed": "geschlossen"}
+REVIEW_FLAGS = {
+    "honeypot": "unsichtbares Feld ausgefüllt (vermutlich ein Programm)",
+    "too_fast": "in sehr kurzer Zeit abgeschickt",
+}
+"""Why a response is marked for the guide's review (stored and counted, never dropped)."""
 INDICATORS = {
     "need_prevalence": "Bedarf (Stufe 3–5)",
     "need_severe": "Großer Bedarf (Stufe 4–5)",

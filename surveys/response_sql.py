@@ -134,6 +134,13 @@ class ResponseStatements:
                 Response.client_uuid == bindparam("client_uuid")
             )
         )
+        self.flag_response = self._compile(
+            update(Response)
+            .where(Response.id == bindparam("response_id"))
+            .values(review_flag=bindparam("review_flag"))
+        )
+        """Mark a response for the guide's review (only when there is a reason: the
+        ordinary page save does not run it)."""
         self.response_status = self._compile(
             select(Response.status).where(Response.client_uuid == bindparam("client_uuid"))
         )

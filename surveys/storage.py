@@ -36,6 +36,7 @@ from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import (
     Answer,
     Campaign,
+    FreeTextCode,
     Municipality,
     QuestionnaireVersion,
     Response,
@@ -352,11 +353,15 @@ class Storage:
         mode: str = "online",
         sensitive_consent: bool | None = None,
         month: str | None = None,
+        *,
+        review_flag: str | None = None,
     ) -> str:
         """Store one page: replace the answers to ``question_ids`` with ``rows``.
 
         Returns the resume code. Raises :class:`AlreadyComplete` if this response was
-        submitted already (the form then shows the thank-you page again)."""
+        submitted already (the form then shows the thank-you page again).
+        ``review_flag``: why the guide should check this response (a suspected bot);
+        it is stored with the answers, which are kept."""
         self._check_mode(campaign, mode)
         resume = self.resume_code(client_uuid)
         values = {
@@ -380,7 +385,15 @@ class Storage:
             if qids:
                 cur.executemany(self._sql.delete_question.sql, [(rid, q) for q in sorted(qids)])
             self._write_answers(cur, rid, rows)
+            self._flag(cur, rid, review_flag)
         return resume
+
+    def _flag(self, cur: Any, response_id: int, review_flag: str | None) -> None:
+        if review_flag:
+            flag = self._sql.flag_response
+            cur.execute(
+                flag.sql, flag.args({"review_flag": review_flag, "response_id": response_id})
+            )
 
     def complete_response(
         self,
@@ -392,6 +405,8 @@ class Storage:
         sensitive_consent: bool | None = None,
         month: str | None = None,
         record_key: int | None = None,
+        *,
+        review_flag: str | None = None,
     ) -> Receipt:
         """Submit a response (idempotent on ``client_uuid``).
 
@@ -400,7 +415,8 @@ class Storage:
         only for synthetic data (the demo draws it from its seeded generator so its
         published tables are reproducible); real responses always get a fresh random key.
         Raises :class:`CampaignClosed` when the campaign is not open in the database at
-        the time of the submission (``campaign`` may be a cached copy)."""
+        the time of the submission (``campaign`` may be a cached copy). ``review_flag``:
+        as in :meth:`save_partial`."""
         self._check_mode(campaign, mode)
         if campaign.status != "open":
             raise CampaignClosed(campaign.slug)
@@ -421,6 +437,7 @@ class Storage:
             found = cur.fetchone()
             if found is not None:
                 self._write_answers(cur, found[0], rows or [])
+                self._flag(cur, found[0], review_flag)
                 return Receipt(receipt, created=True)
             cur.execute(sql.complete_partial.sql, sql.complete_partial.args(params))
             found = cur.fetchone()
@@ -431,6 +448,7 @@ class Storage:
             if rows is not None:
                 cur.execute(sql.delete_answers.sql, (found[0],))
                 self._write_answers(cur, found[0], rows)
+            self._flag(cur, found[0], review_flag)
             return Receipt(receipt, created=True)
 
     def _check_mode(self, campaign: CampaignInfo, mode: str) -> None:
@@ -462,6 +480,28 @@ class Storage:
             rows = cur.fetchall()
         return [AnswerRow(*row) for row in rows]
 
+    def review_flags(self, municipality_id: int) -> dict[str, int]:
+        """Responses flagged for review, counted by reason (for the guide)."""
+        stmt = (
+            select(Response.review_flag, func.count())
+            .where(Response.municipality_id == municipality_id, Response.review_flag.is_not(None))
+            .group_by(Response.review_flag)
+        )
+        with self.db.read() as s:
+            return {str(flag): int(n) for flag, n in s.execute(stmt).all()}
+
+    def flagged_responses(self, municipality_id: int) -> dict[str, str]:
+        """Reason of review by response (client UUID) for every flagged response."""
+        stmt = select(Response.client_uuid, Response.review_flag).where(
+            Response.municipality_id == municipality_id, Response.review_flag.is_not(None)
+        )
+        with self.db.read() as s:
+            return {str(uuid): str(flag) for uuid, flag in s.execute(stmt).all()}
+
+    def review_flag(self, client_uuid: str) -> str | None:
+        with self.db.read() as s:
+            return s.scalar(select(Response.review_flag).where(Response.client_uuid == client_uuid))
+
     def response_status(self, client_uuid: str) -> str | None:
         with self.db.read_cursor() as cur:
             cur.execute(self._sql.response_status.sql, (client_uuid,))
@@ -482,6 +522,19 @@ class Storage:
             s.execute(delete(Answer).where(Answer.response_id == rid))
             s.execute(delete(Response).where(Response.id == rid))
             return True
+
+    def delete_flagged(self, municipality_id: int, flag: str) -> int:
+        """Delete every response marked for review with ``flag`` and its answers (the
+        guide's decision after checking them); the number deleted."""
+        with self.db.write() as s:
+            ids = select(Response.id).where(
+                Response.municipality_id == municipality_id, Response.review_flag == flag
+            )
+            answers = select(Answer.id).where(Answer.response_id.in_(ids))
+            s.execute(delete(FreeTextCode).where(FreeTextCode.answer_id.in_(answers)))
+            s.execute(delete(Answer).where(Answer.response_id.in_(ids)))
+            done = cast(CursorResult, s.execute(delete(Response).where(Response.id.in_(ids))))
+            return int(done.rowcount or 0)
 
     # -- reading for analysis ------------------------------------------------------------
     def answers_frame(

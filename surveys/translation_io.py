@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 import yaml
 
+from surveys.audio import recording_file_name
 from surveys.languages import SOURCE_LANGUAGE, is_known, language
 from surveys.loader import parse_translation
 from surveys.model import Question, Questionnaire, QuestionnaireBundle, Translation
@@ -76,6 +77,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_hash", "Quell-Hash (nicht ändern)"),
 )
 REQUIRED_COLUMNS = ("key", "translation", "status", "reviewed_by", "source_hash")
+RECORDING_COLUMN = "Aufnahme zum Anhören (Dateiname)"
+"""Last column: the file to record a questionnaire text into (:mod:`surveys.recording_package`);
+not read back with the translations."""
 COLUMN_WIDTHS = (34, 48, 60, 60, 14, 26, 16)
 
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
@@ -453,6 +457,13 @@ def write_workbook(
             "eintragen, keinen Namen). Platzhalter wie {n} unverändert lassen. "
             "Zeilen nicht löschen, die Spalte Quell-Hash nicht ändern.",
         ),
+        (
+            "Aufnahmen",
+            "Wer die Texte auch vorliest: jeden Text als eigene Datei aufnehmen (Ogg/Opus, "
+            "MP3, M4A oder WAV, höchstens 3 Minuten und 5 MB), unter dem Namen aus der "
+            "letzten Spalte speichern (die Endung darf .mp3, .m4a oder .wav sein) und alle "
+            "Dateien als ein ZIP-Archiv zurückgeben.",
+        ),
     ]
     for row in info_rows:
         info.append([neutralise(v) for v in row])
@@ -464,14 +475,19 @@ def write_workbook(
     for code in codes:
         meta = language(code)
         ws = wb.create_sheet(code)
-        ws.append([label for _, label in COLUMNS])
+        ws.append([*(label for _, label in COLUMNS), RECORDING_COLUMN])
         for cell in ws[1]:
             cell.font = bold
         for export_row in export_rows(bundle, ui_source, ui_sets, code):
+            key = export_row.key
+            recording = "" if key.startswith(UI_PREFIX) else recording_file_name(code, key)
             ws.append(
-                [neutralise(getattr(export_row, name)) for name, _ in COLUMNS]  # all strings
+                [
+                    *(neutralise(getattr(export_row, name)) for name, _ in COLUMNS),
+                    neutralise(recording),
+                ]  # all strings
             )
-        for i, width in enumerate(COLUMN_WIDTHS):
+        for i, width in enumerate((*COLUMN_WIDTHS, 40)):
             ws.column_dimensions[chr(ord("A") + i)].width = width
         for cells in ws.iter_rows(min_row=2):
             for cell in cells:

@@ -65,9 +65,23 @@ class Respondent:
         self.page = self.c.post(action, data=payload)
         return self.page
 
+    def answer_section(self, data: dict, nav="next"):
+        """Post ``data`` on every part of the current section (each part reads its own
+        keys) until the next section."""
+        section = self.section
+        self.answer(data, nav)
+        while self.section == section:
+            self.answer(data, nav)
+        return self.page
+
     @property
     def path(self) -> str:
         return self.page.url.path
+
+    @property
+    def section(self) -> str | None:
+        found = re.search(r"/s/([a-z_0-9]+)", self.path)
+        return found.group(1) if found else None
 
 
 def run_to_review(r: Respondent, children="no", housing="5"):
@@ -79,7 +93,7 @@ def run_to_review(r: Respondent, children="no", housing="5"):
         assert 'name="children_ages"' in r.page.text
         r.answer({"stadtteil": "hallgarten", "children": "yes", "children_ages": ["under3"]})
     assert r.path.endswith("/s/needs")
-    r.answer({"need.housing": housing, "need.mobility": "4", "need.language": "dk"})
+    r.answer_section({"need.housing": housing, "need.mobility": "4", "need.language": "dk"})
     r.answer({"top3.1": "housing", "top3.2": "mobility"})
     if housing in ("4", "5"):
         assert r.path.endswith("/s/offers")
@@ -92,7 +106,7 @@ def run_to_review(r: Respondent, children="no", housing="5"):
         assert r.path.endswith("/s/children_block")
         r.answer({"childcare_status": "waiting"})
     assert r.path.endswith("/s/administration")
-    r.answer({"admin_exp.letters": "2"})
+    r.answer_section({"admin_exp.letters": "2"})
     r.answer({"gender": "female", "german_level": "a1_a2"})
     assert r.path.endswith("/einwilligung")
     r.answer({"consent": "no"})
@@ -133,10 +147,12 @@ def test_skip_logic_hides_offers_when_no_need_is_rated_3_or_more(env):
     r = Respondent(app)
     r.accept_privacy()
     r.answer({"children": "no"})
-    r.answer({"need.housing": "2", "need.language": "1"})
+    r.answer_section({"need.housing": "2", "need.language": "1"})
     r.answer({})
     assert r.path.endswith("/s/administration")  # offers and children blocks skipped
-    assert "Schritt 4 von" in r.page.text
+    # household 1, needs in 5 parts, priorities 7, administration 8-9, about, consent
+    # section, final, review: neither skipped block is counted any more
+    assert re.search(r"Schritt \d+ von \d+", r.page.text).group(0) == "Schritt 8 von 13"
 
 
 def test_follow_up_question_and_children_block_appear_with_children(env):
@@ -187,7 +203,7 @@ def test_back_button_keeps_answers(env):
     r = Respondent(app)
     r.accept_privacy()
     r.answer({"stadtteil": "winkel", "children": "no"})
-    r.answer({"need.housing": "3"}, nav="back")
+    r.answer({"need.language": "3"}, nav="back")
     assert r.path.endswith("/s/household")
     assert 'value="winkel" checked' in r.page.text
     r.answer({"stadtteil": "winkel", "children": "no"})
@@ -213,13 +229,22 @@ def test_double_submit_stores_one_response(env):
     assert ctx.storage.count_responses() == 1
 
 
-def test_honeypot_rejects_and_stores_nothing(env):
+def test_filled_honeypot_keeps_the_answers_and_flags_the_response(env):
+    """A person whose browser shows the anti-bot field (no stylesheet) and who types into
+    it loses nothing: the page is stored, the response flagged for the guide."""
     ctx, app = env
     r = Respondent(app)
     r.accept_privacy()
-    page = r.answer({"stadtteil": "winkel", "website": "http://spam.example"})
-    assert page.status_code == 400
-    assert ctx.storage.count_responses(status="partial") == 0
+    page = r.answer({"stadtteil": "winkel", "children": "no", "website": "hallo"})
+    assert page.status_code == 200 and r.path.endswith("/s/needs")
+    frame = ctx.storage.answers_frame(ctx.municipality_id, include_partial=True)
+    assert set(frame["value"]) == {"winkel", "no"}
+    client_uuid = frame["response_id"].iloc[0]
+    assert ctx.storage.review_flag(client_uuid) == "honeypot"
+    r.answer_section({"need.language": "3"})  # later pages keep the flag
+    run_rest = r.answer({})
+    assert run_rest.status_code == 200
+    assert ctx.storage.review_flags(ctx.municipality_id) == {"honeypot": 1}
 
 
 def test_post_without_csrf_token_is_refused(env):
@@ -245,7 +270,7 @@ def test_resume_with_code_in_a_new_browser(env):
         "/u/neu/uk/weiter", data={"csrf": csrf_of(other.page.text), "code": code.lower()}
     )
     assert other.path.endswith("/s/needs")  # continues where the first phone stopped
-    other.answer({"need.housing": "2"})
+    other.answer({"need.language": "2"})
     frame = ctx.storage.answers_frame(ctx.municipality_id, include_partial=True)
     assert frame["response_id"].nunique() == 1
     assert set(frame["value"]) >= {"oestrich", "2"}
@@ -272,16 +297,19 @@ def test_receipt_code_deletes_the_response(env):
     assert ctx.storage.count_responses() == 0
 
 
-def test_too_fast_submission_is_held_back(env):
+def test_too_fast_submission_is_stored_and_flagged_not_refused(env):
     ctx, app = env
     survey_of(app).config.min_fill_seconds = 3600
     r = Respondent(app)
     run_to_review(r)
-    submit(r)
-    assert r.page.status_code == 429
-    assert "mehr Zeit" in r.page.text
-    assert ctx.storage.count_responses() == 0
-    assert ctx.storage.count_responses(status="partial") == 1  # answers are not lost
+    client_uuid = submit(r)
+    assert r.page.status_code == 200 and r.path.endswith("/danke")
+    assert ctx.storage.count_responses() == 1
+    assert ctx.storage.review_flag(client_uuid) == "too_fast"
+    other = Respondent(app)  # a person who took their time is not flagged
+    survey_of(app).config.min_fill_seconds = 0
+    run_to_review(other)
+    assert ctx.storage.review_flag(submit(other)) is None
 
 
 def test_rate_limit_per_campaign(env):

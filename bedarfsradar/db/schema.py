@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -100,6 +101,10 @@ class Response(Base):
     record_key: Mapped[int] = mapped_column(Integer)
     """Random key in [0, 2**31) for the cell-key method (:mod:`analysis.protection`);
     set once at the first save, never derived from ids or times."""
+    review_flag: Mapped[str | None] = mapped_column(String(32))
+    """Why the guide should look at this response before trusting it (``honeypot``: the
+    hidden anti-bot field was filled; ``too_fast``: submitted sooner than a person reads);
+    None for ordinary responses. Suspected bots are kept and flagged, never discarded."""
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
@@ -120,6 +125,32 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Recording(Base):
+    """A text of a questionnaire version read aloud in one language (question, option,
+    intro …), for respondents who read with difficulty.
+
+    Content-addressed: ``sha256`` of the bytes names the recording in its public URL, so
+    a URL never changes its content and browsers may cache it for a year. Tenant-scoped
+    and tied to one questionnaire version: the survey plays only recordings of the
+    campaign's own version."""
+
+    __tablename__ = "recording"
+    __table_args__ = (UniqueConstraint("questionnaire_version_id", "language", "text_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="CASCADE")
+    )
+    language: Mapped[str] = mapped_column(String(16))
+    text_key: Mapped[str] = mapped_column(String(200))
+    """The questionnaire text's key (``q.children.label``, ``options.severity.4``, ``intro``)."""
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Offer(Base):

@@ -12,7 +12,7 @@ from analysis.display import SUPPRESSION_NOTE
 from analysis.published import response_table
 from bedarfsradar import audit
 from dashboard import auth, data, materials
-from dashboard.labels import AUDIENCES, MODES, STATUS, targets_text
+from dashboard.labels import AUDIENCES, MODES, REVIEW_FLAGS, STATUS, targets_text
 from dashboard.materials import AddressError
 from surveys.materials import MaterialsError
 from surveys.storage import CampaignExists
@@ -90,6 +90,29 @@ if len(respondents):
         per_campaign.rename(columns={"campaign": "Kampagne"}), hide_index=True, key="per-campaign"
     )
     st.caption(SUPPRESSION_NOTE)
+flags = ctx.storage.review_flags(mid)
+if flags:
+    reasons = "; ".join(f"{n} {REVIEW_FLAGS.get(flag, flag)}" for flag, n in sorted(flags.items()))
+    total = sum(flags.values())
+    st.info(
+        f"{total} {'Antwort ist' if total == 1 else 'Antworten sind'} zur Prüfung markiert: "
+        f"{reasons}. Sie sind gespeichert und in den Auswertungen enthalten. Welche es "
+        "sind, zeigt die Spalte „review_flag“ der Einzelantworten (Seite Export); eine "
+        "Antwort, die offensichtlich kein Mensch gegeben hat, können Sie hier löschen."
+    )
+    for flag, n in sorted(flags.items()):
+        reason = REVIEW_FLAGS.get(flag, flag)
+        sure = st.checkbox(
+            f"Die {n} {'Antwort' if n == 1 else 'Antworten'} mit dem Hinweis „{reason}“ "
+            "geprüft: endgültig löschen",
+            key=f"flag-confirm-{flag}",
+        )
+        if st.button("Löschen", key=f"flag-delete-{flag}", disabled=not sure):
+            deleted = ctx.storage.delete_flagged(mid, flag)
+            audit.record(ctx.db, mid, user.username, "response.delete_flagged", flag=flag,
+                         deleted=deleted)  # fmt: skip
+            data.data_version.clear()
+            st.rerun()
 for c in campaigns:
     with st.expander(
         f"{c.title} · {AUDIENCES.get(c.audience, c.audience)} · Welle {c.wave} · "

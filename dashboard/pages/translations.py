@@ -15,7 +15,7 @@ import streamlit as st
 
 from bedarfsradar import audit
 from bedarfsradar.cli_translations import plan_workbook, questionnaire_bundle, write_import
-from dashboard import auth, data
+from dashboard import auth, data, recording_upload
 from dashboard.exports import XLSX_MIME
 from dashboard.labels import AUDIENCES
 from dashboard.translation_views import (
@@ -78,6 +78,8 @@ elif codes:
         args=(ctx.db, mid, user.username, "translations.export"),
         kwargs={"questionnaire": qid, "languages": codes},
     )
+
+recording_upload.render(ctx, user.username, qid, bundle)
 
 st.header("Zurückgegebene Arbeitsmappe einlesen")
 upload = st.file_uploader(

@@ -2,10 +2,10 @@
 
 The cookie holds only what the browser needs to continue: the client UUID, the mode
 (online, or assisted/paper when the guide opened the form), the answer to the sensitive
-consent, whether the privacy notice was accepted and when the respondent started (for
-the minimum fill time). None of it is stored on the server; answers are stored as a
-partial response after each page. The cookie is HttpOnly, SameSite=Lax and scoped to
-the campaign's path.
+consent, whether the privacy notice was accepted, when the respondent started (for
+the minimum fill time) and a review flag if the anti-bot field was filled. None of it
+is stored on the server; answers are stored as a partial response after each page.
+The cookie is HttpOnly, SameSite=Lax and scoped to the campaign's path.
 
 A respondent sends the same cookie with every page until their state changes, so a
 verified cookie is remembered (by its exact text, with its signing time for the age
@@ -37,6 +37,9 @@ class SurveyState:
     privacy: bool = False
     started: float = 0.0
     done: bool = False
+    flag: str | None = None
+    """Why this response is flagged for the guide's review (the hidden anti-bot field was
+    filled); carried to every later save, None for everyone else."""
 
     def with_(self, **changes: object) -> SurveyState:
         return replace(self, **changes)  # type: ignore[arg-type]

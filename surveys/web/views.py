@@ -8,13 +8,14 @@ from a :class:`QuestionnaireTexts`: the survey passes its prepared version
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from starlette.datastructures import FormData
 
 from surveys.answers import AnswerError, question_visible, visible_rows
+from surveys.languages import language
 from surveys.model import Option, Question, Questionnaire, Section
 from surveys.ui_text import UiText
 
@@ -31,6 +32,10 @@ class QuestionnaireTexts(Protocol):
     def text(self, key: str, language: str) -> str: ...
 
 
+NO_AUDIO: Mapping[str, str] = {}
+"""Text key -> URL of its recording in the page's language (none by default)."""
+
+
 @dataclass
 class OptionView:
     code: str
@@ -38,6 +43,7 @@ class OptionView:
     hint: str | None
     checked: bool
     html_id: str
+    audio: str | None = None
 
 
 @dataclass
@@ -48,6 +54,7 @@ class RowView:
     hint: str | None
     options: list[OptionView]
     error: str | None = None
+    audio: str | None = None
 
 
 @dataclass
@@ -75,13 +82,17 @@ class FieldView:
     max: float | None = None
     guidance: str | None = None
     integer: bool = False
+    audio: str | None = None
+    new: bool = False
+    """Appeared because of an answer on this page (announced at the top)."""
 
 
 def html_id(name: str) -> str:
     return "f-" + name.replace(".", "-")
 
 
-def _option_key(question: Question, spec: str | list[Option] | None, kind: str) -> str:
+def option_key(question: Question, spec: str | list[Option] | None, kind: str) -> str:
+    """The translation key prefix of a question's options or rows."""
     if isinstance(spec, str):
         return f"options.{spec}."
     return f"q.{question.id}.{kind}."
@@ -95,6 +106,7 @@ def _options(
     lang: str,
     selected: set[str],
     name: str,
+    audio: Mapping[str, str] = NO_AUDIO,
 ) -> list[OptionView]:
     return [
         OptionView(
@@ -103,6 +115,7 @@ def _options(
             hint=bundle.text(prefix + o.code + ".hint", lang) or None if o.hint else None,
             checked=o.code in selected,
             html_id=f"{html_id(name)}-{o.code}",
+            audio=audio.get(prefix + o.code),
         )
         for o in options
     ]
@@ -124,8 +137,15 @@ def section_fields(
     errors: list[AnswerError],
     ui: UiText,
     consent: bool | None,
+    keys: Collection[str] | None = None,
+    audio: Mapping[str, str] = NO_AUDIO,
+    new: Collection[str] = (),
 ) -> list[FieldView]:
-    """The visible questions of ``section`` with current values and error messages."""
+    """The visible questions of ``section`` with current values and error messages.
+
+    ``keys``: only these form keys (a part of a long section, :mod:`surveys.web.paging`);
+    ``audio``: recordings of this language by text key; ``new``: keys to mark as just
+    appeared."""
     q = bundle.questionnaire
     messages = {
         e.key: bundle.text(e.text_key, lang)
@@ -138,6 +158,8 @@ def section_fields(
         if not question_visible(q, question, answers, consent):
             continue
         qid = question.id
+        if keys is not None and question.type != "matrix" and qid not in keys:
+            continue
         view = FieldView(
             id=html_id(qid),
             name=qid,
@@ -151,15 +173,19 @@ def section_fields(
             max=question.max,
             guidance=bundle.text(f"q.{qid}.guidance", lang) if question.guidance else None,
             integer=question.integer,
+            audio=audio.get(f"q.{qid}.label"),
+            new=qid in new,
         )
-        opt_prefix = _option_key(question, question.options, "option")
+        opt_prefix = option_key(question, question.options, "option")
         options = q.options_of(question)
         if question.type == "matrix":
-            row_prefix = _option_key(question, question.rows, "row")
+            row_prefix = option_key(question, question.rows, "row")
             rows_by_code = {r.code: r for r in q.rows_of(question)}
             for code in visible_rows(q, question, answers):
                 row = rows_by_code[code]
                 name = f"{qid}.{code}"
+                if keys is not None and name not in keys:
+                    continue
                 view.rows.append(
                     RowView(
                         code=code,
@@ -176,15 +202,17 @@ def section_fields(
                             lang,
                             _as_set(answers.get(name)),
                             name,
+                            audio,
                         ),
                         error=messages.get(name),
+                        audio=audio.get(row_prefix + code),
                     )
                 )
             if not view.rows:
                 continue
         elif question.type == "ranking":
             chosen = list(answers.get(qid) or [])
-            view.options = _options(bundle, question, options, opt_prefix, lang, set(), qid)
+            view.options = _options(bundle, question, options, opt_prefix, lang, set(), qid, audio)
             for i in range(1, (question.max_choices or 3) + 1):
                 view.ranks.append(
                     RankView(
@@ -195,7 +223,7 @@ def section_fields(
                 )
         elif options:
             view.options = _options(
-                bundle, question, options, opt_prefix, lang, _as_set(answers.get(qid)), qid
+                bundle, question, options, opt_prefix, lang, _as_set(answers.get(qid)), qid, audio
             )
         else:
             value = answers.get(qid)
@@ -204,14 +232,32 @@ def section_fields(
     return fields
 
 
-def form_answers(section: Section, bundle: QuestionnaireTexts, form: FormData) -> dict[str, Any]:
-    """This page's answers from the POSTed form, in the form-mapping format."""
+def page_keys(section: Section, q: Questionnaire) -> list[str]:
+    """Every form key a section can have: question ids and matrix ``question.row`` keys."""
+    out: list[str] = []
+    for question in section.questions:
+        if question.type == "matrix":
+            out += [f"{question.id}.{row.code}" for row in q.rows_of(question)]
+        else:
+            out.append(question.id)
+    return out
+
+
+def form_answers(
+    section: Section, bundle: QuestionnaireTexts, form: FormData, keys: Collection[str]
+) -> dict[str, Any]:
+    """This page's answers from the POSTed form, in the form-mapping format (only the
+    form ``keys`` the page showed)."""
     q = bundle.questionnaire
     out: dict[str, Any] = {}
     for question in section.questions:
         qid = question.id
+        if question.type != "matrix" and qid not in keys:
+            continue
         if question.type == "matrix":
             for row in q.rows_of(question):
+                if f"{qid}.{row.code}" not in keys:
+                    continue
                 value = form.get(f"{qid}.{row.code}")
                 if value:
                     out[f"{qid}.{row.code}"] = str(value)
@@ -236,29 +282,51 @@ def form_answers(section: Section, bundle: QuestionnaireTexts, form: FormData) -
     return out
 
 
+def list_separator(lang: str) -> str:
+    """Between the items of a list: the Arabic comma in right-to-left languages (all of
+    them written in Arabic script here: Arabic, Farsi/Dari, Pashto, Kurdish Sorani)."""
+    return "، " if language(lang).direction == "rtl" else ", "
+
+
+def lead_in(label: str) -> str:
+    """A row label in front of its answer: "Wohnen:", a sentence loses its full stop
+    ("Ich verstehe Briefe vom Amt:"), a question keeps its mark ("Wie oft?")."""
+    label = label.rstrip()
+    if label.endswith(("?", "؟", "!")):
+        return label
+    return label.rstrip(".۔") + ":"
+
+
 def answer_text(
-    bundle: QuestionnaireTexts, question: Question, answers: Mapping[str, Any], lang: str
+    bundle: QuestionnaireTexts,
+    question: Question,
+    answers: Mapping[str, Any],
+    lang: str,
+    rank_label: Callable[[int], str] = str,
 ) -> list[tuple[str | None, str]]:
-    """Review page lines for one question: (row label or None, answer text)."""
+    """Review page lines for one question: (lead-in or None, answer text). The lead-in
+    is a matrix row's label or a rank (``rank_label(1)`` …), ending in a colon
+    (:func:`lead_in`)."""
     q = bundle.questionnaire
-    opt_prefix = _option_key(question, question.options, "option")
+    opt_prefix = option_key(question, question.options, "option")
     label_of = {o.code: bundle.text(opt_prefix + o.code, lang) or o.label
                 for o in q.options_of(question)}  # fmt: skip
     qid = question.id
     if question.type == "matrix":
-        row_prefix = _option_key(question, question.rows, "row")
+        row_prefix = option_key(question, question.rows, "row")
         lines: list[tuple[str | None, str]] = []
         for row in q.rows_of(question):
             value = answers.get(f"{qid}.{row.code}")
             if value is not None:
                 row_label = bundle.text(row_prefix + row.code, lang) or row.label
-                lines.append((row_label, label_of.get(str(value), str(value))))
+                lines.append((lead_in(row_label), label_of.get(str(value), str(value))))
         return lines
     value = answers.get(qid)
     if value is None:
         return []
     if isinstance(value, list):
         if question.type == "ranking":
-            return [(f"{i}.", label_of.get(v, v)) for i, v in enumerate(value, start=1)]
-        return [(None, ", ".join(str(label_of.get(v, v)) for v in value))]
+            ranks = enumerate(value, start=1)
+            return [(lead_in(rank_label(i)), label_of.get(v, v)) for i, v in ranks]
+        return [(None, list_separator(lang).join(str(label_of.get(v, v)) for v in value))]
     return [(None, label_of.get(str(value), str(value)))]

@@ -14,6 +14,10 @@ an identical questionnaire. What the export does so ODK can run it:
 - ``q != "a"`` is written ``${q} != '' and ${q} != 'a'`` (ODK's ``!=`` is true while the
   question is unanswered, ours is not).
 
+Recordings of texts read aloud (:mod:`surveys.recordings`) go into the standard
+``media::audio::German (de)`` columns of the survey and choices sheets, one file name per
+text and language; the files themselves travel beside the form (ODK's media folder).
+
 Extra columns that ODK tools ignore carry what XLSForm cannot say: ``sensitive`` and
 ``matrix_rows`` (survey), ``missing`` (choices), ``audience`` and translated
 ``translated_title``/``thank_you`` (settings), and the ``choice_hints`` sheet.
@@ -21,6 +25,7 @@ Extra columns that ODK tools ignore carry what XLSForm cannot say: ``sensitive``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +74,20 @@ _KIND = {
 }
 
 
-def xlsform_rows(bundle: QuestionnaireBundle) -> dict[str, list[dict[str, Any]]]:
-    """The sheets as lists of ``column -> value`` rows."""
+AudioFiles = Mapping[tuple[str, str], str]
+"""(language, text key) -> file name of its recording in the form's media folder."""
+
+
+def xlsform_rows(
+    bundle: QuestionnaireBundle, audio: AudioFiles | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The sheets as lists of ``column -> value`` rows; ``audio`` adds the
+    ``media::audio::<language>`` column beside each label that has a recording."""
     q = bundle.questionnaire
     codes = bundle.languages()
+    audio = audio or {}
+
+    recorded = {key for _, key in audio}
 
     def texts(column: str, key: str, german: str | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -83,6 +98,8 @@ def xlsform_rows(bundle: QuestionnaireBundle) -> dict[str, list[dict[str, Any]]]
                 else (bundle.translations[code].strings.get(key) if german else None)
             )
             out[f"{column}::{column_label(code)}"] = value or None
+            if column == "label" and key in recorded:  # every language gets the column
+                out[f"media::audio::{column_label(code)}"] = audio.get((code, key), "")
         return out
 
     def odk(expr: str | None, sensitive: bool = False) -> str | None:
@@ -229,13 +246,13 @@ def _question_rows(
     ]
 
 
-def write_xlsform(bundle: QuestionnaireBundle, path: Path) -> Path:
+def write_xlsform(bundle: QuestionnaireBundle, path: Path, audio: AudioFiles | None = None) -> Path:
     """Write the questionnaire as an XLSForm workbook (cells neutralised against formulas;
-    ODK expressions never start with ``=``)."""
+    ODK expressions never start with ``=``); ``audio`` as in :func:`xlsform_rows`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    sheets = xlsform_rows(bundle)
+    sheets = xlsform_rows(bundle, audio)
     wb = Workbook()
     wb.remove(wb.active)
     for title, rows in sheets.items():

@@ -86,3 +86,37 @@ def test_export_writes_a_form_pyxform_converts(env):
     warnings: list[str] = []
     convert(str(out), warnings=warnings)
     assert warnings == []
+
+
+def test_export_puts_recordings_in_media_audio_columns_and_the_media_folder(env):
+    from openpyxl import load_workbook
+
+    from surveys.recordings import RecordingStore
+    from tests.test_survey_audio import wav
+
+    tmp_path, url, cli_env = env
+    ctx = make_context(url)
+    init_db(ctx)
+    mid = ctx.municipality_id
+    version = ctx.storage.latest_version(mid, "newcomer")
+    keys = ctx.storage.questionnaire_bundle(version).questionnaire.source_strings()
+    ref = RecordingStore(ctx.db).save(
+        municipality_id=mid,
+        version_id=version,
+        language="fa",
+        text_key="q.children.label",
+        audio=wav(1),
+        known_keys=keys,
+    )
+    ctx.db.dispose()
+    out = tmp_path / "neu.xlsx"
+    done = run_cli("xlsform", "export", "--questionnaire", "newcomer", "--output", str(out),
+                   env=cli_env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "neu-media" / ref.url_name).read_bytes() == wav(1)
+    rows = list(load_workbook(out)["survey"].iter_rows(values_only=True))
+    column = rows[0].index("media::audio::Persian (fa)")
+    assert [r[1] for r in rows[1:] if r[column]] == ["children"]
+    warnings: list[str] = []
+    convert(str(out), warnings=warnings)
+    assert warnings == []
