@@ -196,7 +196,7 @@ def raw_answers() -> pd.DataFrame:
     frame = ctx.storage.answers_frame(ctx.municipality_id)
     flagged = ctx.storage.flagged_responses(ctx.municipality_id)
     reasons = {uuid: REVIEW_FLAGS.get(flag, flag) for uuid, flag in flagged.items()}
-    frame["review_flag"] = frame["response_id"].map(reasons).fillna("")
+    frame["review_flag"] = frame["response_id"].map(reasons).fillna("") if reasons else ""
     return frame
 
 
