@@ -13,7 +13,8 @@ Input contract (``answers``, one row per answer; see the project brief):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,7 +93,7 @@ class SurveyData:
     """
 
     respondents: pd.DataFrame
-    questions: dict[str, pd.DataFrame] = field(default_factory=dict)
+    questions: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     bases: Mapping[str, AreaBase] = field(default_factory=dict)
     """Declared base per need area (:mod:`analysis.bases`); absent areas: the default."""
     cache: dict[object, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
@@ -182,60 +183,102 @@ def prepare(
     n_resp = len(rids)
     first = np.empty(n_resp, dtype=np.int64)
     first[rcodes[::-1]] = np.arange(n_rows - 1, -1, -1, dtype=np.int64)
-    resp = pd.DataFrame(
-        {
-            c: answers[c].take(first).to_numpy()
-            for c in (*RESPONSE_COLUMNS, *OPTIONAL_RESPONSE_COLUMNS)
-            if c in answers.columns
-        },
-        index=pd.Index(rids, name="response_id", dtype=object),
-    )
+    index = pd.Index(rids, name="response_id", dtype=object)
+    columns: dict[str, object] = {}
+    for c in (*RESPONSE_COLUMNS, *OPTIONAL_RESPONSE_COLUMNS):
+        if c in answers.columns:
+            values = pd.Series(answers[c].take(first).to_numpy(), index=index)
+            columns[c] = values if c == "wave" else pd.Categorical(values)
     qcodes, qids = _str_categories(answers["question_id"])
     icodes, items = _str_categories(answers["item"].fillna(""))
     vcodes, values = _str_categories(answers["value"])
-    id_dtype = pd.CategoricalDtype(resp.index)
     order = np.argsort(qcodes, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(qcodes, minlength=len(qids)))])
-    text = answers["text"]
-    questions: dict[str, pd.DataFrame] = {}
-    for k, qid in enumerate(qids):
-        idx = order[bounds[k] : bounds[k + 1]]
-        r = rcodes[idx]
-        questions[str(qid)] = pd.DataFrame(
-            {
-                "response_id": pd.Categorical.from_codes(r, dtype=id_dtype),
-                "item": _compact(icodes[idx], items),
-                "value": _compact(vcodes[idx], values),
-                "text": text.take(idx).to_numpy(dtype=object),
-                "rpos": r,
-            }
-        )
+    rows_of = {str(qid): order[bounds[k] : bounds[k + 1]] for k, qid in enumerate(qids)}
     for attr in attributes:
-        q = questions.get(attr)
+        idx = rows_of.get(attr)
         codes = np.full(n_resp, -1, dtype=np.int64)
-        if q is None:
-            resp[attr] = pd.Categorical.from_codes(codes, categories=[])
+        if idx is None:
+            columns[attr] = pd.Categorical.from_codes(codes, categories=[])
             continue
-        vals = q["value"]
-        codes[q["rpos"].to_numpy()] = vals.cat.codes.to_numpy()  # last answer wins
-        resp[attr] = _sorted_categorical(codes, vals.cat.categories)
-    for col in ("campaign", "audience", "language", "mode", *OPTIONAL_RESPONSE_COLUMNS):
-        if col not in resp.columns:
-            continue
-        resp[col] = pd.Categorical(resp[col])
-    resp["weight"] = 1.0
-    resp[RECORD_KEY] = _record_keys(answers, first, n_resp)
+        codes[rcodes[idx]] = vcodes[idx]  # last answer wins
+        columns[attr] = _sorted_categorical(codes, values)
+    columns["weight"] = np.ones(n_resp)
+    columns[RECORD_KEY] = _record_keys(answers, first, n_resp)
     declared = dict(bases or {})
     for area, base in declared.items():
         if base.restricted:
             col = applies[area] if applies is not None and area in applies.columns else None
-            resp[applies_column(area)] = (
+            columns[applies_column(area)] = (
                 np.zeros(n_resp, dtype=bool)
                 if col is None
-                else col.reindex(resp.index).fillna(False).to_numpy(dtype=bool)
+                else col.reindex(index).fillna(False).to_numpy(dtype=bool)
             )
+    resp = pd.DataFrame(columns, index=index)
+    text = answers["text"].to_numpy(dtype=object)
+    parts = {
+        qid: (rcodes[idx], _compact(icodes[idx], len(items)), _compact(vcodes[idx], len(values)),
+              text[idx])
+        for qid, idx in rows_of.items()
+    }  # fmt: skip
+    questions = _Questions(parts, pd.CategoricalDtype(index), items, values)
     data = SurveyData(resp, questions, declared)
     return data if weights is None else data.with_weights(weights)
+
+
+_Codes = tuple[np.ndarray, np.ndarray]
+"""Codes into the used categories and the used categories' positions (:func:`_compact`)."""
+
+
+class _Questions(Mapping[str, pd.DataFrame]):
+    """question_id -> rows of that question (see :class:`SurveyData`), each frame built on
+    first access from the arrays :func:`prepare` split off: an analysis reads a few of the
+    questions, and a frame costs a fraction of a millisecond to build. Read-only; copies
+    and pickles are plain dicts."""
+
+    def __init__(
+        self,
+        parts: dict[str, tuple[np.ndarray, _Codes, _Codes, np.ndarray]],
+        id_dtype: pd.CategoricalDtype,
+        items: pd.Index,
+        values: pd.Index,
+    ) -> None:
+        self._keys = list(parts)
+        self._parts = parts
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+        self._id_dtype, self._items, self._values = id_dtype, items, values
+
+    def __getitem__(self, question_id: str) -> pd.DataFrame:
+        frame = self._frames.get(question_id)
+        if frame is None:
+            with self._lock:
+                frame = self._frames.get(question_id)
+                if frame is None:
+                    r, i, v, t = self._parts.pop(question_id)  # KeyError when absent
+                    frame = pd.DataFrame(
+                        {
+                            "response_id": pd.Categorical.from_codes(r, dtype=self._id_dtype),
+                            "item": pd.Categorical.from_codes(i[0], self._items[i[1]]),
+                            "value": pd.Categorical.from_codes(v[0], self._values[v[1]]),
+                            "text": t,
+                            "rpos": r,
+                        }
+                    )
+                    self._frames[question_id] = frame
+        return frame
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._frames or question_id in self._parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, pd.DataFrame]]]:
+        return (dict, (dict(self.items()),))
 
 
 def _sorted_categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
@@ -251,12 +294,14 @@ def _sorted_categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categoric
     )
 
 
-def _compact(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
-    """Categorical of the used categories only (in order of appearance)."""
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
-    remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+def _compact(codes: np.ndarray, n_categories: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the used categories only (in order of appearance), as the smallest
+    integer type (what a Categorical stores), and the positions of the used categories."""
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n_categories))
+    dtype = np.int8 if used.size < 127 else np.int16 if used.size < 32767 else np.int32
+    remap = np.full(n_categories + 1, -1, dtype=dtype)
     remap[used] = np.arange(used.size)
-    return pd.Categorical.from_codes(remap[codes], categories=categories[used])
+    return remap[codes], used
 
 
 def _record_keys(answers: pd.DataFrame, first: np.ndarray, n_resp: int) -> np.ndarray:
