@@ -49,7 +49,7 @@ from analysis.tidy import (
     NEED_AREAS,
     RECORD_KEY,
     SurveyData,
-    matrix_long,
+    matrix_rows,
     prepare,
     ranking,
 )
@@ -108,26 +108,27 @@ def need_status(
 
 
 def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.DataFrame:
-    m = matrix_long(data, "need", audience=audience)
-    area_of_item = pd.Index(area_list).get_indexer(m["item"].cat.categories.astype(str))
-    area_codes = area_of_item[m["item"].cat.codes.to_numpy()] if len(m) else np.zeros(0, int)
-    rows = np.flatnonzero(area_codes >= 0)
+    q, kept = matrix_rows(data, "need", audience=audience)
+    items, values = q["item"].array, q["value"].array
+    area_of_item = pd.Index(area_list).get_indexer(items.categories.astype(str))
+    area_codes = area_of_item[items.codes[kept]] if kept.size else np.zeros(0, int)
+    rows = kept[area_codes >= 0]
+    area_codes = area_codes[area_codes >= 0]
     canon = list(ANSWER_CODES)
-    norm = [str(u).strip().lower() for u in m["value"].cat.categories]
-    used = np.unique(m["value"].cat.codes.to_numpy()[rows])
-    bad = [norm[u] for u in used if norm[u] not in canon]
+    norm = [str(u).strip().lower() for u in values.categories]
+    value_codes = values.codes[rows]
+    bad = [norm[u] for u in np.unique(value_codes) if norm[u] not in canon]
     if bad:
         raise ValueError(f"unknown need answer codes: {sorted(bad)[:5]}")
     to_canon = np.array([canon.index(u) if u in canon else -1 for u in norm], dtype=np.int64)
-    ans_codes = to_canon[m["value"].cat.codes.to_numpy()[rows]]
+    ans_codes = to_canon[value_codes]
     rating = np.array([1, 2, 3, 4, 5, np.nan, np.nan])[ans_codes]
-    ans_codes = _apply_bases(data, audience, area_list, area_codes[rows], ans_codes,
-                             m["rpos"].to_numpy()[rows])  # fmt: skip
-    rpos = m["rpos"].to_numpy()[rows]
+    rpos = q["rpos"].to_numpy()[rows]
+    ans_codes = _apply_bases(data, audience, area_list, area_codes, ans_codes, rpos)
     out = pd.DataFrame(
         {
-            "response_id": m["response_id"].array.take(rows),
-            "area": pd.Categorical.from_codes(area_codes[rows], area_list, ordered=True),
+            "response_id": q["response_id"].array.take(rows),
+            "area": pd.Categorical.from_codes(area_codes, area_list, ordered=True),
             "answer": pd.Categorical.from_codes(ans_codes, STATUS_CODES),
             "rating": rating,
             "in_need": OUTCOME_TABLES["prevalence"][ans_codes],

@@ -80,8 +80,10 @@ def perception_gap(
             prevalence(data, audience, (), area_list, confidence, n_pop, kinds=(kind,))
         )
         ind = f"{indicator_prefix(audience)}_{kind}"
-        res = res[(res["indicator"] == ind) & (res["group_var"] == TOTAL_GROUP_VAR)]
-        return res.set_index("level")
+        rows = (res["indicator"].to_numpy(dtype=object) == ind) & (
+            res["group_var"].to_numpy(dtype=object) == TOTAL_GROUP_VAR
+        )
+        return (res if rows.all() else res[rows]).set_index("level")
 
     own = _total(REFERENCE_AUDIENCE)
     beliefs = {aud: _total(aud) for aud in comparisons}
@@ -104,22 +106,25 @@ def gaps_between(
     cols = ("estimate", "ci_low", "ci_high", "n_effective", "n", "n_weighted", "noise_sd")
 
     def arrays(frame: pd.DataFrame, levels: list[str]) -> dict[str, np.ndarray]:
-        sub = frame.reindex(levels)
-        out = {c: sub[c].to_numpy(dtype=float, na_value=np.nan) if c in sub else
+        pos = frame.index.get_indexer(levels)  # every level is in the index
+        out = {c: frame[c].to_numpy(dtype=float, na_value=np.nan)[pos] if c in frame else
                np.zeros(len(levels)) for c in cols}  # fmt: skip
-        out["suppressed"] = sub["suppressed"].to_numpy(dtype=bool, na_value=True)
+        out["suppressed"] = frame["suppressed"].to_numpy(dtype=bool, na_value=True)[pos]
         return out
+
+    def method_names(frame: pd.DataFrame) -> set[str]:
+        return {str(m) for m in frame["method"].to_numpy(dtype=object)}
 
     blocks: list[tuple[str, list[str], dict, dict, str]] = []
     for aud, bel in beliefs.items():
         common = [a for a in area_list if a in own.index and a in bel.index]
         if not common:
             continue
-        methods = set(bel["method"].astype(str)) | set(own["method"].astype(str))
+        methods = method_names(bel) | method_names(own)
         method = (
             "newcombe"
             + ("-kish" if any("kish" in m for m in methods) else "")
-            + ("+fpc" if any("fpc" in m for m in bel["method"].astype(str)) else "")
+            + ("+fpc" if any("fpc" in m for m in method_names(bel)) else "")
         )
         blocks.append((aud, common, arrays(own, common), arrays(bel, common), method))
     if not blocks:

@@ -114,7 +114,18 @@ def make_results(**columns: Sequence | np.ndarray | pd.Series | object) -> pd.Da
         if c not in data:
             data[c] = v.to_numpy() if isinstance(v, pd.Series) else v
     df = pd.DataFrame(data, index=range(n_rows))
+    if all(_canonical(data[c], _DTYPES[c]) for c in RESULT_COLUMNS):
+        return df  # columns in order, each in its dtype: nothing to convert
     return _coerce(df)
+
+
+def _canonical(value: object, dtype: str) -> bool:
+    """True when a column array is already what the results table holds."""
+    if dtype == "object":
+        return isinstance(value, pd.Series) and value.dtype == np.dtype(object)
+    if dtype == "Int64":
+        return isinstance(value, pd.arrays.IntegerArray) and value.dtype == pd.Int64Dtype()
+    return isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == np.dtype(dtype)
 
 
 def _column(value: object, dtype: str, n_rows: int) -> object:

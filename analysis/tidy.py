@@ -338,15 +338,23 @@ def matrix_long(data: SurveyData, question_id: str, audience: str | None = None)
     Rows without a value are dropped; duplicates keep the last answer. Optionally restricted
     to one ``audience``.
     """
-    q = data.question(question_id)
-    rpos = q["rpos"].to_numpy()
-    keep = (q["value"].cat.codes.to_numpy() >= 0) & data.audience_mask(audience)[rpos]
-    item_codes = q["item"].cat.codes.to_numpy().astype(np.int64)
-    n_items = max(len(q["item"].cat.categories), 1)
-    rows = np.flatnonzero(keep)
-    rows = rows[_last_per_key(rpos[rows] * n_items + item_codes[rows])]
+    q, rows = matrix_rows(data, question_id, audience)
     out = q.iloc[rows][["response_id", "item", "value", "rpos"]]
     return out.reset_index(drop=True)
+
+
+def matrix_rows(
+    data: SurveyData, question_id: str, audience: str | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The question's rows (:meth:`SurveyData.question`) and the positions of those that
+    :func:`matrix_long` keeps, in order (for callers that work on the arrays)."""
+    q = data.question(question_id)
+    rpos = q["rpos"].to_numpy()
+    keep = (q["value"].array.codes >= 0) & data.audience_mask(audience)[rpos]
+    item_codes = q["item"].array.codes.astype(np.int64)
+    n_items = max(len(q["item"].array.categories), 1)
+    rows = np.flatnonzero(keep)
+    return q, rows[_last_per_key(rpos[rows] * n_items + item_codes[rows])]
 
 
 def multiple_choice(
