@@ -51,7 +51,7 @@ from analysis.tidy import (
     SurveyData,
     matrix_rows,
     prepare,
-    ranking,
+    ranking_rows,
 )
 
 IN_NEED_MIN = 3
@@ -215,10 +215,11 @@ def top3_share(
     """
     data = prepare(data)
     area_list = _areas("newcomer", areas)
-    r = ranking(data, "top3")
+    q, rows, _ = ranking_rows(data, "top3")
     resp = data.respondents
-    rpos = r["rpos"].to_numpy()
-    col = pd.Index(area_list).get_indexer(r["value"].astype(str))
+    rpos = q["rpos"].to_numpy()[rows]
+    values = q["value"].array
+    col = pd.Index(area_list).get_indexer(values.categories.astype(str))[values.codes[rows]]
     ok = data.audience_mask("newcomer")[rpos] & (col >= 0)
     rpos, col = rpos[ok], col[ok]
     base = np.unique(rpos)
@@ -276,23 +277,34 @@ def with_ranks(results: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFrame
     for col in ("indicator", "group_var", "group"):
         codes, uniques = pd.factorize(df[col].to_numpy(dtype=object))
         group_ids = group_ids * (len(uniques) + 1) + codes
-    for g in np.unique(group_ids[ok_all]):
-        idx = np.flatnonzero((group_ids == g) & ok_all)
-        idx = idx[np.argsort(-est[idx], kind="stable")]
-        lo, hi = lo_all[idx], hi_all[idx]
-        above = (lo[None, :] > hi[:, None]).sum(axis=1)
-        below = (hi[None, :] < lo[:, None]).sum(axis=1)
-        rank[idx] = np.arange(1, idx.size + 1)
-        r_low[idx], r_high[idx] = 1 + above, idx.size - below
+    # every group at once: rows sorted by group, then estimate (descending, ties in row
+    # order); each group's intervals padded into one row of a (groups x K) matrix
+    sel = np.flatnonzero(ok_all)
+    order = sel[np.lexsort((-est[sel], group_ids[sel]))]
+    g_sorted = group_ids[order]
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]]) if order.size else order
+    sizes = np.diff(np.r_[starts, order.size])
+    grp = np.repeat(np.arange(starts.size), sizes)
+    pos = np.arange(order.size) - np.repeat(starts, sizes)
+    k = int(sizes.max()) if sizes.size else 0
+    lo, hi = np.full((starts.size, k), np.nan), np.full((starts.size, k), np.nan)
+    lo[grp, pos], hi[grp, pos] = lo_all[order], hi_all[order]
+    above = (lo[:, None, :] > hi[:, :, None]).sum(axis=2)  # [g, i, j]: lo_j > hi_i
+    below = (hi[:, None, :] < lo[:, :, None]).sum(axis=2)
+    rank[order] = pos + 1
+    r_low[order] = 1 + above[grp, pos]
+    r_high[order] = sizes[grp] - below[grp, pos]
 
     def _int(a: np.ndarray) -> pd.arrays.IntegerArray:
         return pd.arrays.IntegerArray(np.maximum(a, 0), mask=a < 0)
 
     ranked = rank >= 0
     labels = np.full(m, "", dtype=object)
-    labels[ranked] = [
-        str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low[ranked], r_high[ranked], strict=True)
-    ]
+    pairs, which = np.unique(
+        np.stack([r_low[ranked], r_high[ranked]], axis=1), axis=0, return_inverse=True
+    )
+    names = np.array([str(a) if a == b else f"{a}–{b}" for a, b in pairs.tolist()], dtype=object)
+    labels[ranked] = names[which.reshape(-1)]
     return df.assign(
         rank=_int(rank),
         rank_low=_int(r_low),

@@ -399,20 +399,30 @@ def multiple_choice(
 
 def ranking(data: SurveyData, question_id: str) -> pd.DataFrame:
     """Ranking answers: columns response_id, rank (int, 1 = most urgent), value, rpos."""
-    q = data.question(question_id)
-    q = q[q["value"].cat.codes.to_numpy() >= 0]
-    item_cats = pd.to_numeric(pd.Series(q["item"].cat.categories, dtype=object), errors="coerce")
-    r = item_cats.to_numpy(dtype=float)[q["item"].cat.codes.to_numpy()] if len(q) else []
+    q, rows, rank = ranking_rows(data, question_id)
     out = pd.DataFrame(
         {
-            "response_id": q["response_id"].to_numpy(),
-            "rank": r,
-            "value": q["value"].to_numpy(),
-            "rpos": q["rpos"].to_numpy(),
+            "response_id": q["response_id"].to_numpy()[rows],
+            "rank": rank,
+            "value": q["value"].to_numpy()[rows],
+            "rpos": q["rpos"].to_numpy()[rows],
         }
     )
-    out = out[out["rank"].notna()].astype({"rank": int})
-    return out.drop_duplicates(["rpos", "value"]).reset_index(drop=True)
+    return out
+
+
+def ranking_rows(data: SurveyData, question_id: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The question's rows, the positions of those :func:`ranking` keeps (a value and a
+    numeric rank; the first row of each respondent and value) and their ranks (int64)."""
+    q = data.question(question_id)
+    items = q["item"].array
+    item_rank = pd.to_numeric(pd.Series(items.categories, dtype=object), errors="coerce")
+    rank = item_rank.to_numpy(dtype=float)[items.codes] if len(q) else np.zeros(0)
+    values = q["value"].array.codes.astype(np.int64)
+    rows = np.flatnonzero((values >= 0) & ~np.isnan(rank))
+    key = q["rpos"].to_numpy()[rows] * (len(q["value"].array.categories) + 1) + values[rows]
+    rows = rows[np.sort(np.unique(key, return_index=True)[1])]
+    return q, rows, rank[rows].astype(int)
 
 
 def numeric(data: SurveyData, question_id: str, audience: str | None = None) -> pd.Series:
