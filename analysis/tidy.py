@@ -373,28 +373,41 @@ def multiple_choice(
     if base not in ("respondents", "answered"):
         raise ValueError("base must be 'respondents' or 'answered'")
     resp = data.respondents
+    sel_rpos, sel_col, opts, answered = choice_cells(data, question_id, options, audience)
+    if base == "respondents":
+        members = np.flatnonzero(data.audience_mask(audience))
+    else:
+        members = np.unique(answered)
+    row_of = np.full(len(resp), -1, dtype=np.int64)
+    row_of[members] = np.arange(members.size)
+    arr = np.zeros((members.size, len(opts)), dtype=np.int8)
+    arr[row_of[sel_rpos], sel_col] = 1
+    out = pd.DataFrame(arr, index=resp.index[members], columns=opts)
+    out.index.name = "response_id"
+    return out
+
+
+def choice_cells(
+    data: SurveyData,
+    question_id: str,
+    options: Iterable[str] | None = None,
+    audience: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """A multiple-choice question's selections by ``audience`` as arrays: respondent
+    position and option column of each selection of one of ``options`` (default: the
+    options seen, sorted), the options, and the positions of the rows with any value."""
     in_aud = data.audience_mask(audience)
     q = data.question(question_id)
     rpos = q["rpos"].to_numpy()
-    vcodes = q["value"].cat.codes.to_numpy()
-    cats = [str(c) for c in q["value"].cat.categories]
+    vcodes = q["value"].array.codes
+    cats = [str(c) for c in q["value"].array.categories]
     ok = (vcodes >= 0) & in_aud[rpos]
+    answered = rpos[ok]
     opts = sorted({cats[c] for c in np.unique(vcodes[ok])}) if options is None else list(options)
     col_of_cat = pd.Index(opts).get_indexer(cats) if cats else np.zeros(0, dtype=np.int64)
     col = np.where(vcodes >= 0, col_of_cat[np.maximum(vcodes, 0)] if cats else -1, -1)
     ok &= col >= 0
-    if base == "respondents":
-        members = np.flatnonzero(in_aud)
-    else:
-        members = np.unique(rpos[(vcodes >= 0) & in_aud[rpos]])
-    row_of = np.full(len(resp), -1, dtype=np.int64)
-    row_of[members] = np.arange(members.size)
-    arr = np.zeros((members.size, len(opts)), dtype=np.int8)
-    rows = row_of[rpos[ok]]
-    arr[rows, col[ok]] = 1
-    out = pd.DataFrame(arr, index=resp.index[members], columns=opts)
-    out.index.name = "response_id"
-    return out
+    return rpos[ok], col[ok], opts, answered
 
 
 def ranking(data: SurveyData, question_id: str) -> pd.DataFrame:
