@@ -113,7 +113,7 @@ def make_results(**columns: Sequence | np.ndarray | pd.Series | object) -> pd.Da
     for c, v in columns.items():
         if c not in data:
             data[c] = v.to_numpy() if isinstance(v, pd.Series) else v
-    df = pd.DataFrame(data, index=range(n_rows))
+    df = pd.DataFrame(data, index=pd.RangeIndex(n_rows), copy=False)
     if all(_canonical(data[c], _DTYPES[c]) for c in RESULT_COLUMNS):
         return df  # columns in order, each in its dtype: nothing to convert
     return _coerce(df)
