@@ -192,23 +192,23 @@ def _protected_columns(
 ) -> dict[str, object]:
     """The columns of :func:`protect_shares` (Series of ``results`` where unchanged, new
     arrays where changed), so that callers build the published frame once."""
-    cols: dict[str, object] = {c: results[c] for c in results.columns if c not in KEY_COLUMNS}
+    cols: dict[str, pd.Series] = {c: v for c, v in results.items() if c not in KEY_COLUMNS}
     if not set(KEY_COLUMNS) <= set(results.columns):
-        return cols
+        return cols  # type: ignore[return-value]
     df = results
-    has_key = df["key_n"].notna().to_numpy()
-    rows = np.flatnonzero(has_key)
-    n = df["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    count = df["count"].to_numpy(dtype=float)[rows]
-    key_n = df["key_n"].to_numpy(dtype=float)[rows].astype(np.int64)
+    key_n = df["key_n"].to_numpy(dtype=float)
+    rows = np.flatnonzero(~np.isnan(key_n))
+    n = cols["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    count = cols["count"].to_numpy(dtype=float)[rows]
+    key_n = key_n[rows].astype(np.int64)
     key_c = df["key_count"].to_numpy(dtype=float)[rows].astype(np.int64)
     n_pub = np.maximum(n + NOISE.noise(key_n), 0.0)
     c_pub = np.clip(count + NOISE.noise(mix_keys(key_c, key_n)), 0.0, n_pub)
-    hidden = (n < MIN_CELL) | (n_pub < MIN_CELL) | df["suppressed"].to_numpy(bool)[rows]
+    hidden = (n < MIN_CELL) | (n_pub < MIN_CELL) | cols["suppressed"].to_numpy(bool)[rows]
     if min_count is not None:
         hidden |= (count < min_count) | (c_pub < min_count)
-    sw = df["n_weighted"].to_numpy(dtype=float)[rows]
-    est = df["estimate"].to_numpy(dtype=float)[rows]
+    sw = cols["n_weighted"].to_numpy(dtype=float)[rows]
+    est = cols["estimate"].to_numpy(dtype=float)[rows]
     weighted = ~np.isclose(sw, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_w = np.where(n > 0, sw / n, 1.0)
@@ -219,19 +219,19 @@ def _protected_columns(
             c_pub / n_pub,
         )
         p_pub = np.clip(p_pub, 0.0, 1.0)
-        n_eff = df["n_effective"].to_numpy(dtype=float)[rows] if "n_effective" in df else n
+        n_eff = cols["n_effective"].to_numpy(dtype=float)[rows] if "n_effective" in cols else n
         n_eff = np.where(np.isnan(n_eff), n, n_eff) * np.where(n > 0, n_pub / n, 0.0)
     ok = ~hidden & (n_pub > 0)
     n_star = np.where(ok, n_eff, 1.0)
     lo, hi = wilson_ci(np.where(ok, p_pub, 0.0) * n_star, n_star, confidence)
-    fpc = np.array(
-        ["fpc" in str(m) for m in np.asarray(cols["method"], dtype=object)[rows]], dtype=bool
-    )
+    method = cols["method"].to_numpy(dtype=object).copy()
+    m_codes, m_names = pd.factorize(method[rows], use_na_sentinel=False)  # a few methods
+    fpc = np.array(["fpc" in str(m) for m in m_names], dtype=bool)[m_codes]
     if fpc.any():  # known small populations: keep the finite-population correction
         lo, hi = _fpc_interval(df, rows, p_pub, n_star, n_pub, confidence, lo, hi, fpc)
     noise_sd = share_noise_sd(p_pub, n_pub)
     lo, hi = widen_interval(p_pub, lo, hi, np.where(ok, noise_sd, 0.0), confidence)
-    new = {
+    new: dict[str, np.ndarray] = {
         "n": np.where(hidden, np.nan, n_pub),
         "count": np.where(hidden, np.nan, c_pub),
         "n_weighted": np.where(hidden, np.nan, np.where(weighted, sw * n_pub / n, n_pub)),
@@ -241,22 +241,23 @@ def _protected_columns(
         "n_effective": np.where(hidden, np.nan, n_eff),
         "noise_sd": np.where(hidden, np.nan, noise_sd),
     }
+    out: dict[str, object] = dict(cols)
     for col, values in new.items():
         arr = _floats(cols[col]).copy() if col in cols else np.full(len(df), np.nan)
         arr[rows] = values
-        cols[col] = (
+        out[col] = (
             pd.arrays.IntegerArray(np.nan_to_num(np.round(arr)).astype(np.int64), np.isnan(arr))
             if col == "n"
             else arr
         )
-    suppressed = np.asarray(cols["suppressed"], dtype=bool).copy()
+    suppressed = cols["suppressed"].to_numpy(dtype=bool).copy()
     suppressed[rows] = hidden
-    method = np.asarray(cols["method"], dtype=object).copy()
-    method[rows] = [m if str(m).endswith("+ckm") else f"{m}+ckm" for m in method[rows]]
-    cols["suppressed"], cols["method"] = suppressed, method  # dict order = assign()'s
+    ckm = [m if str(m).endswith("+ckm") else f"{m}+ckm" for m in m_names]
+    method[rows] = np.array(ckm, dtype=object)[m_codes] if len(ckm) else method[rows]
+    out["suppressed"], out["method"] = suppressed, method  # dict order = assign()'s
     if hidden.any():
-        _blank(cols, suppressed)
-    return cols
+        _blank(out, suppressed)
+    return out
 
 
 def _fpc_interval(df, rows, p_pub, n_star, n, confidence, lo, hi, fpc):  # type: ignore[no-untyped-def]

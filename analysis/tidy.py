@@ -117,6 +117,10 @@ class SurveyData:
             resp = self.respondents
             if audience is None:
                 mask = np.ones(len(resp), dtype=bool)
+            elif isinstance(resp["audience"].dtype, pd.CategoricalDtype):
+                cat = resp["audience"].array
+                found = cat.categories.get_indexer([audience])[0]
+                mask = (cat.codes == found) & (found >= 0)
             else:
                 mask = (resp["audience"].astype(object) == audience).to_numpy(dtype=bool)
             self.cache[key] = mask  # type: ignore[assignment]
