@@ -151,7 +151,10 @@ def _empty_question(ids: pd.Index) -> pd.DataFrame:
 def _str_categories(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes (-1 = missing) and unique values as strings, in order of appearance."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cats = pd.Index([str(u) for u in uniques], dtype=object)
+    if isinstance(uniques.dtype, pd.StringDtype):  # already str: no per-value conversion
+        cats = pd.Index(uniques.to_numpy(dtype=object), dtype=object)
+    else:
+        cats = pd.Index([str(u) for u in uniques], dtype=object)
     if cats.has_duplicates:  # e.g. 1 and "1" in one column: merge them
         canon, cats_u = pd.factorize(cats)
         codes = np.where(codes >= 0, canon[np.maximum(codes, 0)], -1)
@@ -190,8 +193,13 @@ def prepare(
     index = pd.Index(rids, name="response_id", dtype=object)
     columns: dict[str, object] = {}
     for c in (*RESPONSE_COLUMNS, *OPTIONAL_RESPONSE_COLUMNS):
-        if c in answers.columns:
-            values = pd.Series(answers[c].take(first).to_numpy(), index=index)
+        if c not in answers.columns:
+            continue
+        col = answers[c]
+        if c != "wave" and isinstance(col.dtype, pd.StringDtype):
+            columns[c] = pd.Categorical(col.array.take(first))  # what the storage returns
+        else:
+            values = pd.Series(col.take(first).to_numpy(), index=index)
             columns[c] = values if c == "wave" else pd.Categorical(values)
     qcodes, qids = _str_categories(answers["question_id"])
     icodes, items = _str_categories(answers["item"].fillna(""))
