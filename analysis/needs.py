@@ -65,6 +65,7 @@ ANSWER_CODES = (*RATING_CODES, NA_CODE, DK_CODE)
 STATUS_CODES = (*ANSWER_CODES, NA_EXCLUDED, OUT_OF_POPULATION)
 """Codes of ``need_status["answer"]``: the answers, plus "na" of an area whose declared base
 leaves it out, plus any answer of a newcomer to whom a restricted area does not apply."""
+_STATUS_DTYPE = pd.CategoricalDtype(STATUS_CODES)
 OUTCOME_TABLES: dict[str, np.ndarray] = {
     # answer code ->   1  2  3  4  5  na  dk      na_excluded  out_of_population
     "prevalence": np.array([0, 0, 1, 1, 1, 0, np.nan, np.nan, np.nan]),
@@ -110,7 +111,7 @@ def need_status(
 def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.DataFrame:
     q, kept = matrix_rows(data, "need", audience=audience)
     items, values = q["item"].array, q["value"].array
-    area_of_item = pd.Index(area_list).get_indexer(items.categories.astype(str))
+    area_of_item = pd.Index(area_list).get_indexer([str(c) for c in items.categories])
     area_codes = area_of_item[items.codes[kept]] if kept.size else np.zeros(0, int)
     rows = kept[area_codes >= 0]
     area_codes = area_codes[area_codes >= 0]
@@ -128,8 +129,10 @@ def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.Da
     out = pd.DataFrame(
         {
             "response_id": q["response_id"].array.take(rows),
-            "area": pd.Categorical.from_codes(area_codes, area_list, ordered=True),
-            "answer": pd.Categorical.from_codes(ans_codes, STATUS_CODES),
+            "area": pd.Categorical.from_codes(
+                area_codes, dtype=pd.CategoricalDtype(area_list, ordered=True), validate=False
+            ),
+            "answer": pd.Categorical.from_codes(ans_codes, dtype=_STATUS_DTYPE, validate=False),
             "rating": rating,
             "in_need": OUTCOME_TABLES["prevalence"][ans_codes],
             "severe": OUTCOME_TABLES["severe"][ans_codes],
@@ -300,11 +303,11 @@ def with_ranks(results: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFrame
 
     ranked = rank >= 0
     labels = np.full(m, "", dtype=object)
-    pairs, which = np.unique(
-        np.stack([r_low[ranked], r_high[ranked]], axis=1), axis=0, return_inverse=True
-    )
-    names = np.array([str(a) if a == b else f"{a}–{b}" for a, b in pairs.tolist()], dtype=object)
-    labels[ranked] = names[which.reshape(-1)]
+    pairs, which = np.unique(r_low[ranked] * (m + 1) + r_high[ranked], return_inverse=True)
+    names = [
+        str(a) if a == b else f"{a}–{b}" for a, b in (divmod(p, m + 1) for p in pairs.tolist())
+    ]
+    labels[ranked] = np.array(names, dtype=object)[which.reshape(-1)]
     return df.assign(
         rank=_int(rank),
         rank_low=_int(r_low),
