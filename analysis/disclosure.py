@@ -159,13 +159,13 @@ def apply_suppression(
     free-text themes). Hidden rows are blanked. Idempotent on published tables."""
     if results.empty:
         return results.drop(columns=[c for c in KEY_COLUMNS if c in results.columns])
-    df = protect_shares(results, min_count=min_count)
-    n = pd.to_numeric(df["n"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    hidden = df["suppressed"].to_numpy(dtype=bool) | np.isnan(n) | (n < min_cell)
+    cols = _protected_columns(results, 0.95, min_count)
+    n = _floats(cols["n"])
+    hidden = np.asarray(cols["suppressed"], dtype=bool) | np.isnan(n) | (n < min_cell)
     if hidden.any():
-        df = df.assign(suppressed=hidden)
-        df = blank_suppressed(df)
-    return df
+        cols["suppressed"] = hidden
+        _blank(cols, hidden)
+    return pd.DataFrame(cols, index=results.index)
 
 
 def protect_shares(
@@ -184,20 +184,31 @@ def protect_shares(
     """
     if results.empty or not set(KEY_COLUMNS) <= set(results.columns):
         return results.drop(columns=[c for c in KEY_COLUMNS if c in results.columns])
+    return pd.DataFrame(_protected_columns(results, confidence, min_count), index=results.index)
+
+
+def _protected_columns(
+    results: pd.DataFrame, confidence: float, min_count: int | None
+) -> dict[str, object]:
+    """The columns of :func:`protect_shares` (Series of ``results`` where unchanged, new
+    arrays where changed), so that callers build the published frame once."""
+    cols: dict[str, pd.Series] = {c: v for c, v in results.items() if c not in KEY_COLUMNS}
+    if not set(KEY_COLUMNS) <= set(results.columns):
+        return cols  # type: ignore[return-value]
     df = results
-    has_key = df["key_n"].notna().to_numpy()
-    rows = np.flatnonzero(has_key)
-    n = df["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
-    count = df["count"].to_numpy(dtype=float)[rows]
-    key_n = df["key_n"].to_numpy(dtype=float)[rows].astype(np.int64)
+    key_n = df["key_n"].to_numpy(dtype=float)
+    rows = np.flatnonzero(~np.isnan(key_n))
+    n = cols["n"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    count = cols["count"].to_numpy(dtype=float)[rows]
+    key_n = key_n[rows].astype(np.int64)
     key_c = df["key_count"].to_numpy(dtype=float)[rows].astype(np.int64)
     n_pub = np.maximum(n + NOISE.noise(key_n), 0.0)
     c_pub = np.clip(count + NOISE.noise(mix_keys(key_c, key_n)), 0.0, n_pub)
-    hidden = (n < MIN_CELL) | (n_pub < MIN_CELL) | df["suppressed"].to_numpy(bool)[rows]
+    hidden = (n < MIN_CELL) | (n_pub < MIN_CELL) | cols["suppressed"].to_numpy(bool)[rows]
     if min_count is not None:
         hidden |= (count < min_count) | (c_pub < min_count)
-    sw = df["n_weighted"].to_numpy(dtype=float)[rows]
-    est = df["estimate"].to_numpy(dtype=float)[rows]
+    sw = cols["n_weighted"].to_numpy(dtype=float)[rows]
+    est = cols["estimate"].to_numpy(dtype=float)[rows]
     weighted = ~np.isclose(sw, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_w = np.where(n > 0, sw / n, 1.0)
@@ -208,17 +219,19 @@ def protect_shares(
             c_pub / n_pub,
         )
         p_pub = np.clip(p_pub, 0.0, 1.0)
-        n_eff = df["n_effective"].to_numpy(dtype=float)[rows] if "n_effective" in df else n
+        n_eff = cols["n_effective"].to_numpy(dtype=float)[rows] if "n_effective" in cols else n
         n_eff = np.where(np.isnan(n_eff), n, n_eff) * np.where(n > 0, n_pub / n, 0.0)
     ok = ~hidden & (n_pub > 0)
     n_star = np.where(ok, n_eff, 1.0)
     lo, hi = wilson_ci(np.where(ok, p_pub, 0.0) * n_star, n_star, confidence)
-    fpc = df["method"].astype(str).str.contains("fpc").to_numpy()[rows]
+    method = cols["method"].to_numpy(dtype=object).copy()
+    m_codes, m_names = pd.factorize(method[rows], use_na_sentinel=False)  # a few methods
+    fpc = np.array(["fpc" in str(m) for m in m_names], dtype=bool)[m_codes]
     if fpc.any():  # known small populations: keep the finite-population correction
         lo, hi = _fpc_interval(df, rows, p_pub, n_star, n_pub, confidence, lo, hi, fpc)
     noise_sd = share_noise_sd(p_pub, n_pub)
     lo, hi = widen_interval(p_pub, lo, hi, np.where(ok, noise_sd, 0.0), confidence)
-    cols = {
+    new: dict[str, np.ndarray] = {
         "n": np.where(hidden, np.nan, n_pub),
         "count": np.where(hidden, np.nan, c_pub),
         "n_weighted": np.where(hidden, np.nan, np.where(weighted, sw * n_pub / n, n_pub)),
@@ -228,27 +241,23 @@ def protect_shares(
         "n_effective": np.where(hidden, np.nan, n_eff),
         "noise_sd": np.where(hidden, np.nan, noise_sd),
     }
-    updates: dict[str, object] = {}
-    for col, values in cols.items():
-        arr = (
-            df[col].to_numpy(dtype=float, na_value=np.nan).copy()
-            if col in df
-            else np.full(len(df), np.nan)
-        )
+    out: dict[str, object] = dict(cols)
+    for col, values in new.items():
+        arr = _floats(cols[col]).copy() if col in cols else np.full(len(df), np.nan)
         arr[rows] = values
-        updates[col] = (
+        out[col] = (
             pd.arrays.IntegerArray(np.nan_to_num(np.round(arr)).astype(np.int64), np.isnan(arr))
             if col == "n"
             else arr
         )
-    suppressed = df["suppressed"].to_numpy(dtype=bool).copy()
+    suppressed = cols["suppressed"].to_numpy(dtype=bool).copy()
     suppressed[rows] = hidden
-    method = df["method"].astype(object).to_numpy(dtype=object).copy()
-    method[rows] = [m if str(m).endswith("+ckm") else f"{m}+ckm" for m in method[rows]]
-    df = df.drop(columns=list(KEY_COLUMNS)).assign(suppressed=suppressed, method=method, **updates)
+    ckm = [m if str(m).endswith("+ckm") else f"{m}+ckm" for m in m_names]
+    method[rows] = np.array(ckm, dtype=object)[m_codes] if len(ckm) else method[rows]
+    out["suppressed"], out["method"] = suppressed, method  # dict order = assign()'s
     if hidden.any():
-        df = blank_suppressed(df)
-    return df
+        _blank(out, suppressed)
+    return out
 
 
 def _fpc_interval(df, rows, p_pub, n_star, n, confidence, lo, hi, fpc):  # type: ignore[no-untyped-def]
@@ -264,21 +273,41 @@ def _fpc_interval(df, rows, p_pub, n_star, n, confidence, lo, hi, fpc):  # type:
 
 def blank_suppressed(results: pd.DataFrame) -> pd.DataFrame:
     """Every numeric value of suppressed rows blanked (NaN / <NA>); keys and flags stay."""
-    mask = results["suppressed"].to_numpy(dtype=bool)
-    updates: dict[str, object] = {}
-    for col in results.columns:
-        values = results[col]
-        if col == "suppressed" or pd.api.types.is_bool_dtype(values):
+    cols: dict[str, object] = {c: results[c] for c in results.columns}
+    _blank(cols, results["suppressed"].to_numpy(dtype=bool))
+    return pd.DataFrame(cols, index=results.index)
+
+
+def _floats(values: object) -> np.ndarray:
+    """A column (Series or array) as floats: NaN for missing values and non-numbers."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        return values.astype(float)
+    s = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
+    if not pd.api.types.is_numeric_dtype(s.dtype):
+        s = pd.to_numeric(s, errors="coerce")
+    return s.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _blank(cols: dict[str, object], mask: np.ndarray) -> None:
+    """:func:`blank_suppressed` on a dict of columns (Series or arrays), in place."""
+    for col, values in cols.items():
+        dtype = values.dtype  # type: ignore[attr-defined]
+        if col == "suppressed" or pd.api.types.is_bool_dtype(dtype):
             continue
-        if not pd.api.types.is_numeric_dtype(values):
+        if not pd.api.types.is_numeric_dtype(dtype):
             continue
-        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
-            updates[col] = values.mask(mask)
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            arr = values.array if isinstance(values, pd.Series) else values
+            if isinstance(arr, pd.arrays.IntegerArray | pd.arrays.FloatingArray):
+                arr = arr.copy()
+                arr[mask] = pd.NA
+                cols[col] = arr
+            else:
+                cols[col] = pd.Series(arr, copy=False).mask(mask).array
         else:
-            arr = values.to_numpy(dtype=float, copy=True)
+            arr = np.array(values, dtype=float)
             arr[mask] = np.nan
-            updates[col] = arr
-    return results.assign(**updates)
+            cols[col] = arr
 
 
 def count_table(

@@ -49,9 +49,9 @@ from analysis.tidy import (
     NEED_AREAS,
     RECORD_KEY,
     SurveyData,
-    matrix_long,
+    matrix_rows,
     prepare,
-    ranking,
+    ranking_rows,
 )
 
 IN_NEED_MIN = 3
@@ -65,6 +65,7 @@ ANSWER_CODES = (*RATING_CODES, NA_CODE, DK_CODE)
 STATUS_CODES = (*ANSWER_CODES, NA_EXCLUDED, OUT_OF_POPULATION)
 """Codes of ``need_status["answer"]``: the answers, plus "na" of an area whose declared base
 leaves it out, plus any answer of a newcomer to whom a restricted area does not apply."""
+_STATUS_DTYPE = pd.CategoricalDtype(STATUS_CODES)
 OUTCOME_TABLES: dict[str, np.ndarray] = {
     # answer code ->   1  2  3  4  5  na  dk      na_excluded  out_of_population
     "prevalence": np.array([0, 0, 1, 1, 1, 0, np.nan, np.nan, np.nan]),
@@ -108,27 +109,30 @@ def need_status(
 
 
 def _need_status(data: SurveyData, audience: str, area_list: list[str]) -> pd.DataFrame:
-    m = matrix_long(data, "need", audience=audience)
-    area_of_item = pd.Index(area_list).get_indexer(m["item"].cat.categories.astype(str))
-    area_codes = area_of_item[m["item"].cat.codes.to_numpy()] if len(m) else np.zeros(0, int)
-    rows = np.flatnonzero(area_codes >= 0)
+    q, kept = matrix_rows(data, "need", audience=audience)
+    items, values = q["item"].array, q["value"].array
+    area_of_item = pd.Index(area_list).get_indexer([str(c) for c in items.categories])
+    area_codes = area_of_item[items.codes[kept]] if kept.size else np.zeros(0, int)
+    rows = kept[area_codes >= 0]
+    area_codes = area_codes[area_codes >= 0]
     canon = list(ANSWER_CODES)
-    norm = [str(u).strip().lower() for u in m["value"].cat.categories]
-    used = np.unique(m["value"].cat.codes.to_numpy()[rows])
-    bad = [norm[u] for u in used if norm[u] not in canon]
+    norm = [str(u).strip().lower() for u in values.categories]
+    value_codes = values.codes[rows]
+    bad = [norm[u] for u in np.unique(value_codes) if norm[u] not in canon]
     if bad:
         raise ValueError(f"unknown need answer codes: {sorted(bad)[:5]}")
     to_canon = np.array([canon.index(u) if u in canon else -1 for u in norm], dtype=np.int64)
-    ans_codes = to_canon[m["value"].cat.codes.to_numpy()[rows]]
+    ans_codes = to_canon[value_codes]
     rating = np.array([1, 2, 3, 4, 5, np.nan, np.nan])[ans_codes]
-    ans_codes = _apply_bases(data, audience, area_list, area_codes[rows], ans_codes,
-                             m["rpos"].to_numpy()[rows])  # fmt: skip
-    rpos = m["rpos"].to_numpy()[rows]
+    rpos = q["rpos"].to_numpy()[rows]
+    ans_codes = _apply_bases(data, audience, area_list, area_codes, ans_codes, rpos)
     out = pd.DataFrame(
         {
-            "response_id": m["response_id"].array.take(rows),
-            "area": pd.Categorical.from_codes(area_codes[rows], area_list, ordered=True),
-            "answer": pd.Categorical.from_codes(ans_codes, STATUS_CODES),
+            "response_id": q["response_id"].array.take(rows),
+            "area": pd.Categorical.from_codes(
+                area_codes, dtype=pd.CategoricalDtype(area_list, ordered=True), validate=False
+            ),
+            "answer": pd.Categorical.from_codes(ans_codes, dtype=_STATUS_DTYPE, validate=False),
             "rating": rating,
             "in_need": OUTCOME_TABLES["prevalence"][ans_codes],
             "severe": OUTCOME_TABLES["severe"][ans_codes],
@@ -214,10 +218,11 @@ def top3_share(
     """
     data = prepare(data)
     area_list = _areas("newcomer", areas)
-    r = ranking(data, "top3")
+    q, rows, _ = ranking_rows(data, "top3")
     resp = data.respondents
-    rpos = r["rpos"].to_numpy()
-    col = pd.Index(area_list).get_indexer(r["value"].astype(str))
+    rpos = q["rpos"].to_numpy()[rows]
+    values = q["value"].array
+    col = pd.Index(area_list).get_indexer(values.categories.astype(str))[values.codes[rows]]
     ok = data.audience_mask("newcomer")[rpos] & (col >= 0)
     rpos, col = rpos[ok], col[ok]
     base = np.unique(rpos)
@@ -275,23 +280,34 @@ def with_ranks(results: pd.DataFrame, indicators: Iterable[str]) -> pd.DataFrame
     for col in ("indicator", "group_var", "group"):
         codes, uniques = pd.factorize(df[col].to_numpy(dtype=object))
         group_ids = group_ids * (len(uniques) + 1) + codes
-    for g in np.unique(group_ids[ok_all]):
-        idx = np.flatnonzero((group_ids == g) & ok_all)
-        idx = idx[np.argsort(-est[idx], kind="stable")]
-        lo, hi = lo_all[idx], hi_all[idx]
-        above = (lo[None, :] > hi[:, None]).sum(axis=1)
-        below = (hi[None, :] < lo[:, None]).sum(axis=1)
-        rank[idx] = np.arange(1, idx.size + 1)
-        r_low[idx], r_high[idx] = 1 + above, idx.size - below
+    # every group at once: rows sorted by group, then estimate (descending, ties in row
+    # order); each group's intervals padded into one row of a (groups x K) matrix
+    sel = np.flatnonzero(ok_all)
+    order = sel[np.lexsort((-est[sel], group_ids[sel]))]
+    g_sorted = group_ids[order]
+    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]]) if order.size else order
+    sizes = np.diff(np.r_[starts, order.size])
+    grp = np.repeat(np.arange(starts.size), sizes)
+    pos = np.arange(order.size) - np.repeat(starts, sizes)
+    k = int(sizes.max()) if sizes.size else 0
+    lo, hi = np.full((starts.size, k), np.nan), np.full((starts.size, k), np.nan)
+    lo[grp, pos], hi[grp, pos] = lo_all[order], hi_all[order]
+    above = (lo[:, None, :] > hi[:, :, None]).sum(axis=2)  # [g, i, j]: lo_j > hi_i
+    below = (hi[:, None, :] < lo[:, :, None]).sum(axis=2)
+    rank[order] = pos + 1
+    r_low[order] = 1 + above[grp, pos]
+    r_high[order] = sizes[grp] - below[grp, pos]
 
     def _int(a: np.ndarray) -> pd.arrays.IntegerArray:
         return pd.arrays.IntegerArray(np.maximum(a, 0), mask=a < 0)
 
     ranked = rank >= 0
     labels = np.full(m, "", dtype=object)
-    labels[ranked] = [
-        str(a) if a == b else f"{a}–{b}" for a, b in zip(r_low[ranked], r_high[ranked], strict=True)
+    pairs, which = np.unique(r_low[ranked] * (m + 1) + r_high[ranked], return_inverse=True)
+    names = [
+        str(a) if a == b else f"{a}–{b}" for a, b in (divmod(p, m + 1) for p in pairs.tolist())
     ]
+    labels[ranked] = np.array(names, dtype=object)[which.reshape(-1)]
     return df.assign(
         rank=_int(rank),
         rank_low=_int(r_low),

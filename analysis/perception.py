@@ -80,8 +80,10 @@ def perception_gap(
             prevalence(data, audience, (), area_list, confidence, n_pop, kinds=(kind,))
         )
         ind = f"{indicator_prefix(audience)}_{kind}"
-        res = res[(res["indicator"] == ind) & (res["group_var"] == TOTAL_GROUP_VAR)]
-        return res.set_index("level")
+        rows = (res["indicator"].to_numpy(dtype=object) == ind) & (
+            res["group_var"].to_numpy(dtype=object) == TOTAL_GROUP_VAR
+        )
+        return (res if rows.all() else res[rows]).set_index("level")
 
     own = _total(REFERENCE_AUDIENCE)
     beliefs = {aud: _total(aud) for aud in comparisons}
@@ -103,25 +105,32 @@ def gaps_between(
     area_list = list(areas)
     cols = ("estimate", "ci_low", "ci_high", "n_effective", "n", "n_weighted", "noise_sd")
 
-    def arrays(frame: pd.DataFrame, levels: list[str]) -> dict[str, np.ndarray]:
-        sub = frame.reindex(levels)
-        out = {c: sub[c].to_numpy(dtype=float, na_value=np.nan) if c in sub else
-               np.zeros(len(levels)) for c in cols}  # fmt: skip
-        out["suppressed"] = sub["suppressed"].to_numpy(dtype=bool, na_value=True)
-        return out
+    def columns(frame: pd.DataFrame) -> tuple[pd.Index, dict[str, np.ndarray], set[str]]:
+        """Index, numeric columns and method names of a frame (read once)."""
+        out = {c: frame[c].to_numpy(dtype=float, na_value=np.nan) if c in frame else
+               np.zeros(len(frame)) for c in cols}  # fmt: skip
+        out["suppressed"] = frame["suppressed"].to_numpy(dtype=bool, na_value=True)
+        return frame.index, out, {str(m) for m in frame["method"].to_numpy(dtype=object)}
 
+    def arrays(of: dict[str, np.ndarray], pos: np.ndarray) -> dict[str, np.ndarray]:
+        return {c: v[pos] for c, v in of.items()}
+
+    own_index, own_cols, own_methods = columns(own)
     blocks: list[tuple[str, list[str], dict, dict, str]] = []
     for aud, bel in beliefs.items():
         common = [a for a in area_list if a in own.index and a in bel.index]
         if not common:
             continue
-        methods = set(bel["method"].astype(str)) | set(own["method"].astype(str))
+        bel_index, bel_cols, bel_methods = columns(bel)
+        methods = bel_methods | own_methods
         method = (
             "newcombe"
             + ("-kish" if any("kish" in m for m in methods) else "")
-            + ("+fpc" if any("fpc" in m for m in bel["method"].astype(str)) else "")
+            + ("+fpc" if any("fpc" in m for m in bel_methods) else "")
         )
-        blocks.append((aud, common, arrays(own, common), arrays(bel, common), method))
+        own_at = arrays(own_cols, own_index.get_indexer(common))  # every level is there
+        blocks.append((aud, common, own_at, arrays(bel_cols, bel_index.get_indexer(common)),
+                       method))  # fmt: skip
     if not blocks:
         out = empty_results()
         for c in ("estimate_newcomer", "n_newcomer", "estimate_belief", "evidence", "flag",

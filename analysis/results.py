@@ -113,12 +113,24 @@ def make_results(**columns: Sequence | np.ndarray | pd.Series | object) -> pd.Da
     for c, v in columns.items():
         if c not in data:
             data[c] = v.to_numpy() if isinstance(v, pd.Series) else v
-    df = pd.DataFrame(data, index=range(n_rows))
+    df = pd.DataFrame(data, index=pd.RangeIndex(n_rows), copy=False)
+    if all(_canonical(data[c], _DTYPES[c]) for c in RESULT_COLUMNS):
+        return df  # columns in order, each in its dtype: nothing to convert
     return _coerce(df)
 
 
+def _canonical(value: object, dtype: str) -> bool:
+    """True when a column array is already what the results table holds."""
+    if dtype == "object":
+        return isinstance(value, pd.Series) and value.dtype == np.dtype(object)
+    if dtype == "Int64":
+        return isinstance(value, pd.arrays.IntegerArray) and value.dtype == pd.Int64Dtype()
+    return isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == np.dtype(dtype)
+
+
 def _column(value: object, dtype: str, n_rows: int) -> object:
-    """One canonical column, already in its dtype (so the frame needs no conversion)."""
+    """One canonical column, already in its dtype where that is cheap (arrays), so the frame
+    needs no conversion; other values are converted by :func:`_coerce`."""
     if isinstance(value, pd.Series):
         value = value.to_numpy()
     if dtype == "object":
@@ -127,15 +139,23 @@ def _column(value: object, dtype: str, n_rows: int) -> object:
             arr[:] = value
             return pd.Series(arr, dtype=object, copy=False)
         return pd.Series(np.asarray(value, dtype=object), dtype=object, copy=False)
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        kind = value.dtype.kind
+        if dtype == "float64" and kind in "fiub":
+            return value.astype(np.float64, copy=False)
+        if dtype == "Int64" and kind in "fiu":
+            return pd.array(np.asarray(value, dtype="float64").round(), dtype="Int64")
     return value
 
 
 def _coerce(df: pd.DataFrame) -> pd.DataFrame:
+    dtypes = df.dtypes
     for c in RESULT_COLUMNS:
-        if c not in df.columns:
+        if c not in dtypes.index:
             df[c] = empty_results()[c]
+            continue
         want = _DTYPES[c]
-        have = df[c].dtype
+        have = dtypes[c]
         if want == "object":
             if have != np.dtype(object):
                 df[c] = df[c].astype(object)

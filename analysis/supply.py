@@ -35,10 +35,11 @@ from analysis.estimate import (
     combine_labels,
     group_labels,
     grouped_proportions,
+    take_respondent_columns,
 )
 from analysis.needs import need_status
 from analysis.results import MISSING_GROUP, TOTAL_GROUP_VAR, concat_results
-from analysis.tidy import RECORD_KEY, SurveyData, matrix_long, multiple_choice, prepare
+from analysis.tidy import RECORD_KEY, SurveyData, choice_cells, matrix_long, prepare
 
 SERVES_EVERYONE = frozenset({"all", "alle", "online"})
 COST_LEVELS: tuple[str, ...] = ("free", "low", "fee")
@@ -67,7 +68,13 @@ OFFER_COLUMNS: tuple[str, ...] = (
 )
 
 
+class _StrSet(frozenset[str]):
+    """A set of codes already parsed by :func:`_as_set`."""
+
+
 def _as_set(v: object) -> frozenset[str]:
+    if isinstance(v, _StrSet):
+        return v
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return frozenset()
     if isinstance(v, str):
@@ -153,72 +160,108 @@ def supply_gap(
     See the module docstring for the row contract. Returns suppressed, redacted rows.
     """
     data = prepare(data, weights)
-    st = attach(
-        need_status(data, "newcomer", areas),
+    status = need_status(data, "newcomer", areas)
+    rpos = status["rpos"].to_numpy()
+    taken = take_respondent_columns(
         data.respondents,
+        rpos,
         ["stadtteil", *([group_var] if group_var else []), "weight", RECORD_KEY],
     )
-    if group_var is not None and group_var not in st.columns:
+    if group_var is not None and group_var not in taken and group_var not in status.columns:
         raise KeyError(f"unknown respondent attribute {group_var!r}")
-    cell = as_categorical(st["stadtteil"])
+    cell = as_categorical(taken["stadtteil"])  # type: ignore[arg-type]
     if group_var is not None:
-        cell = combine_labels(cell, group_labels(st[group_var]))
-    st = st.assign(_cell=cell)
+        by = taken[group_var] if group_var in taken else status[group_var]
+        cell = combine_labels(cell, group_labels(by))  # type: ignore[arg-type]
     gv_name = "stadtteil" if group_var is None else f"stadtteil|{group_var}"
+    unit = pd.DataFrame(
+        {"area": status["area"].array, "in_need": status["in_need"].to_numpy(), "_cell": cell}
+        | {c: taken[c] for c in ("weight", RECORD_KEY) if c in taken}
+    )
     res = grouped_proportions(
-        st, "in_need", "supply_gap", level="area", group_vars=["_cell"], confidence=confidence
+        unit, "in_need", "supply_gap", level="area", group_vars=["_cell"], confidence=confidence
     )
     res["group_var"] = np.where(res["group_var"] == TOTAL_GROUP_VAR, TOTAL_GROUP_VAR, gv_name)
     res = apply_suppression(res, min_cell=min_cell)
-    res = res[(res["group_var"] == gv_name) & (res["group"] != MISSING_GROUP)].copy()
-    parts = res["group"].str.split("|", n=1, expand=True)
-    res["stadtteil"] = parts[0]
-    res["subgroup"] = parts[1] if group_var is not None else ""
+    groups = res["group"].to_numpy(dtype=object)
+    res = res[(res["group_var"].to_numpy(dtype=object) == gv_name) & (groups != MISSING_GROUP)]
+    groups = res["group"].to_numpy(dtype=object)
+    levels = res["level"].to_numpy(dtype=object)
+    parts = [str(g).split("|", 1) for g in groups]
+    stadtteile = np.array([p[0] for p in parts], dtype=object)
+    subgroups = np.array([p[1] if len(p) > 1 else None for p in parts], dtype=object)
 
-    offer_rows = [r._asdict() for r in offers.itertuples(index=False)]
+    offer_rows = [_parsed(r._asdict()) for r in offers.itertuples(index=False)]
     base_lang = None if languages is None else frozenset(languages)
     time_set = None if times is None else frozenset(times)
     counts = []
-    for s, g, a in zip(res["stadtteil"], res["subgroup"], res["level"], strict=True):
+    for st_, g, a in zip(stadtteile, subgroups, levels, strict=True):
         langs = base_lang
         if group_var == "language":
             langs = frozenset({g}) | (base_lang or frozenset())
         counts.append(
             sum(
-                _accessible(o, s, a, langs, time_set, max_cost, childcare, True) for o in offer_rows
+                _accessible(o, st_, a, langs, time_set, max_cost, childcare, True)
+                for o in offer_rows
             )
         )
-    res["n_offers_accessible"] = np.asarray(counts, dtype=int)
-    res["covered"] = res["n_offers_accessible"] > 0
+    n_offers = np.asarray(counts, dtype=int)
+    suppressed = res["suppressed"].to_numpy(dtype=bool)
+    top = _top_barriers(data, status, rpos, cell, groups, levels, ~suppressed, n_top_barriers)
+    res = res.assign(
+        stadtteil=pd.Series(stadtteile, index=res.index, dtype=object),
+        subgroup=(
+            pd.Series(subgroups, index=res.index, dtype=object) if group_var is not None else ""
+        ),
+        n_offers_accessible=n_offers,
+        covered=n_offers > 0,
+        top_barriers=top,
+    )
+    return res.reset_index(drop=True)
 
-    # top barriers among respondents in need in the cell
-    bar = multiple_choice(data, "barriers", options=BARRIERS, audience="newcomer")
-    need = st[(st["in_need"] == 1).to_numpy() & (np.asarray(st["_cell"].cat.codes) >= 0)]
-    top: dict[tuple[str, str], str] = {}
-    if len(need) and len(bar):
-        rows = bar.index.get_indexer(need["response_id"])
-        b = bar.to_numpy(dtype=float)[np.maximum(rows, 0)]
-        b[rows < 0] = 0.0
-        cell_codes = need["_cell"].cat.codes.to_numpy().astype(np.int64)
-        area_codes = need["area"].cat.codes.to_numpy().astype(np.int64)
-        cells = need["_cell"].cat.categories
-        area_cats = need["area"].cat.categories
-        n_areas = len(area_cats)
-        key = cell_codes * n_areas + area_codes
-        size = len(cells) * n_areas
-        cnt = np.bincount(key, minlength=size)
-        sums = np.stack([np.bincount(key, b[:, j], size) for j in range(b.shape[1])], axis=1)
-        for k in np.flatnonzero(cnt):
+
+def _parsed(offer: dict) -> dict:
+    """An offer row with its list fields parsed once (see :func:`_as_set`)."""
+    return offer | {k: _StrSet(_as_set(offer[k])) for k in ("areas", "languages", "times")}
+
+
+def _top_barriers(
+    data: SurveyData,
+    status: pd.DataFrame,
+    rpos: np.ndarray,
+    cell: pd.Categorical,
+    groups: np.ndarray,
+    levels: np.ndarray,
+    shown: np.ndarray,
+    n_top: int,
+) -> list[str]:
+    """Per row (cell label in ``groups``, area in ``levels``): up to ``n_top`` barrier codes
+    most often named by the newcomers in need in that cell ("; "-separated, most frequent
+    first; "" where not ``shown`` or nobody in need named one)."""
+    cell_codes = np.asarray(cell.codes, dtype=np.int64)
+    need = np.flatnonzero((status["in_need"].to_numpy() == 1) & (cell_codes >= 0))
+    out = [""] * len(groups)
+    if not need.size:
+        return out
+    sel_rpos, sel_col, _, _ = choice_cells(data, "barriers", BARRIERS, "newcomer")
+    chosen = np.zeros((len(data.respondents), len(BARRIERS)))
+    chosen[sel_rpos, sel_col] = 1.0
+    b = chosen[rpos[need]]
+    area = status["area"].array
+    n_areas = len(area.categories)
+    key = cell_codes[need] * n_areas + np.asarray(area.codes, dtype=np.int64)[need]
+    size = len(cell.categories) * n_areas
+    cnt = np.bincount(key, minlength=size)
+    sums = np.stack([np.bincount(key, b[:, j], size) for j in range(b.shape[1])], axis=1)
+    row_cell = pd.Index(cell.categories).get_indexer(groups)
+    row_area = pd.Index(area.categories).get_indexer(levels)
+    for i in np.flatnonzero(shown & (row_cell >= 0) & (row_area >= 0)):
+        k = row_cell[i] * n_areas + row_area[i]
+        if cnt[k]:
             share = sums[k] / cnt[k]
             order = [j for j in np.argsort(-share, kind="stable") if share[j] > 0]
-            top[(cells[k // n_areas], area_cats[k % n_areas])] = "; ".join(
-                BARRIERS[j] for j in order[:n_top_barriers]
-            )
-    res["top_barriers"] = [
-        "" if sup else top.get((g, a), "")
-        for g, a, sup in zip(res["group"], res["level"], res["suppressed"], strict=True)
-    ]
-    return res.reset_index(drop=True)
+            out[i] = "; ".join(BARRIERS[j] for j in order[:n_top])
+    return out
 
 
 def uncovered_needs(gap: pd.DataFrame, min_prevalence: float = 0.0) -> pd.DataFrame:

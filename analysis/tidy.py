@@ -13,7 +13,8 @@ Input contract (``answers``, one row per answer; see the project brief):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,7 +93,7 @@ class SurveyData:
     """
 
     respondents: pd.DataFrame
-    questions: dict[str, pd.DataFrame] = field(default_factory=dict)
+    questions: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     bases: Mapping[str, AreaBase] = field(default_factory=dict)
     """Declared base per need area (:mod:`analysis.bases`); absent areas: the default."""
     cache: dict[object, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
@@ -116,6 +117,10 @@ class SurveyData:
             resp = self.respondents
             if audience is None:
                 mask = np.ones(len(resp), dtype=bool)
+            elif isinstance(resp["audience"].dtype, pd.CategoricalDtype):
+                cat = resp["audience"].array
+                found = cat.categories.get_indexer([audience])[0]
+                mask = (cat.codes == found) & (found >= 0)
             else:
                 mask = (resp["audience"].astype(object) == audience).to_numpy(dtype=bool)
             self.cache[key] = mask  # type: ignore[assignment]
@@ -146,7 +151,10 @@ def _empty_question(ids: pd.Index) -> pd.DataFrame:
 def _str_categories(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes (-1 = missing) and unique values as strings, in order of appearance."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cats = pd.Index([str(u) for u in uniques], dtype=object)
+    if isinstance(uniques.dtype, pd.StringDtype):  # already str: no per-value conversion
+        cats = pd.Index(uniques.to_numpy(dtype=object), dtype=object)
+    else:
+        cats = pd.Index([str(u) for u in uniques], dtype=object)
     if cats.has_duplicates:  # e.g. 1 and "1" in one column: merge them
         canon, cats_u = pd.factorize(cats)
         codes = np.where(codes >= 0, canon[np.maximum(codes, 0)], -1)
@@ -182,60 +190,107 @@ def prepare(
     n_resp = len(rids)
     first = np.empty(n_resp, dtype=np.int64)
     first[rcodes[::-1]] = np.arange(n_rows - 1, -1, -1, dtype=np.int64)
-    resp = pd.DataFrame(
-        {
-            c: answers[c].take(first).to_numpy()
-            for c in (*RESPONSE_COLUMNS, *OPTIONAL_RESPONSE_COLUMNS)
-            if c in answers.columns
-        },
-        index=pd.Index(rids, name="response_id", dtype=object),
-    )
+    index = pd.Index(rids, name="response_id", dtype=object)
+    columns: dict[str, object] = {}
+    for c in (*RESPONSE_COLUMNS, *OPTIONAL_RESPONSE_COLUMNS):
+        if c not in answers.columns:
+            continue
+        col = answers[c]
+        if c != "wave" and isinstance(col.dtype, pd.StringDtype):
+            columns[c] = pd.Categorical(col.array.take(first))  # what the storage returns
+        else:
+            values = pd.Series(col.take(first).to_numpy(), index=index)
+            columns[c] = values if c == "wave" else pd.Categorical(values)
     qcodes, qids = _str_categories(answers["question_id"])
     icodes, items = _str_categories(answers["item"].fillna(""))
     vcodes, values = _str_categories(answers["value"])
-    id_dtype = pd.CategoricalDtype(resp.index)
     order = np.argsort(qcodes, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(qcodes, minlength=len(qids)))])
-    text = answers["text"]
-    questions: dict[str, pd.DataFrame] = {}
-    for k, qid in enumerate(qids):
-        idx = order[bounds[k] : bounds[k + 1]]
-        r = rcodes[idx]
-        questions[str(qid)] = pd.DataFrame(
-            {
-                "response_id": pd.Categorical.from_codes(r, dtype=id_dtype),
-                "item": _compact(icodes[idx], items),
-                "value": _compact(vcodes[idx], values),
-                "text": text.take(idx).to_numpy(dtype=object),
-                "rpos": r,
-            }
-        )
+    rows_of = {str(qid): order[bounds[k] : bounds[k + 1]] for k, qid in enumerate(qids)}
     for attr in attributes:
-        q = questions.get(attr)
+        idx = rows_of.get(attr)
         codes = np.full(n_resp, -1, dtype=np.int64)
-        if q is None:
-            resp[attr] = pd.Categorical.from_codes(codes, categories=[])
+        if idx is None:
+            columns[attr] = pd.Categorical.from_codes(codes, categories=[])
             continue
-        vals = q["value"]
-        codes[q["rpos"].to_numpy()] = vals.cat.codes.to_numpy()  # last answer wins
-        resp[attr] = _sorted_categorical(codes, vals.cat.categories)
-    for col in ("campaign", "audience", "language", "mode", *OPTIONAL_RESPONSE_COLUMNS):
-        if col not in resp.columns:
-            continue
-        resp[col] = pd.Categorical(resp[col])
-    resp["weight"] = 1.0
-    resp[RECORD_KEY] = _record_keys(answers, first, n_resp)
+        codes[rcodes[idx]] = vcodes[idx]  # last answer wins
+        columns[attr] = _sorted_categorical(codes, values)
+    columns["weight"] = np.ones(n_resp)
+    columns[RECORD_KEY] = _record_keys(answers, first, n_resp)
     declared = dict(bases or {})
     for area, base in declared.items():
         if base.restricted:
             col = applies[area] if applies is not None and area in applies.columns else None
-            resp[applies_column(area)] = (
+            columns[applies_column(area)] = (
                 np.zeros(n_resp, dtype=bool)
                 if col is None
-                else col.reindex(resp.index).fillna(False).to_numpy(dtype=bool)
+                else col.reindex(index).fillna(False).to_numpy(dtype=bool)
             )
+    resp = pd.DataFrame(columns, index=index)
+    text = answers["text"].to_numpy(dtype=object)
+    parts = {
+        qid: (rcodes[idx], _compact(icodes[idx], len(items)), _compact(vcodes[idx], len(values)),
+              text[idx])
+        for qid, idx in rows_of.items()
+    }  # fmt: skip
+    questions = _Questions(parts, pd.CategoricalDtype(index), items, values)
     data = SurveyData(resp, questions, declared)
     return data if weights is None else data.with_weights(weights)
+
+
+_Codes = tuple[np.ndarray, np.ndarray]
+"""Codes into the used categories and the used categories' positions (:func:`_compact`)."""
+
+
+class _Questions(Mapping[str, pd.DataFrame]):
+    """question_id -> rows of that question (see :class:`SurveyData`), each frame built on
+    first access from the arrays :func:`prepare` split off: an analysis reads a few of the
+    questions, and a frame costs a fraction of a millisecond to build. Read-only; copies
+    and pickles are plain dicts."""
+
+    def __init__(
+        self,
+        parts: dict[str, tuple[np.ndarray, _Codes, _Codes, np.ndarray]],
+        id_dtype: pd.CategoricalDtype,
+        items: pd.Index,
+        values: pd.Index,
+    ) -> None:
+        self._keys = list(parts)
+        self._parts = parts
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+        self._id_dtype, self._items, self._values = id_dtype, items, values
+
+    def __getitem__(self, question_id: str) -> pd.DataFrame:
+        frame = self._frames.get(question_id)
+        if frame is None:
+            with self._lock:
+                frame = self._frames.get(question_id)
+                if frame is None:
+                    r, i, v, t = self._parts.pop(question_id)  # KeyError when absent
+                    frame = pd.DataFrame(
+                        {
+                            "response_id": pd.Categorical.from_codes(r, dtype=self._id_dtype),
+                            "item": pd.Categorical.from_codes(i[0], self._items[i[1]]),
+                            "value": pd.Categorical.from_codes(v[0], self._values[v[1]]),
+                            "text": t,
+                            "rpos": r,
+                        }
+                    )
+                    self._frames[question_id] = frame
+        return frame
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._frames or question_id in self._parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, pd.DataFrame]]]:
+        return (dict, (dict(self.items()),))
 
 
 def _sorted_categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
@@ -251,12 +306,14 @@ def _sorted_categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categoric
     )
 
 
-def _compact(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
-    """Categorical of the used categories only (in order of appearance)."""
-    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
-    remap = np.full(len(categories) + 1, -1, dtype=np.int64)
+def _compact(codes: np.ndarray, n_categories: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the used categories only (in order of appearance), as the smallest
+    integer type (what a Categorical stores), and the positions of the used categories."""
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n_categories))
+    dtype = np.int8 if used.size < 127 else np.int16 if used.size < 32767 else np.int32
+    remap = np.full(n_categories + 1, -1, dtype=dtype)
     remap[used] = np.arange(used.size)
-    return pd.Categorical.from_codes(remap[codes], categories=categories[used])
+    return remap[codes], used
 
 
 def _record_keys(answers: pd.DataFrame, first: np.ndarray, n_resp: int) -> np.ndarray:
@@ -293,15 +350,23 @@ def matrix_long(data: SurveyData, question_id: str, audience: str | None = None)
     Rows without a value are dropped; duplicates keep the last answer. Optionally restricted
     to one ``audience``.
     """
-    q = data.question(question_id)
-    rpos = q["rpos"].to_numpy()
-    keep = (q["value"].cat.codes.to_numpy() >= 0) & data.audience_mask(audience)[rpos]
-    item_codes = q["item"].cat.codes.to_numpy().astype(np.int64)
-    n_items = max(len(q["item"].cat.categories), 1)
-    rows = np.flatnonzero(keep)
-    rows = rows[_last_per_key(rpos[rows] * n_items + item_codes[rows])]
+    q, rows = matrix_rows(data, question_id, audience)
     out = q.iloc[rows][["response_id", "item", "value", "rpos"]]
     return out.reset_index(drop=True)
+
+
+def matrix_rows(
+    data: SurveyData, question_id: str, audience: str | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The question's rows (:meth:`SurveyData.question`) and the positions of those that
+    :func:`matrix_long` keeps, in order (for callers that work on the arrays)."""
+    q = data.question(question_id)
+    rpos = q["rpos"].to_numpy()
+    keep = (q["value"].array.codes >= 0) & data.audience_mask(audience)[rpos]
+    item_codes = q["item"].array.codes.astype(np.int64)
+    n_items = max(len(q["item"].array.categories), 1)
+    rows = np.flatnonzero(keep)
+    return q, rows[_last_per_key(rpos[rows] * n_items + item_codes[rows])]
 
 
 def multiple_choice(
@@ -320,46 +385,69 @@ def multiple_choice(
     if base not in ("respondents", "answered"):
         raise ValueError("base must be 'respondents' or 'answered'")
     resp = data.respondents
-    in_aud = data.audience_mask(audience)
-    q = data.question(question_id)
-    rpos = q["rpos"].to_numpy()
-    vcodes = q["value"].cat.codes.to_numpy()
-    cats = [str(c) for c in q["value"].cat.categories]
-    ok = (vcodes >= 0) & in_aud[rpos]
-    opts = sorted({cats[c] for c in np.unique(vcodes[ok])}) if options is None else list(options)
-    col_of_cat = pd.Index(opts).get_indexer(cats) if cats else np.zeros(0, dtype=np.int64)
-    col = np.where(vcodes >= 0, col_of_cat[np.maximum(vcodes, 0)] if cats else -1, -1)
-    ok &= col >= 0
+    sel_rpos, sel_col, opts, answered = choice_cells(data, question_id, options, audience)
     if base == "respondents":
-        members = np.flatnonzero(in_aud)
+        members = np.flatnonzero(data.audience_mask(audience))
     else:
-        members = np.unique(rpos[(vcodes >= 0) & in_aud[rpos]])
+        members = np.unique(answered)
     row_of = np.full(len(resp), -1, dtype=np.int64)
     row_of[members] = np.arange(members.size)
     arr = np.zeros((members.size, len(opts)), dtype=np.int8)
-    rows = row_of[rpos[ok]]
-    arr[rows, col[ok]] = 1
+    arr[row_of[sel_rpos], sel_col] = 1
     out = pd.DataFrame(arr, index=resp.index[members], columns=opts)
     out.index.name = "response_id"
     return out
 
 
+def choice_cells(
+    data: SurveyData,
+    question_id: str,
+    options: Iterable[str] | None = None,
+    audience: str | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """A multiple-choice question's selections by ``audience`` as arrays: respondent
+    position and option column of each selection of one of ``options`` (default: the
+    options seen, sorted), the options, and the positions of the rows with any value."""
+    in_aud = data.audience_mask(audience)
+    q = data.question(question_id)
+    rpos = q["rpos"].to_numpy()
+    vcodes = q["value"].array.codes
+    cats = [str(c) for c in q["value"].array.categories]
+    ok = (vcodes >= 0) & in_aud[rpos]
+    answered = rpos[ok]
+    opts = sorted({cats[c] for c in np.unique(vcodes[ok])}) if options is None else list(options)
+    col_of_cat = pd.Index(opts).get_indexer(cats) if cats else np.zeros(0, dtype=np.int64)
+    col = np.where(vcodes >= 0, col_of_cat[np.maximum(vcodes, 0)] if cats else -1, -1)
+    ok &= col >= 0
+    return rpos[ok], col[ok], opts, answered
+
+
 def ranking(data: SurveyData, question_id: str) -> pd.DataFrame:
     """Ranking answers: columns response_id, rank (int, 1 = most urgent), value, rpos."""
-    q = data.question(question_id)
-    q = q[q["value"].cat.codes.to_numpy() >= 0]
-    item_cats = pd.to_numeric(pd.Series(q["item"].cat.categories, dtype=object), errors="coerce")
-    r = item_cats.to_numpy(dtype=float)[q["item"].cat.codes.to_numpy()] if len(q) else []
+    q, rows, rank = ranking_rows(data, question_id)
     out = pd.DataFrame(
         {
-            "response_id": q["response_id"].to_numpy(),
-            "rank": r,
-            "value": q["value"].to_numpy(),
-            "rpos": q["rpos"].to_numpy(),
+            "response_id": q["response_id"].to_numpy()[rows],
+            "rank": rank,
+            "value": q["value"].to_numpy()[rows],
+            "rpos": q["rpos"].to_numpy()[rows],
         }
     )
-    out = out[out["rank"].notna()].astype({"rank": int})
-    return out.drop_duplicates(["rpos", "value"]).reset_index(drop=True)
+    return out
+
+
+def ranking_rows(data: SurveyData, question_id: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The question's rows, the positions of those :func:`ranking` keeps (a value and a
+    numeric rank; the first row of each respondent and value) and their ranks (int64)."""
+    q = data.question(question_id)
+    items = q["item"].array
+    item_rank = pd.to_numeric(pd.Series(items.categories, dtype=object), errors="coerce")
+    rank = item_rank.to_numpy(dtype=float)[items.codes] if len(q) else np.zeros(0)
+    values = q["value"].array.codes.astype(np.int64)
+    rows = np.flatnonzero((values >= 0) & ~np.isnan(rank))
+    key = q["rpos"].to_numpy()[rows] * (len(q["value"].array.categories) + 1) + values[rows]
+    rows = rows[np.sort(np.unique(key, return_index=True)[1])]
+    return q, rows, rank[rows].astype(int)
 
 
 def numeric(data: SurveyData, question_id: str, audience: str | None = None) -> pd.Series:

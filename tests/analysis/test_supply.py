@@ -131,6 +131,16 @@ def test_supply_gap_by_language_group(builder):
     assert set(gap["group_var"]) == {"stadtteil|language"}
 
 
+def test_supply_gap_without_need_answers_is_an_empty_table(builder):
+    for i in range(6):  # newcomers who answered the Stadtteil but no need
+        builder.add(f"n{i}", "stadtteil", "winkel")
+        builder.add(f"v{i}", "need", "4", item="language", audience="volunteer")
+    gap = supply.supply_gap(builder.frame(), _offers())
+    assert len(gap) == 0
+    assert list(gap.columns[-5:]) == ["stadtteil", "subgroup", "n_offers_accessible",
+                                      "covered", "top_barriers"]  # fmt: skip
+
+
 def test_barrier_shares_and_offer_awareness(frame, builder):
     res = supply.barrier_shares(frame)  # unprotected building block: exact counts
     tot = res.set_index("level")
