@@ -5,6 +5,7 @@ from the newest questionnaire version of an audience, sets targets and opens/clo
 While the public address is a local one, no QR code or poster is offered."""
 
 import re
+from datetime import date
 
 import streamlit as st
 
@@ -156,14 +157,44 @@ with st.form("new-campaign"):
     total = st.number_input("Zielzahl Antworten", min_value=0, value=0, step=10)
     population = st.number_input("Bekannte Größe der Gruppe (0 = unbekannt)", min_value=0)
     cols = st.columns(2)
-    opens = cols[0].date_input("Start", value=None, format="DD.MM.YYYY")
-    closes = cols[1].date_input("Ende", value=None, format="DD.MM.YYYY")
+    # Text, not st.date_input: its calendar names months and weekdays in English only.
+    opens_text = cols[0].text_input("Start (TT.MM.JJJJ, optional)", key="new-opens")
+    closes_text = cols[1].text_input("Ende (TT.MM.JJJJ, optional)", key="new-closes")
     modes = st.multiselect(
         "Wege", list(MODES), default=list(MODES), format_func=MODES.get, placeholder="Wege wählen"
     )
     submitted = st.form_submit_button("Anlegen")
+
+
+def _date(text: str, label: str) -> date | None:
+    """The date typed as TT.MM.JJJJ (also T.M.JJJJ), ``None`` when empty; raises
+    ``ValueError`` with a German message naming the field."""
+    text = text.strip()
+    if not text:
+        return None
+    found = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    try:
+        if found is None:
+            raise ValueError
+        day, month, year = (int(g) for g in found.groups())
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(
+            f"{label}: „{text}“ ist kein gültiges Datum. Bitte als TT.MM.JJJJ eingeben, "
+            "z. B. 01.03.2027."
+        ) from None
+
+
 if submitted:
     version = ctx.storage.latest_version(mid, audience)
+    try:
+        opens = _date(opens_text, "Start")
+        closes = _date(closes_text, "Ende")
+        if opens and closes and closes < opens:
+            raise ValueError("Das Ende liegt vor dem Start. Bitte die Daten prüfen.")
+    except ValueError as exc:
+        st.error(str(exc))
+        st.stop()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", slug) or not title.strip() or not modes:
         st.error(
             "Bitte Titel, einen Kurznamen aus a–z, 0–9 und „-“ und mindestens einen Weg angeben."

@@ -129,3 +129,31 @@ def test_campaign_links_carry_a_valid_signature_and_only_admin_can_create(as_rol
     from bedarfsradar.audit import entries
 
     assert "campaign.create" in set(entries(ctx.db, ctx.municipality_id)["action"])
+
+
+def test_new_wave_dates_are_typed_in_german_and_a_wrong_one_is_named(as_role):
+    ctx = as_role("admin")
+    at = run_page("campaigns.py")
+    assert not at.get("date_input")  # its calendar speaks English only
+    at.text_input(key="new-title").set_value("Welle 4 Test")
+    at.text_input(key="new-slug").set_value("test-w4")
+    at.text_input(key="new-opens").set_value("31.02.2027")
+    next(b for b in at.button if b.label == "Anlegen").click().run()
+    assert at.error[0].value.startswith("Start: „31.02.2027“ ist kein gültiges Datum")
+    assert "test-w4" not in {c.slug for c in ctx.storage.campaigns(ctx.municipality_id)}
+    at.text_input(key="new-opens").set_value("1.3.2027")
+    at.text_input(key="new-closes").set_value("28.02.2027")
+    next(b for b in at.button if b.label == "Anlegen").click().run()
+    assert at.error[0].value == "Das Ende liegt vor dem Start. Bitte die Daten prüfen."
+    at.text_input(key="new-closes").set_value("30.04.2027")
+    next(b for b in at.button if b.label == "Anlegen").click().run()
+    assert "Angelegt" in at.success[0].value
+    from sqlalchemy import select
+
+    from bedarfsradar.db.schema import Campaign
+
+    with ctx.db.engine.connect() as conn:
+        stored = conn.execute(
+            select(Campaign.opens_on, Campaign.closes_on).where(Campaign.slug == "test-w4")
+        ).one()
+    assert tuple(stored) == ("2027-03-01", "2027-04-30")
