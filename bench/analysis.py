@@ -18,6 +18,7 @@ memory < 1 GB.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -282,7 +283,10 @@ def run(n: int) -> None:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 420]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100_000, 420],
+                        help="numbers of newcomers (default: 100000 420)")  # fmt: skip
+    sizes = parser.parse_args().sizes
     for n in sizes:
         run(n)
 

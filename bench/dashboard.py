@@ -23,6 +23,7 @@ Usage: ``.venv/bin/python bench/dashboard.py [demo|100k|all]`` (needs /usr/bin/c
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -207,7 +208,10 @@ def measure(size: str) -> None:
 
 
 def main() -> None:
-    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("size", nargs="?", choices=[*SIZES, "all"], default="all",
+                        help="demo, 100k or all (default)")  # fmt: skip
+    which = parser.parse_args().size
     for size in SIZES if which == "all" else [which]:
         measure(size)
 

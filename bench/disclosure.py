@@ -12,6 +12,7 @@ Run: ``.venv/bin/python bench/disclosure.py [n ...]`` (default: 420 100000).
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -61,7 +62,10 @@ def run(n: int) -> None:
 
 
 def main() -> None:
-    for n in [int(a) for a in sys.argv[1:]] or [420, 100_000]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[420, 100_000],
+                        help="numbers of newcomers (default: 420 100000)")  # fmt: skip
+    for n in parser.parse_args().sizes:
         run(n)
 
 

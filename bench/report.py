@@ -15,6 +15,7 @@ Run: ``.venv/bin/python bench/report.py [n]``.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from datetime import date
@@ -129,7 +130,10 @@ def _best_of(fn, repeat: int = 2) -> tuple[float, object]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=100_000,
+                        help="synthetic newcomers (default: 100000)")  # fmt: skip
+    n = parser.parse_args().n
     t0 = time.perf_counter()
     inp = report_input(n)
     print(
