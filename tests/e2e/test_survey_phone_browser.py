@@ -175,6 +175,8 @@ def test_recordings_show_play_controls_and_fetch_nothing_until_played(live_serve
 def option_tops(page) -> list[float]:
     """The vertical positions of the first matrix row's radio buttons, in scale order."""
     radios = page.locator("fieldset.row").first.locator("input[type=radio]")
+    radios.first.wait_for()  # the click returns once the next page is committed, not drawn
+    page.wait_for_load_state("load")  # with its stylesheet
     return [radios.nth(i).bounding_box()["y"] for i in range(radios.count())]
 
 
@@ -186,7 +188,7 @@ def test_scale_is_one_option_per_line_on_a_phone_and_one_row_when_wide(live_serv
         page.goto(f"{live_server.base}/u/neu/fa/")
         page.click("button[type=submit]")
         next_page(page)
-        assert "/s/needs" in page.url
+        page.wait_for_url(re.compile(r".*/s/needs.*"))
         tops = option_tops(page)
         assert len(tops) == 7
         if one_line:
