@@ -79,6 +79,16 @@ def _positional(dialect_name: str) -> Dialect:
     raise ValueError(f"unsupported database {dialect_name!r}")
 
 
+def positional_sql(stmt: ClauseElement, dialect_name: str) -> tuple[str, tuple[Any, ...]]:
+    """``stmt`` as SQL text with positional placeholders and its parameter values, for a
+    DB-API cursor (lists of ``in_`` are expanded into single parameters)."""
+    expanded = {"render_postcompile": True}
+    compiled = cast(
+        SQLCompiler, stmt.compile(dialect=_positional(dialect_name), compile_kwargs=expanded)
+    )
+    return compiled.string, tuple(compiled.params[name] for name in compiled.positiontup or ())
+
+
 def _params(names: tuple[str, ...]) -> dict[str, Any]:
     return {name: bindparam(name) for name in names}
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     CursorResult,
@@ -43,9 +44,13 @@ from bedarfsradar.db.schema import (
 )
 from surveys.answers import AnswerRow
 from surveys.model import QuestionnaireBundle
-from surveys.response_sql import ResponseStatements
+from surveys.response_sql import ResponseStatements, positional_sql
 
 ANSWER_COLUMNS = list(TIDY_ANSWER_COLUMNS)
+_ANSWER_ROW = ["id", "question_id", "item", "value", "text"]
+"""What :meth:`Storage.answers_frame` reads per answer row (``id``: the response's)."""
+_CHUNK = 200_000
+"""Answer rows turned into a frame at a time (bounds the Python objects alive at once)."""
 """The frame :meth:`Storage.answers_frame` returns is the analysis layer's input contract."""
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 MODES = ("online", "assisted", "paper")
@@ -543,40 +548,75 @@ class Storage:
         campaign_slugs: Sequence[str] | None = None,
         include_partial: bool = False,
     ) -> pd.DataFrame:
-        """All answers as a tidy long frame (columns :data:`ANSWER_COLUMNS`).
+        """All answers as a tidy long frame (columns :data:`ANSWER_COLUMNS`, then
+        ``record_key`` and ``month``); text columns are pandas strings.
 
-        ``response_id`` is the client UUID (stable across backups and engines)."""
-        stmt = (
+        ``response_id`` is the client UUID (stable across backups and engines). The
+        response-level columns are read once per response and spread over its answers
+        (an answer row itself carries five columns): at 100,000 respondents this is a
+        fraction of the time and memory of reading every column on every answer row."""
+        chosen = [Response.municipality_id == municipality_id]
+        if not include_partial:
+            chosen.append(Response.status == "complete")
+        if campaign_slugs is not None:
+            chosen.append(Campaign.slug.in_(list(campaign_slugs)))
+        responses = (
             select(
+                Response.id,
                 Response.client_uuid,
                 Campaign.slug,
                 Campaign.wave,
                 QuestionnaireVersion.audience,
                 Response.language,
                 Response.mode,
-                Answer.question_id,
-                Answer.item,
-                Answer.value,
-                Answer.text,
                 Response.record_key,
                 Response.month,
             )
-            .join(Answer, Answer.response_id == Response.id)
             .join(Campaign, Campaign.id == Response.campaign_id)
             .join(
                 QuestionnaireVersion, QuestionnaireVersion.id == Campaign.questionnaire_version_id
             )
-            .where(Response.municipality_id == municipality_id)
+            .where(*chosen)
         )
-        if not include_partial:
-            stmt = stmt.where(Response.status == "complete")
-        if campaign_slugs is not None:
-            stmt = stmt.where(Campaign.slug.in_(list(campaign_slugs)))
-        with self.db.read() as s:
-            rows = s.execute(stmt).all()
-        frame = pd.DataFrame(rows, columns=[*ANSWER_COLUMNS, "record_key", "month"])
-        frame["wave"] = frame["wave"].astype("int64")
-        return frame
+        answers = (
+            select(Answer.response_id, Answer.question_id, Answer.item, Answer.value, Answer.text)
+            .join(Response, Response.id == Answer.response_id)
+            .join(Campaign, Campaign.id == Response.campaign_id)
+            .where(*chosen)
+        )
+        dialect = self.db.engine.dialect.name
+        parts = []
+        with self.db.read_cursor() as cur:  # plain tuples: SQLAlchemy rows cost 5x here
+            cur.execute(*positional_sql(responses, dialect))
+            people = pd.DataFrame.from_records(
+                cur.fetchall(),
+                columns=["id", "response_id", "campaign", "wave", "audience", "language",
+                         "mode", "record_key", "month"],
+            )  # fmt: skip
+            cur.execute(*positional_sql(answers, dialect))
+            while chunk := cur.fetchmany(_CHUNK):
+                parts.append(pd.DataFrame.from_records(chunk, columns=_ANSWER_ROW))
+        rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_ANSWER_ROW)
+        # an answer whose response changed status between the two reads has no match: left out
+        where = pd.Index(people["id"]).get_indexer(rows["id"].to_numpy(dtype="int64"))
+        keep = where >= 0
+        if not keep.all():
+            rows, where = rows[keep], where[keep]
+        columns: dict[str, Any] = {}
+        for name in (*ANSWER_COLUMNS, "record_key", "month"):
+            if name in _ANSWER_ROW:
+                read = rows[name]  # pandas infers its strings per chunk; all-empty: object
+                str_already = read.dtype == pd.StringDtype(na_value=np.nan)
+                columns[name] = (
+                    read.array
+                    if str_already
+                    else pd.array(read.to_numpy(dtype=object), dtype="str")
+                )
+            elif name in ("wave", "record_key"):
+                columns[name] = people[name].to_numpy(dtype="int64")[where]
+            else:
+                columns[name] = pd.array(people[name].to_numpy(dtype=object), dtype="str")[where]
+        return pd.DataFrame(columns)
 
     def response_counts(self, municipality_id: int) -> pd.DataFrame:
         """Responses per campaign, audience, language, mode and status."""

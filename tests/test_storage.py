@@ -67,6 +67,31 @@ def test_answers_frame_is_tidy_long_format(ctx, campaign):
     assert sorted(barriers) == ["distance", "not_known"]
 
 
+def test_answers_frame_gives_each_answer_its_own_responses_columns(ctx, campaign, monkeypatch):
+    import surveys.storage
+
+    monkeypatch.setattr(surveys.storage, "_CHUNK", 3)  # several chunks, some without text
+    version = ctx.storage.latest_version(ctx.municipality_id, "newcomer")
+    second = ctx.storage.create_campaign(ctx.municipality_id, "test-w2", "Test 2", version, wave=2)
+    ctx.storage.complete_response(campaign, "fa-1", rows_for(ctx), "fa", mode="assisted")
+    ctx.storage.complete_response(second, "ar-2", rows_for(ctx, {"stadtteil": "winkel"}), "ar")
+    frame = ctx.storage.answers_frame(ctx.municipality_id)
+    assert len(frame) == len(rows_for(ctx)) + 1
+    per_response = frame.groupby("response_id")[["campaign", "wave", "language", "mode"]]
+    assert per_response.nunique().max().max() == 1  # no answer carries another's columns
+    first = per_response.first()
+    assert first.loc["fa-1"].tolist() == ["test-w1", 1, "fa", "assisted"]
+    assert first.loc["ar-2"].tolist() == ["test-w2", 2, "ar", "online"]
+    ar = frame[frame["response_id"] == "ar-2"]
+    assert ar[["question_id", "value"]].values.tolist() == [["stadtteil", "winkel"]]
+    assert str(frame["text"].dtype) == "str" and frame["text"].notna().sum() == 1
+    assert frame["wave"].dtype == "int64" and frame["record_key"].dtype == "int64"
+    only = ctx.storage.answers_frame(ctx.municipality_id, campaign_slugs=["test-w2"])
+    assert set(only["response_id"]) == {"ar-2"}
+    none = ctx.storage.answers_frame(ctx.municipality_id, campaign_slugs=[])
+    assert none.empty and list(none.columns) == list(frame.columns)
+
+
 def test_partial_pages_replace_only_their_questions_and_resume(ctx, campaign):
     s = ctx.storage
     code = s.save_partial(
