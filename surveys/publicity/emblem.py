@@ -19,6 +19,7 @@ so the emblem stays sharp and editable). Nothing is downloaded.
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -131,8 +132,13 @@ def add_to_slide(slide: Any, x: int, y: int, height: int) -> Any:
 
 
 def funding_html(height: float = 36.0) -> str:
-    """The emblem (inline SVG) with both statements, for HTML pages such as the dashboard."""
+    """The emblem with both statements, for HTML pages such as the dashboard. The emblem
+    is an ``<img>`` with the SVG as a data URI: Streamlit's ``st.html`` sanitises its
+    markup and removes inline ``<svg>`` (the emblem vanished), but keeps images."""
+    data = base64.b64encode(svg(height).encode()).decode("ascii")
     return (
         '<div class="eu-funding" style="display:flex;align-items:center;gap:.6rem">'
-        f"{svg(height)}<div><strong>{EU_STATEMENT}</strong><br>{HESSEN_STATEMENT}</div></div>"
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{ALT_TEXT}" '
+        f'width="{height * 1.5:g}" height="{height:g}">'
+        f"<div><strong>{EU_STATEMENT}</strong><br>{HESSEN_STATEMENT}</div></div>"
     )

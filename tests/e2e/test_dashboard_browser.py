@@ -82,6 +82,11 @@ def test_guide_logs_in_filters_bedarfe_exports_and_logs_out(dashboard_server, br
     # machine they appear a moment after the script run has ended, so wait for them.
     sidebar.get_by_role("link", name="Bedarfe", exact=True).wait_for()
     assert page.evaluate("window.__rawNames") == []  # watched from the start until here
+    emblem = sidebar.locator(".eu-funding img")  # the EU emblem beside the statement
+    assert emblem.get_attribute("alt").startswith("Flagge der Europäischen Union")
+    box = emblem.bounding_box()
+    assert box is not None and (round(box["width"]), round(box["height"])) == (54, 36)
+    assert page.evaluate("document.querySelector('.eu-funding img').naturalWidth") > 0
 
     sidebar.get_by_role("link", name="Bedarfe", exact=True).click()
     page.get_by_role("heading", name="Bedarfe").wait_for()
