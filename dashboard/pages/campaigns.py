@@ -97,9 +97,9 @@ if flags:
     total = sum(flags.values())
     st.info(
         f"{total} {'Antwort ist' if total == 1 else 'Antworten sind'} zur Prüfung markiert: "
-        f"{reasons}. Sie sind gespeichert und in den Auswertungen enthalten. Welche es "
-        "sind, zeigt die Spalte „review_flag“ der Einzelantworten (Seite Export); eine "
-        "Antwort, die offensichtlich kein Mensch gegeben hat, können Sie hier löschen."
+        f"{reasons}. Sie sind gespeichert und in den Auswertungen enthalten. In den "
+        "Einzelantworten (Seite Export) steht bei ihnen der Grund in der letzten Spalte. "
+        "Antworten, die offensichtlich kein Mensch gegeben hat, können Sie hier löschen."
     )
     for flag, n in sorted(flags.items()):
         reason = REVIEW_FLAGS.get(flag, flag)
