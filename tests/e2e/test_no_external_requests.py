@@ -59,6 +59,7 @@ def test_dashboard_and_survey_make_only_local_requests(dashboard_server, browser
     page.get_by_role("heading", name="Überblick").wait_for()
     sidebar = page.locator('[data-testid="stSidebar"]')
     nav = sidebar.locator('a[data-testid="stPageLink-NavLink"]')  # the app's own page links
+    nav.first.wait_for()  # drawn by a component loaded on first use, after the script run
     titles = [nav.nth(i).inner_text().strip() for i in range(nav.count())]
     assert len(titles) == len(page_roles())  # the admin sees every page
     for title in titles:

@@ -30,8 +30,16 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
-def next_page(page) -> None:
-    page.click("button[value=next]")
+def go(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click ``selector`` (a link or a submit button) and wait until the page it leads to
+    has loaded: a click returns as soon as the new page is committed, before its content
+    exists, so reading the page right after it would race."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def next_page(page) -> None:  # type: ignore[no-untyped-def]
+    go(page, "button[value=next]")
 
 
 def section_of(url: str) -> str | None:
@@ -64,10 +72,10 @@ def test_arabic_newcomer_without_javascript_resumes_submits_and_deletes(live_ser
     page = phone.new_page()
     page.goto(f"{live_server.base}/u/neu/")
     shot(page, "01-languages")
-    page.click("a[hreflang=ar]")
+    go(page, "a[hreflang=ar]")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
-    page.click("button[type=submit]")  # privacy notice accepted
+    go(page, "button[type=submit]")  # privacy notice accepted
     page.check("#f-stadtteil-hallgarten")
     page.check("#f-children-no")
     next_page(page)
@@ -83,7 +91,7 @@ def test_arabic_newcomer_without_javascript_resumes_submits_and_deletes(live_ser
     page = other.new_page()
     page.goto(f"{live_server.base}/u/neu/ar/weiter")
     page.fill("#code", code.lower())
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     # continues at the first page without an answer: the last part of the needs matrix
     assert re.search(r"/u/neu/ar/s/needs/\d$", page.url)
     answer_section(page, [])
@@ -105,7 +113,7 @@ def test_arabic_newcomer_without_javascript_resumes_submits_and_deletes(live_ser
     next_page(page)
     assert page.url.endswith("/pruefen")
     assert "باص في المساء" in page.content()
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     assert page.url.endswith("/danke")
     shot(page, "03-thanks-arabic")
     receipt_text = page.locator(".receipt").text_content()
@@ -120,7 +128,7 @@ def test_arabic_newcomer_without_javascript_resumes_submits_and_deletes(live_ser
 
     page.goto(f"{live_server.base}/u/neu/ar/loeschen")
     page.fill("#code", receipt)
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     assert page.locator(".success").count() == 1
     assert storage.count_responses() == before
     other.close()
@@ -134,8 +142,8 @@ def test_guide_enters_an_interview_in_assisted_mode(live_server, browser):
     laptop = browser.new_context(viewport={"width": 1280, "height": 900})
     page = laptop.new_page()
     page.goto(f"{live_server.base}/u/neu/?modus=assisted&sig={sig}")
-    page.click("a[hreflang=de]")
-    page.click("button[type=submit]")
+    go(page, "a[hreflang=de]")
+    go(page, "button[type=submit]")
     page.check("#f-stadtteil-winkel")
     page.check("#f-children-no")
     next_page(page)
@@ -144,7 +152,7 @@ def test_guide_enters_an_interview_in_assisted_mode(live_server, browser):
         if "/einwilligung" in page.url:
             page.check("#consent-no")
         next_page(page)
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     assert page.url.endswith("/danke")
     assert page.locator("a.button").count() == 1  # "next interview" for the guide
     frame = storage.answers_frame(live_server.ctx.municipality_id, ["neu"])
@@ -207,7 +215,7 @@ def test_axe_finds_no_serious_violations_on_any_page(live_server, browser, lang)
     check("languages")
     page.goto(f"{base}/{lang}/")
     check("intro")
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     page.check("#f-stadtteil-oestrich")
     page.check("#f-children-yes")
     next_page(page)
@@ -230,7 +238,7 @@ def test_axe_finds_no_serious_violations_on_any_page(live_server, browser, lang)
             page.check("#consent-yes")
         next_page(page)
     check("review")
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     check("thanks")
     page.goto(f"{base}/{lang}/weiter")
     check("resume")

@@ -13,7 +13,7 @@ import pytest
 
 from surveys.recordings import RecordingStore
 from tests.e2e.conftest import phone_context
-from tests.e2e.test_survey_browser import axe_violations, next_page, shot
+from tests.e2e.test_survey_browser import axe_violations, go, next_page, shot
 from tests.test_survey_audio import wav
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_farsi_without_javascript_and_without_stylesheet(live_server, browser):
     assert not page.locator("#hp-field").is_visible()
     assert "Bitte leer lassen" not in page.locator("body").inner_text()
     shot(page, "19-01-intro-no-css")
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     assert not page.locator("#hp-field").is_visible()
     page.check("#f-children-no")
     next_page(page)
@@ -72,7 +72,7 @@ def walk_heights(base: str, browser, lang: str) -> dict[str, int]:
     phone = phone_context(browser)
     page = phone.new_page()
     page.goto(f"{base}/u/neu/{lang}/")
-    page.click("button[type=submit]")
+    go(page, "button[type=submit]")
     heights: dict[str, int] = {}
 
     def measure() -> None:
@@ -186,7 +186,7 @@ def test_scale_is_one_option_per_line_on_a_phone_and_one_row_when_wide(live_serv
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         page.goto(f"{live_server.base}/u/neu/fa/")
-        page.click("button[type=submit]")
+        go(page, "button[type=submit]")
         next_page(page)
         page.wait_for_url(re.compile(r".*/s/needs.*"))
         tops = option_tops(page)
