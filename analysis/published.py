@@ -248,6 +248,26 @@ def export_sheets(
     }
 
 
+QUADRANT_LABELS: dict[str, str] = {
+    CONCENTRATE: "Handlungsbedarf",
+    KEEP_UP: "Stärke – beibehalten",
+    LOW_PRIORITY: "Nachrangig",
+    OVERKILL: "Eher zu viel Aufwand",
+    UNCERTAIN: "Einordnung unsicher",
+}
+"""The fields of the importance–performance grid (Martilla & James) in plain German, for
+the dashboard and the deck alike (the analysis's short labels are working names)."""
+QUADRANT_NOTE = (
+    "Handlungsbedarf: wichtig, aber schwach umgesetzt. Stärke: wichtig und gut umgesetzt. "
+    "Eher zu viel Aufwand: gut umgesetzt, aber weniger wichtig. Einordnung unsicher: das "
+    "95-%-Intervall schneidet eine der Mittelwertlinien."
+)
+
+
+def quadrant_label(classification: str) -> str:
+    return QUADRANT_LABELS.get(classification, classification)
+
+
 __all__ = [
     "AUDIENCES",
     "AUDIENCE_LABELS",
@@ -261,6 +281,8 @@ __all__ = [
     "NEED_AREAS",
     "OVERESTIMATED",
     "OVERKILL",
+    "QUADRANT_LABELS",
+    "QUADRANT_NOTE",
     "TOTAL_GROUP_VAR",
     "UNCERTAIN",
     "UNDERESTIMATED",
@@ -277,6 +299,7 @@ __all__ = [
     "needs_table",
     "needs_view",
     "perception_view",
+    "quadrant_label",
     "respondent_counts",
     "response_table",
     "select_wave",

@@ -26,6 +26,7 @@ import streamlit as st
 from babel.dates import get_day_names, get_month_names
 
 from analysis.display import SUPPRESSION_NOTE, format_value
+from analysis.published import quadrant_label
 from analysis.results import TOTAL_GROUP_VAR
 from bedarfsradar.session import SessionUser
 from dashboard import data
@@ -339,7 +340,7 @@ def importance_performance(
                 x=[row.performance],
                 y=[row.importance],
                 mode="markers+text",
-                name=f"{number} {name} ({row.classification})",
+                name=f"{number} {name} ({quadrant_label(row.classification)})",
                 text=[str(number)],
                 textposition=positions[number - 1],
                 textfont={"size": 15},

@@ -27,19 +27,9 @@ GENITIVE = {
 UNDERESTIMATE = {"volunteer": "unterschätzen", "administration": "unterschätzt"}
 OVERESTIMATE = {"volunteer": "überschätzen", "administration": "überschätzt"}
 
-# The four fields of the importance-performance grid (Martilla & James) in plain German.
-QUADRANT: dict[str, str] = {
-    published.CONCENTRATE: "Handlungsbedarf",
-    published.KEEP_UP: "Stärke – beibehalten",
-    published.LOW_PRIORITY: "Nachrangig",
-    published.OVERKILL: "Eher zu viel Aufwand",
-    published.UNCERTAIN: "Einordnung unsicher",
-}
-QUADRANT_NOTE = (
-    "Handlungsbedarf: wichtig, aber schwach umgesetzt. Stärke: wichtig und gut umgesetzt. "
-    "Eher zu viel Aufwand: gut umgesetzt, aber weniger wichtig. Einordnung unsicher: das "
-    "95-%-Intervall schneidet eine der Mittelwertlinien."
-)
+# The fields of the importance-performance grid: one wording for dashboard and deck.
+QUADRANT = published.QUADRANT_LABELS
+QUADRANT_NOTE = published.QUADRANT_NOTE
 
 SUPPRESSION_NOTE = (
     "– = nicht gezeigt (Datenschutz): weniger als 5 Antworten oder verborgen, damit sich "
@@ -76,8 +66,7 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def quadrant(classification: str) -> str:
-    return QUADRANT.get(classification, classification)
+quadrant = published.quadrant_label
 
 
 def and_list(items: list[str]) -> str:

@@ -4,6 +4,7 @@ volunteers' needs, intention to continue and hours (:mod:`analysis.admin`)."""
 import streamlit as st
 
 from analysis.display import results_table
+from analysis.published import QUADRANT_NOTE, quadrant_label
 from analysis.results import filter_results
 from dashboard import auth, charts, data
 from dashboard.labels import labels
@@ -45,15 +46,15 @@ else:
     )
     table["Einordnung"] = (
         results["level"]
-        .map(dict(zip(grid["service"], grid["classification"], strict=True)))
+        .map(dict(zip(grid["service"], grid["classification"].map(quadrant_label), strict=True)))
         .fillna("")
         .to_numpy()
     )
     charts.show(fig, table, "verwaltung-ip.csv", user, key="ip")
     st.caption(
-        "Mittelwerte mit 95-%-Bootstrap-Intervall; Fadenkreuz bei den Mittelwerten "
-        "aller Leistungen (Martilla & James). „unsicher“: ein Intervall schneidet "
-        "das Fadenkreuz. Die Nummern im Diagramm stehen in der Legende und in der Tabelle."
+        "Mittelwerte mit 95-%-Bootstrap-Intervall; Linien bei den Mittelwerten aller "
+        f"Leistungen (Martilla & James). {QUADRANT_NOTE} Die Nummern im Diagramm stehen "
+        "in der Legende und in der Tabelle."
     )
 
 st.header("Ehrenamt")

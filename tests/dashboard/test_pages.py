@@ -1,5 +1,7 @@
 """Every page: login required, roles respected, numbers equal to what analysis/ computes."""
 
+import json
+
 import pytest
 
 from analysis.display import results_table
@@ -157,3 +159,19 @@ def test_new_wave_dates_are_typed_in_german_and_a_wrong_one_is_named(as_role):
             select(Campaign.opens_on, Campaign.closes_on).where(Campaign.slug == "test-w4")
         ).one()
     assert tuple(stored) == ("2027-03-01", "2027-04-30")
+
+
+def test_importance_performance_fields_are_named_in_plain_german(as_role):
+    """The grid's fields read as in the deck ("Handlungsbedarf"), not as the analysis's
+    working names ("Konzentration hier", "Möglicher Overkill")."""
+    as_role("guide")
+    at = run_page("admin_volunteers.py")
+    table = next(d.value for d in at.dataframe if "Einordnung" in d.value.columns)
+    shown = set(table["Einordnung"]) - {""}
+    plain = {"Handlungsbedarf", "Stärke – beibehalten", "Nachrangig", "Eher zu viel Aufwand",
+             "Einordnung unsicher"}  # fmt: skip
+    assert shown and shown <= plain
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    legend = [t["name"] for t in figure["data"] if t.get("name")]
+    fields = {name.rsplit("(", 1)[1].rstrip(")") for name in legend}  # "1 Name (Feld)"
+    assert fields and fields <= plain
