@@ -15,6 +15,9 @@
   session again through :func:`dashboard.auth.current_user` (the websocket is not covered
   by this middleware).
 
+Database work and password hashing run in a worker thread: these routes share the event
+loop with the survey and the dashboard.
+
 SameSite=Strict works with the dashboard: the websocket is opened by a same-site page, so
 the browser sends the cookie with it (checked in Chromium by ``tests/e2e``).
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -164,7 +168,10 @@ class LoginRoutes:
         if not cookie_token or not hmac.compare_digest(cookie_token, form.get("csrf", "")):
             return self.login_form(request, 403, MESSAGES["expired"], username, next_path)
         mid = self.ctx.municipality_id
-        info = authenticate(self.ctx.db, mid, username, form.get("password", ""))
+        password = form.get("password", "")
+        # argon2 (tens of ms of CPU) and the lockout bookkeeping in the database run in a
+        # worker thread: the event loop is shared with the survey and the dashboard
+        info = await to_thread.run_sync(authenticate, self.ctx.db, mid, username, password)
         if info is None:
             return self.login_form(request, 401, MESSAGES["failed"], username, next_path)
         user = SessionUser(info.id, info.username, info.role, info.municipality_id, time.time())
@@ -199,7 +206,9 @@ class LoginRoutes:
                     csrf=self.logout_token(session_token),
                     message=MESSAGES["expired"],
                 )
-            audit.record(self.ctx.db, user.municipality_id, user.username, "logout")
+            await to_thread.run_sync(
+                audit.record, self.ctx.db, user.municipality_id, user.username, "logout"
+            )
         response = RedirectResponse("/login?abgemeldet=1", status_code=303)
         response.delete_cookie(
             COOKIE, path="/", httponly=True, samesite="strict", secure=self.secure
