@@ -5,7 +5,7 @@ from the newest questionnaire version of an audience, sets targets and opens/clo
 While the public address is a local one, no QR code or poster is offered."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -172,12 +172,8 @@ def _date(text: str, label: str) -> date | None:
     text = text.strip()
     if not text:
         return None
-    found = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
     try:
-        if found is None:
-            raise ValueError
-        day, month, year = (int(g) for g in found.groups())
-        return date(year, month, day)
+        return datetime.strptime(text, "%d.%m.%Y").date()
     except ValueError:
         raise ValueError(
             f"{label}: „{text}“ ist kein gültiges Datum. Bitte als TT.MM.JJJJ eingeben, "
