@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import (
     CursorResult,
@@ -604,18 +603,12 @@ class Storage:
             rows, where = rows[keep], where[keep]
         columns: dict[str, Any] = {}
         for name in (*ANSWER_COLUMNS, "record_key", "month"):
-            if name in _ANSWER_ROW:
-                read = rows[name]  # pandas infers its strings per chunk; all-empty: object
-                str_already = read.dtype == pd.StringDtype(na_value=np.nan)
-                columns[name] = (
-                    read.array
-                    if str_already
-                    else pd.array(read.to_numpy(dtype=object), dtype="str")
-                )
+            if name in _ANSWER_ROW:  # a chunk without any text reads as object: cast
+                columns[name] = rows[name].astype("str").array
             elif name in ("wave", "record_key"):
                 columns[name] = people[name].to_numpy(dtype="int64")[where]
             else:
-                columns[name] = pd.array(people[name].to_numpy(dtype=object), dtype="str")[where]
+                columns[name] = people[name].astype("str").array[where]
         return pd.DataFrame(columns)
 
     def response_counts(self, municipality_id: int) -> pd.DataFrame:
