@@ -12,6 +12,7 @@ cached, never again on a rerun that changed nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -288,11 +289,22 @@ def technical_workbook(version: tuple[int, int]) -> bytes:
     return to_xlsx_bytes(workbook, readable=True)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
-def raw_export(version: tuple[int, int], fmt: str) -> bytes:
-    """Every answer of every complete response as CSV or XLSX (guide/admin only)."""
+@dataclass(frozen=True)
+class RawExport:
+    """Every answer of every complete response as CSV and XLSX, with its size."""
+
+    csv: bytes
+    xlsx: bytes
+    responses: int
+    rows: int
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def raw_export(version: tuple[int, int]) -> RawExport:
+    """The individual answers for download (guide/admin only): read once per data
+    version for both formats and the counts the page shows."""
     raw = data.raw_answers()
-    return to_xlsx_bytes(raw) if fmt == "xlsx" else to_csv_bytes(raw)
+    return RawExport(to_csv_bytes(raw), to_xlsx_bytes(raw), raw["response_id"].nunique(), len(raw))
 
 
 @st.cache_data(ttl=600, show_spinner=False)

@@ -82,19 +82,19 @@ if st.toggle("Einzelantworten vorbereiten", key="raw"):
     if not st.session_state.get("raw_logged"):
         audit.record(ctx.db, user.municipality_id, user.username, "raw.view", page="Export")
         st.session_state["raw_logged"] = True
-    raw = data.raw_answers()
-    st.write(f"{raw['response_id'].nunique()} Antworten, {len(raw)} Zeilen (Langformat).")
+    raw = exports.raw_export(version)
+    st.write(f"{raw.responses} Antworten, {raw.rows} Zeilen (Langformat).")
     cols = st.columns(2)
     for column, fmt in zip(cols, ("csv", "xlsx"), strict=True):
         with column:
             exports.offer_download(
                 f"Einzelantworten als {fmt.upper()}",
-                exports.raw_export(version, fmt),
+                getattr(raw, fmt),
                 f"bedarfsradar-antworten.{fmt}",
                 user,
                 kind="raw",
                 key=f"raw-{fmt}",
-                rows=len(raw),
+                rows=raw.rows,
             )
 
 st.header("Codebuch")
