@@ -1,7 +1,6 @@
 """Kampagnen: QR code (PNG, SVG) and A4 poster for the public link, from the base URL setting."""
 
 import io
-import subprocess
 from pathlib import PurePosixPath
 
 import pytest
@@ -11,6 +10,7 @@ from PIL import Image
 from bedarfsradar.settings import Settings
 from tests.dashboard.conftest import run_page
 from tests.dashboard.downloads import RecordingStorage, media_store, payload  # noqa: F401
+from tests.tools import poppler
 
 BASE = "https://umfrage.oestrich-winkel.de"
 
@@ -51,10 +51,9 @@ def test_poster_pdf_carries_the_link_after_the_button(as_role, monkeypatch, tmp_
     pdf = payload(at, "Plakat herunterladen")
     path = tmp_path / "plakat.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = poppler("pdftotext", str(path), "-")
     assert f"{BASE}/u/{slug}/" in text
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    info = poppler("pdfinfo", str(path))
     assert "Pages:           1" in info and "A4" in info
 
 

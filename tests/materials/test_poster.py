@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
 import zxingcpp
 from PIL import Image
@@ -14,16 +11,11 @@ from bedarfsradar.cli import main
 from bedarfsradar.settings import get_settings
 from surveys.materials import campaign_url, poster_lines, qr_code, write_poster
 from surveys.ui_text import load_ui_text
+from tests.tools import poppler
 
 UI = load_ui_text(PROJECT_ROOT / "data" / "ui")
 LANGS = ["de", "de-x-ls", "ar", "fa", "uk", "ru", "tr", "en"]
 URL = "https://umfrage.oestrich-winkel.de/u/welle-1/"
-
-
-def poppler(tool: str, *args: str) -> str:
-    assert shutil.which(tool), f"{tool} missing: apt-get install poppler-utils"
-    done = subprocess.run([tool, *args], capture_output=True, text=True, check=True, timeout=60)
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ with the same content. The demo database is built once for the module."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from datetime import date
@@ -32,9 +31,9 @@ from tests.reports.helpers import (
     tables,
     xy_values,
 )
+from tests.tools import REQUIRE_TOOLS
 
 FUNDING = "Kofinanziert von der Europäischen Union"
-REQUIRE_TOOLS = os.environ.get("BEDARFSRADAR_REQUIRE_BROWSER") == "1"
 
 
 @pytest.fixture(scope="module")

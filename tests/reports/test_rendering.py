@@ -15,18 +15,11 @@ from reports.content import BarChart, MeasureCard, ScatterChart, Table, Text
 from reports.render.pdf import render_pdf
 from tests.publicity.helpers import emblem_box
 from tests.reports.helpers import all_xml_text, open_deck
-from tests.reports.test_deck import REQUIRE_TOOLS, demo  # noqa: F401 (module fixture)
+from tests.reports.test_deck import demo  # noqa: F401 (module fixture)
+from tests.tools import need
 
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 EMU_PER_PT = 12700
-
-
-def _need(*tools: str) -> None:
-    missing = [t for t in tools if not shutil.which(t)]
-    if missing:
-        if REQUIRE_TOOLS:
-            pytest.fail(f"{', '.join(missing)} required (BEDARFSRADAR_REQUIRE_BROWSER=1)")
-        pytest.skip(f"{', '.join(missing)} not installed")
 
 
 def words_on_pages(pdf) -> list[list[tuple[float, float, float, float, str]]]:
@@ -59,7 +52,7 @@ def broken_words(rendered: list[str], source: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def deck_pdf(demo, tmp_path_factory):  # noqa: F811
-    _need("soffice", "pdftoppm", "pdftotext")
+    need("soffice", "pdftoppm", "pdftotext")
     tmp = tmp_path_factory.mktemp("lo")
     deck = tmp / "deck.pptx"
     deck.write_bytes(demo["deck"])
@@ -179,7 +172,7 @@ def content_text(content) -> str:
 
 @pytest.fixture(scope="module")
 def report_pdf(demo, tmp_path_factory):  # noqa: F811
-    _need("pdftoppm", "pdftotext")
+    need("pdftoppm", "pdftotext")
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
     path.write_bytes(render_pdf(demo["content"]))
     return path
