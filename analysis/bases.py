@@ -2,7 +2,7 @@
 and "weiß nicht" enter the base.
 
 A need area declares its base in the taxonomy (``data/taxonomy.yaml``, read by
-:mod:`surveys.need_bases`, which also evaluates ``applies_to`` for every newcomer):
+:mod:`surveys.questionnaire.need_bases`, which also evaluates ``applies_to`` for every newcomer):
 
 ``not_applicable``
     ``"no_need"``: "betrifft mich nicht" counts as not in need (areas that concern everyone:

@@ -3,7 +3,8 @@
 Input ``codes``: one row per (answer, coder) with columns answer_id, coder, area (need-area
 code, or None for "no need area", counted as the category :data:`NO_AREA`), theme
 (optional free label). ``answers``: the free texts with answer_id and respondent
-attributes (audience, wave, language, ...), as from :func:`surveys.coding.free_text_answers`.
+attributes (audience, wave, language, ...), as from
+:func:`surveys.free_text.codes.free_text_answers`.
 
 Agreement (:func:`coder_agreement`)
     Units are answers coded by at least two coders. Krippendorff's alpha (nominal, from

@@ -178,7 +178,7 @@ def prepare(
     ``bases``: declared base per need area; ``applies``: bool frame (index response_id, one
     column per restricted area) saying to whom a restricted area applies - stored as
     respondent columns ``applies_<area>`` (missing respondents: False). Build both with
-    :func:`surveys.need_bases.survey_data`.
+    :func:`surveys.questionnaire.need_bases.survey_data`.
     """
     if isinstance(answers, SurveyData):
         if bases is not None or applies is not None:

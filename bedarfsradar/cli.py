@@ -20,8 +20,8 @@ from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
 from bedarfsradar.users import UserError
-from surveys.loader import QuestionnaireError
-from surveys.storage import StorageError
+from surveys.questionnaire.loader import QuestionnaireError
+from surveys.responses.storage import StorageError
 
 EXIT_UNEXPECTED, EXIT_USAGE, EXIT_DATABASE, EXIT_DATA, EXIT_USER = 1, 2, 3, 4, 5
 

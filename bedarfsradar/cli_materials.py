@@ -12,8 +12,8 @@ from bedarfsradar.context import AppContext
 
 
 def cmd_poster(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.materials import campaign_url, write_poster
-    from surveys.translation_status import offered_languages
+    from publicity.poster import campaign_url, write_poster
+    from surveys.translations.status import offered_languages
 
     campaign = ctx.storage.campaign(args.campaign)  # CampaignNotFound is a StorageError
     bundle = ctx.storage.questionnaire_bundle(campaign.questionnaire_version_id)
@@ -24,7 +24,7 @@ def cmd_poster(ctx: AppContext, args: argparse.Namespace) -> int:
     )
     print(f"poster written: {path} ({url}; {', '.join(languages)})", flush=True)
     if args.qr_svg:
-        from surveys.materials import qr_code
+        from publicity.poster import qr_code
 
         qr_code(url).save(args.qr_svg, kind="svg", scale=8, border=4)
         print(f"QR code written: {args.qr_svg}", flush=True)

@@ -2,7 +2,7 @@
 
 Registered in :mod:`bedarfsradar.cli`. Without ``--yes`` it only reports how many
 responses would go (exit 2, nothing deleted); with ``--yes`` it deletes them with their
-answers and free-text codes (:func:`surveys.retention.purge_older_than`) and writes an
+answers and free-text codes (:func:`surveys.privacy.retention.purge_older_than`) and writes an
 audit entry (actor ``cli``).
 """
 
@@ -12,7 +12,7 @@ import argparse
 
 from bedarfsradar import audit
 from bedarfsradar.context import AppContext
-from surveys import retention
+from surveys.privacy import retention
 
 EXIT_USAGE = 2
 

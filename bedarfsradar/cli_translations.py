@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bedarfsradar.context import AppContext, init_db
-from surveys.loader import load_bundle
-from surveys.model import QuestionnaireBundle
-from surveys.storage import StorageError
+from surveys.questionnaire.loader import load_bundle
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.responses.storage import StorageError
 
 if TYPE_CHECKING:
-    from surveys.translation_io import ImportPlan
+    from surveys.translations.workbook import ImportPlan
 
 EXIT_DATA = 4
 MAX_LISTED = 40
@@ -43,8 +43,8 @@ def questionnaire_bundle(ctx: AppContext, questionnaire: str):  # type: ignore[n
 
 
 def cmd_translations_export(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.translation_io import write_workbook
-    from surveys.translation_status import load_ui_string_sets
+    from surveys.translations.status import load_ui_string_sets
+    from surveys.translations.workbook import write_workbook
 
     bundle = questionnaire_bundle(ctx, args.questionnaire)
     ui = ctx.ui_text
@@ -96,7 +96,7 @@ def publish_translations(ctx: AppContext, questionnaire: str) -> tuple[int, list
 
 def _carry_recordings(ctx: AppContext, old: int, new: int) -> None:
     """Recordings of texts the import left unchanged go with the campaign."""
-    from surveys.recordings import RecordingStore
+    from surveys.translations.recordings import RecordingStore
 
     bundles = ctx.storage.questionnaire_bundle(old), ctx.storage.questionnaire_bundle(new)
     RecordingStore(ctx.db).carry_over(old, new, *bundles)
@@ -108,8 +108,8 @@ def plan_workbook(
     """Read and validate a returned workbook against the current files; writes nothing.
     Raises ``TranslationImportError`` for an unreadable workbook and ``LookupError``
     when the questionnaire is unknown or not named."""
-    from surveys.translation_io import plan_import, read_workbook
-    from surveys.translation_status import load_ui_string_sets
+    from surveys.translations.status import load_ui_string_sets
+    from surveys.translations.workbook import plan_import, read_workbook
 
     content = read_workbook(path)
     questionnaire = questionnaire or content.questionnaire
@@ -131,7 +131,7 @@ class ImportResult:
 def write_import(ctx: AppContext, bundle: QuestionnaireBundle, plan: ImportPlan) -> ImportResult:
     """Write a validated plan's translation files and publish them (``import --yes`` and
     the dashboard's confirm button)."""
-    from surveys.translation_io import apply_import
+    from surveys.translations.workbook import apply_import
 
     written = apply_import(
         plan,
@@ -146,7 +146,7 @@ def write_import(ctx: AppContext, bundle: QuestionnaireBundle, plan: ImportPlan)
 
 
 def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.translation_io import TranslationImportError
+    from surveys.translations.workbook import TranslationImportError
 
     try:
         bundle, plan = plan_workbook(ctx, Path(args.file), args.questionnaire)
@@ -195,7 +195,7 @@ def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_translations_status(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.translation_status import coverage, load_ui_string_sets
+    from surveys.translations.status import coverage, load_ui_string_sets
 
     bundle = questionnaire_bundle(ctx, args.questionnaire)
     report = coverage(bundle, ctx.ui_text, load_ui_string_sets(ctx.settings.data_dir / "ui"))
@@ -232,7 +232,7 @@ def _export_recordings(
     ``folder`` under content-addressed names; (language, key) -> file name."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from surveys.recordings import RecordingStore
+    from surveys.translations.recordings import RecordingStore
 
     try:  # the export needs no database; without one there are no recordings
         version = ctx.storage.latest_version(ctx.municipality_id, bundle.questionnaire.id)

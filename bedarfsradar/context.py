@@ -16,12 +16,13 @@ import yaml
 from analysis.tidy import SurveyData
 from bedarfsradar.db import Database, migrate
 from bedarfsradar.settings import Settings, get_settings
-from surveys import demo, need_bases
-from surveys.loader import NeedArea, load_bundle, load_taxonomy
-from surveys.model import QuestionnaireBundle
+from surveys import demo
 from surveys.offers import add_offers, load_offers
-from surveys.storage import Storage
-from surveys.ui_text import UiText, load_ui_text
+from surveys.questionnaire import need_bases
+from surveys.questionnaire.loader import NeedArea, load_bundle, load_taxonomy
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.responses.storage import Storage
+from surveys.translations.ui_text import UiText, load_ui_text
 
 AUDIENCES = ("newcomer", "volunteer", "administration")
 
@@ -70,7 +71,7 @@ class AppContext:
     def survey_data(self, answers: pd.DataFrame) -> SurveyData:
         """Answers (the storage layer's frame) prepared for the analysis with the declared
         bases of the need areas: the one way the dashboard, the report and the exports do
-        it, so every view uses the same bases (:mod:`surveys.need_bases`)."""
+        it, so every view uses the same bases (:mod:`surveys.questionnaire.need_bases`)."""
         return need_bases.survey_data(answers, self.taxonomy)
 
     def bundles(self) -> dict[str, QuestionnaireBundle]:

@@ -34,8 +34,8 @@ from bedarfsradar.context import AppContext, init_db
 from bedarfsradar.settings import Settings
 from bench.pg import temporary_database
 from surveys import demo
-from surveys.answers import clean_answers, to_rows
-from surveys.storage import CampaignInfo
+from surveys.responses.answers import clean_answers, to_rows
+from surveys.responses.storage import CampaignInfo
 
 
 def submissions(ctx: AppContext, n: int) -> list[list]:

@@ -18,7 +18,7 @@ from bedarfsradar.login import logout_token
 from bedarfsradar.session import COOKIE
 from dashboard import auth, data
 from dashboard.links import URL_PATHS
-from surveys.publicity.emblem import funding_html
+from publicity.emblem import funding_html
 
 PAGES = Path(__file__).parent / "pages"
 ALL, ANALYSTS, ADMIN = ("admin", "guide", "viewer"), ("admin", "guide"), ("admin",)

@@ -26,7 +26,7 @@ from analysis.tidy import SurveyData
 from bedarfsradar.context import AppContext
 from bedarfsradar.db.schema import Response
 from surveys.offers import offers_frame
-from surveys.storage import CampaignInfo
+from surveys.responses.storage import CampaignInfo
 
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
 """Hashable filters: ((attribute, (value, ...)), ...); an empty value tuple = no filter."""
@@ -294,10 +294,10 @@ def overview_findings(version: tuple[int, int]) -> pd.DataFrame:
 
 # -- Datenschutz -----------------------------------------------------------------------------
 def processing_facts():  # type: ignore[no-untyped-def]
-    """Facts for the record of processing activities (:mod:`surveys.processing_record`)."""
+    """Facts for the record of processing activities (:mod:`surveys.privacy.processing_record`)."""
     from bedarfsradar.users import list_users
-    from surveys.processing_record import ProcessingFacts
-    from surveys.retention import retention_months
+    from surveys.privacy.processing_record import ProcessingFacts
+    from surveys.privacy.retention import retention_months
 
     ctx = context()
     bundles = ctx.bundles()
@@ -324,10 +324,10 @@ def processing_facts():  # type: ignore[no-untyped-def]
 @st.cache_data(max_entries=2, show_spinner=False)
 def free_texts(version: tuple[int, int]) -> pd.DataFrame:
     """Free texts of complete responses with their suggested need areas (column
-    ``suggested``: codes, best first; :func:`surveys.free_text.suggest_areas`). The raw
+    ``suggested``: codes, best first; :func:`surveys.free_text.keywords.suggest_areas`). The raw
     text is cached like the survey data; only guide/admin pages call this."""
-    from surveys.coding import free_text_answers
-    from surveys.free_text import suggest_areas
+    from surveys.free_text.codes import free_text_answers
+    from surveys.free_text.keywords import suggest_areas
 
     ctx = context()
     texts = free_text_answers(ctx.db, ctx.municipality_id)
@@ -339,7 +339,7 @@ def free_texts(version: tuple[int, int]) -> pd.DataFrame:
 
 def codes() -> pd.DataFrame:
     """All stored free-text codes (not cached: they change with every save)."""
-    from surveys.coding import codes as stored_codes
+    from surveys.free_text.codes import codes as stored_codes
 
     ctx = context()
     return stored_codes(ctx.db, ctx.municipality_id)

@@ -309,9 +309,9 @@ def raw_export(version: tuple[int, int]) -> RawExport:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def codebook_table() -> pd.DataFrame:
-    """The codebook of all questionnaires (:func:`surveys.codebook.codebook`; re-read at
-    most every 10 minutes, after a translation import for example)."""
-    from surveys.codebook import codebook
+    """The codebook of all questionnaires (:func:`surveys.questionnaire.codebook.codebook`;
+    re-read at most every 10 minutes, after a translation import for example)."""
+    from surveys.questionnaire.codebook import codebook
 
     return codebook(data.context().bundles())
 

@@ -1,5 +1,5 @@
 """Campaign materials for the Kampagnen page: the survey link as QR code (PNG, SVG) and the
-A4 poster (PDF) from :mod:`surveys.materials`, for the public address. Cached per
+A4 poster (PDF) from :mod:`publicity.poster`, for the public address. Cached per
 (campaign, address, offered languages).
 
 The public address is what respondents' phones open. The admin sets it on the Kampagnen
@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from bedarfsradar.db.schema import Setting
 from dashboard import data
-from surveys.materials import campaign_url, qr_code, write_poster
-from surveys.translation_status import offered_languages
+from publicity.poster import campaign_url, qr_code, write_poster
+from surveys.translations.status import offered_languages
 
 PUBLIC_URL_KEY = "public_base_url"
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -120,6 +120,6 @@ def _poster(url: str, title: str, languages: tuple[str, ...]) -> bytes:
 
 
 def poster_pdf(slug: str, version_id: int) -> bytes:
-    """The A4 poster of a campaign; raises :class:`surveys.materials.MaterialsError`."""
+    """The A4 poster of a campaign; raises :class:`publicity.poster.MaterialsError`."""
     title, languages = _offer(version_id)
     return _poster(survey_url(slug), title, tuple(languages))

@@ -1,7 +1,7 @@
 """Übersetzungen, part "Aufnahmen zum Anhören": the guide uploads recordings of the
 questionnaire's texts (a ZIP returned with the translation workbook, or single files)
 for the questionnaire versions that campaigns use. Every file is checked first
-(:func:`surveys.recording_package.plan_files`); with any problem nothing is stored."""
+(:func:`surveys.translations.recording_package.plan_files`); with any problem nothing is stored."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ import pandas as pd
 import streamlit as st
 
 from bedarfsradar import audit
-from surveys.audio import EXTENSIONS, MAX_SECONDS, recording_file_name
-from surveys.languages import language
-from surveys.model import QuestionnaireBundle
-from surveys.recording_package import (
+from surveys.questionnaire.languages import language
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.translations.audio import EXTENSIONS, MAX_SECONDS, recording_file_name
+from surveys.translations.recording_package import (
     RecordingPlan,
     plan_files,
     plan_recordings,
     store_recordings,
 )
-from surveys.recordings import RecordingStore
+from surveys.translations.recordings import RecordingStore
 
 MAX_UPLOAD_MB = 200
 

@@ -1,6 +1,6 @@
 """Tables for the Übersetzungen page: coverage per language, import problems and the
-import diff, with German column names. Pure formatting of :mod:`surveys.translation_status`
-and :mod:`surveys.translation_io` results; no I/O."""
+import diff, with German column names. Pure formatting of :mod:`surveys.translations.status`
+and :mod:`surveys.translations.workbook` results; no I/O."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveys.model import QuestionnaireBundle
-from surveys.translation_io import ImportPlan, ImportProblem, write_workbook
-from surveys.translation_status import Coverage, StringSet
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.translations.status import Coverage, StringSet
+from surveys.translations.workbook import ImportPlan, ImportProblem, write_workbook
 
 SEVERITY = {"error": "Fehler", "warning": "Hinweis"}
 KINDS = {"added": "neu", "changed": "geändert", "status_changed": "Prüfstatus geändert"}

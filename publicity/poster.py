@@ -4,14 +4,14 @@ The poster carries the questionnaire's German title, the QR code (vector, error 
 level M, so a creased or partly covered print still scans), the link in plain text for
 people who type it, and the one-line invitation (``poster_invitation`` in
 ``data/ui/<code>.yaml``) in every language the survey offers, each line set in its own
-direction (from the language code, :mod:`surveys.languages`) and shaped with HarfBuzz
+direction (from the language code, :mod:`surveys.questionnaire.languages`) and shaped with HarfBuzz
 (fpdf2 ``set_text_shaping``, needs ``uharfbuzz``), so Arabic and Farsi letters join
 correctly.
 
 At the foot: the EU emblem with "Kofinanziert von der Europäischen Union" beside it and
-the Land Hessen line (:mod:`surveys.publicity.emblem`), as on every public material.
+the Land Hessen line (:mod:`publicity.emblem`), as on every public material.
 
-Fonts come from PyPI packages (:mod:`surveys.publicity.fonts`: Noto Sans for Latin and
+Fonts come from PyPI packages (:mod:`publicity.fonts`: Noto Sans for Latin and
 Cyrillic, Noto Sans Arabic for Arabic and Farsi), never from the operating system.
 """
 
@@ -24,10 +24,10 @@ from typing import Any
 
 import segno
 
-from surveys.languages import SOURCE_LANGUAGE, language, ordered
-from surveys.publicity import emblem
-from surveys.publicity.fonts import FontError, add_fonts
-from surveys.ui_text import UiText
+from publicity import emblem
+from publicity.fonts import FontError, add_fonts
+from surveys.questionnaire.languages import SOURCE_LANGUAGE, language, ordered
+from surveys.translations.ui_text import UiText
 
 SCRIPT_FONT = {"Arab": "arabic"}
 INVITATION_KEY = "poster_invitation"
@@ -71,7 +71,7 @@ def poster_lines(ui: UiText, languages: Sequence[str]) -> list[PosterLine]:
 
 
 def _script(code: str) -> str | None:
-    from surveys.translation_io import expected_script
+    from surveys.translations.workbook import expected_script
 
     return expected_script(code)
 

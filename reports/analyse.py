@@ -6,7 +6,7 @@ perception, supply, administration, volunteers, wave change). The selectors belo
 pick, sort and filter rows of the results tables (no statistic is computed in
 ``reports/``). :func:`key_findings` is :func:`analysis.findings.key_findings`: the deck
 lists the same key findings as the dashboard, by the same rule. Answers are prepared with
-the declared bases of the need areas (:mod:`surveys.need_bases`).
+the declared bases of the need areas (:mod:`surveys.questionnaire.need_bases`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from analysis.published import (
 )
 from analysis.results import TOTAL_GROUP_VAR, concat_results, filter_results
 from reports.inputs import Labels, ReportCampaign, ReportError, ReportInput
-from surveys.need_bases import area_bases, survey_data
+from surveys.questionnaire.need_bases import area_bases, survey_data
 
 # Breakdowns of the newcomers' needs shown in the appendix (more are in the dashboard).
 NEEDS_GROUP_VARS: tuple[str, ...] = ("stadtteil", "german_level")

@@ -21,7 +21,7 @@ import pandas as pd
 from analysis import findings, published
 from reports import format as fmt
 from reports.measures import Contact, MeasureSpec
-from surveys.loader import NeedArea
+from surveys.questionnaire.loader import NeedArea
 
 if TYPE_CHECKING:
     from bedarfsradar.context import AppContext
@@ -58,7 +58,8 @@ class ReportCampaign:
 
     @classmethod
     def of(cls, info: Any, opens_on: str | None = None, closes_on: str | None = None) -> Any:
-        """From a :class:`surveys.storage.CampaignInfo` (or anything with these fields)."""
+        """From a :class:`surveys.responses.storage.CampaignInfo` (or anything with these
+        fields)."""
         return cls(
             info.slug,
             info.title,

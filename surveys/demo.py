@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from surveys.answers import clean_answers, to_rows
-from surveys.model import QuestionnaireBundle
-from surveys.storage import RECORD_KEY_RANGE, CampaignInfo, Storage
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.responses.answers import clean_answers, to_rows
+from surveys.responses.storage import RECORD_KEY_RANGE, CampaignInfo, Storage
 
 SEED = 20260301
 STADTTEILE = ["oestrich", "mittelheim", "winkel", "hallgarten"]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import Offer
-from surveys.loader import Problem, QuestionnaireError, read_yaml
+from surveys.questionnaire.loader import Problem, QuestionnaireError, read_yaml
 
 OFFER_COLUMNS = [
     "offer_id",

@@ -4,7 +4,7 @@ seven languages get the area a person would give them first."""
 import pytest
 
 from surveys.demo import FREE_TEXTS
-from surveys.free_text import AREAS, KEYWORDS, normalise, suggest_areas
+from surveys.free_text.keywords import AREAS, KEYWORDS, normalise, suggest_areas
 
 EXPECTED_FIRST = {
     "Eine größere Wohnung für meine Familie.": "housing",

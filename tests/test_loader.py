@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bedarfsradar import PROJECT_ROOT
-from surveys.loader import (
+from surveys.questionnaire.loader import (
     QuestionnaireError,
     load_bundle,
     load_taxonomy,
@@ -64,7 +64,7 @@ def test_content_hash_changes_with_any_text_and_only_then():
     raw = newcomer()
     raw["sections"][0]["questions"][0]["label"] = "Wo wohnen Sie?"
     c = parse_questionnaire(raw, "c.yaml", TAXONOMY)
-    from surveys.model import QuestionnaireBundle
+    from surveys.questionnaire.model import QuestionnaireBundle
 
     ha, hb, hc = (QuestionnaireBundle(questionnaire=x).content_hash() for x in (a, b, c))
     assert ha == hb != hc
@@ -248,7 +248,7 @@ def test_taxonomy_rejects_duplicate_codes(tmp_path):
 
 
 def test_direction_comes_from_the_language_code_not_the_text():
-    from surveys.languages import language
+    from surveys.questionnaire.languages import language
 
     assert language("ar").direction == "rtl"
     assert language("fa").direction == "rtl"
@@ -263,7 +263,7 @@ def test_file_path_in_message_uses_the_file_name(tmp_path: Path):
     raw["sections"][0]["questions"][0]["type"] = "dropdown"
     path = tmp_path / "my-questionnaire.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    from surveys.loader import load_questionnaire
+    from surveys.questionnaire.loader import load_questionnaire
 
     with pytest.raises(QuestionnaireError, match=r"^my-questionnaire\.yaml: sections\[0\]"):
         load_questionnaire(path, TAXONOMY)

@@ -5,7 +5,6 @@ import io
 import pandas as pd
 import pytest
 
-from surveys.loader import QuestionnaireError
 from surveys.offers import (
     OfferIn,
     create_offer,
@@ -16,6 +15,7 @@ from surveys.offers import (
     set_offer_active,
     update_offer,
 )
+from surveys.questionnaire.loader import QuestionnaireError
 
 AREAS = {"mobility", "housing", "language"}
 STADTTEILE = {"hallgarten", "winkel"}

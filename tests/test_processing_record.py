@@ -1,6 +1,6 @@
 """The record of processing activities is written from facts in the code."""
 
-from surveys.processing_record import ProcessingFacts, record_markdown, stored_columns
+from surveys.privacy.processing_record import ProcessingFacts, record_markdown, stored_columns
 
 
 def _facts(**kw):

@@ -9,8 +9,8 @@ from sqlalchemy import select, text
 
 from bedarfsradar.db import Database, migrate
 from bedarfsradar.db.schema import Response
-from surveys.answers import AnswerRow
-from surveys.storage import RECORD_KEY_RANGE
+from surveys.responses.answers import AnswerRow
+from surveys.responses.storage import RECORD_KEY_RANGE
 from tests.conftest import make_context
 
 

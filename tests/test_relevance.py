@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.relevance import RelevanceError, evaluate, parse, references
+from surveys.questionnaire.relevance import RelevanceError, evaluate, parse, references
 
 ANSWERS = {
     "children": "yes",

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from bedarfsradar.audit import entries
 from bedarfsradar.cli import main
 from bedarfsradar.db.schema import Answer, FreeTextCode, Response
-from surveys import retention
-from surveys.coding import CodingError, codes, free_text_answers, save_code
+from surveys.free_text.codes import CodingError, codes, free_text_answers, save_code
+from surveys.privacy import retention
 from tests.test_storage import rows_for
 
 

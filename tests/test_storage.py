@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from bedarfsradar.db import Database, migrate
-from surveys.answers import AnswerRow, clean_answers, to_rows
-from surveys.storage import AlreadyComplete, CampaignClosed, code_hash
+from surveys.responses.answers import AnswerRow, clean_answers, to_rows
+from surveys.responses.storage import AlreadyComplete, CampaignClosed, code_hash
 
 ANSWERS = {
     "stadtteil": "hallgarten",
@@ -68,9 +68,9 @@ def test_answers_frame_is_tidy_long_format(ctx, campaign):
 
 
 def test_answers_frame_gives_each_answer_its_own_responses_columns(ctx, campaign, monkeypatch):
-    import surveys.storage
+    import surveys.responses.storage
 
-    monkeypatch.setattr(surveys.storage, "_CHUNK", 3)  # several chunks, some without text
+    monkeypatch.setattr(surveys.responses.storage, "_CHUNK", 3)  # several chunks, some without text
     version = ctx.storage.latest_version(ctx.municipality_id, "newcomer")
     second = ctx.storage.create_campaign(ctx.municipality_id, "test-w2", "Test 2", version, wave=2)
     ctx.storage.complete_response(campaign, "fa-1", rows_for(ctx), "fa", mode="assisted")

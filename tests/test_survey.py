@@ -387,7 +387,7 @@ def test_only_complete_languages_are_offered(env):
 def test_prepared_version_gives_the_bundles_texts_and_languages(env):
     """Pages read texts from the version prepared once; it must say exactly what the
     stored bundle says, in every language, including the German fallback."""
-    from surveys.translation_status import offered_languages
+    from surveys.translations.status import offered_languages
 
     ctx, app = env
     survey = survey_of(app)

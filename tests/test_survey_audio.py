@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from surveys.audio import MAX_SECONDS, RecordingError, check_recording
-from surveys.recording_package import plan_recordings, store_recordings
-from surveys.recordings import RecordingStore
+from surveys.translations.audio import MAX_SECONDS, RecordingError, check_recording
+from surveys.translations.recording_package import plan_recordings, store_recordings
+from surveys.translations.recordings import RecordingStore
 from tests.test_survey import Respondent, client, env, survey_of
 
 __all__ = ["env"]
@@ -243,8 +243,8 @@ def test_xlsform_export_names_recordings_in_media_audio_columns(env, tmp_path):
 def test_translation_workbook_names_the_file_for_each_recording(env, tmp_path):
     from openpyxl import load_workbook
 
-    from surveys.translation_io import RECORDING_COLUMN, write_workbook
-    from surveys.translation_status import load_ui_string_sets
+    from surveys.translations.status import load_ui_string_sets
+    from surveys.translations.workbook import RECORDING_COLUMN, write_workbook
 
     ctx, _ = env
     bundle = ctx.bundles()["newcomer"]

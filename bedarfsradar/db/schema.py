@@ -178,7 +178,7 @@ class Offer(Base):
 
 class FreeTextCode(Base):
     """A guide's code of one free-text answer; one row per (answer, coder), so a second
-    coder's codes sit beside the first's for the agreement (:mod:`surveys.coding`)."""
+    coder's codes sit beside the first's for the agreement (:mod:`surveys.free_text.codes`)."""
 
     __tablename__ = "free_text_code"
     __table_args__ = (UniqueConstraint("answer_id", "coder"),)

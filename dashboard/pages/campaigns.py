@@ -15,8 +15,8 @@ from bedarfsradar import audit
 from dashboard import auth, data, materials
 from dashboard.labels import AUDIENCES, MODES, REVIEW_FLAGS, STATUS, targets_text
 from dashboard.materials import AddressError
-from surveys.materials import MaterialsError
-from surveys.storage import CampaignExists
+from publicity.poster import MaterialsError
+from surveys.responses.storage import CampaignExists
 from surveys.web.state import StateCodec
 
 user = auth.require("admin", "guide")

@@ -16,7 +16,7 @@ from analysis.published import themes_view
 from bedarfsradar import audit
 from dashboard import auth, charts, data
 from dashboard.labels import AUDIENCES, labels
-from surveys.coding import save_code
+from surveys.free_text.codes import save_code
 
 user = auth.require("admin", "guide")
 ctx = data.context()

@@ -10,7 +10,6 @@ from dashboard import auth, data
 from dashboard.labels import COSTS, TIMES, YES_NO, labels
 from dashboard.links import AREA_PARAM
 from dashboard.offer_form import offer_form
-from surveys.loader import QuestionnaireError
 from surveys.offers import (
     create_offer,
     import_offers,
@@ -19,6 +18,7 @@ from surveys.offers import (
     set_offer_active,
     update_offer,
 )
+from surveys.questionnaire.loader import QuestionnaireError
 
 user = auth.require()
 L = labels()

@@ -7,8 +7,8 @@ import streamlit as st
 from analysis import method_note
 from bedarfsradar import audit
 from dashboard import auth, data
-from surveys import retention
-from surveys.processing_record import record_markdown
+from surveys.privacy import retention
+from surveys.privacy.processing_record import record_markdown
 
 user = auth.require("admin", "guide")
 ctx = data.context()

@@ -25,9 +25,9 @@ from dashboard.translation_views import (
     summary_table,
     workbook_bytes,
 )
-from surveys.languages import PREFERRED_ORDER, SOURCE_LANGUAGE, is_known
-from surveys.translation_io import TranslationImportError
-from surveys.translation_status import coverage, hidden_languages, load_ui_string_sets
+from surveys.questionnaire.languages import PREFERRED_ORDER, SOURCE_LANGUAGE, is_known
+from surveys.translations.status import coverage, hidden_languages, load_ui_string_sets
+from surveys.translations.workbook import TranslationImportError
 
 MAX_UPLOAD_MB = 5
 

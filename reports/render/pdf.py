@@ -2,7 +2,7 @@
 
 One A4 landscape page per slide, same content and order as the deck. Text is real,
 extractable text in an embedded TrueType font (Noto Sans from the PyPI package
-``fontpkg-noto-sans`` via :mod:`surveys.publicity.fonts`; it covers German typography,
+``fontpkg-noto-sans`` via :mod:`publicity.fonts`; it covers German typography,
 "–", "−" and the no-break spaces of "n = 181" and "34 %"). Charts are drawn as vector
 graphics with fpdf2 primitives - bars, CI error bars, scatter markers, value labels, a
 legend that wraps instead of being cut - with the source line under each chart, so
@@ -16,6 +16,8 @@ from __future__ import annotations
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, TableCellFillMode, XPos, YPos
 
+from publicity import emblem
+from publicity.fonts import FontError, add_fonts
 from reports import format as fmt
 from reports.content import (
     ACCENT,
@@ -35,8 +37,6 @@ from reports.content import (
     TitlePage,
 )
 from reports.inputs import ReportError
-from surveys.publicity import emblem
-from surveys.publicity.fonts import FontError, add_fonts
 
 FONT = "sans"
 PAGE_W, PAGE_H = 297.0, 210.0

@@ -17,7 +17,7 @@ labels, source line) 14 pt, nothing below 14 pt; the appendix uses 11-12 pt. Tex
 are sized from an estimate of the wrapped lines, wide enough that no word is broken.
 Every chart has alternative text (``descr``) and a source line under it; the title slide
 and the contact slide carry the EU emblem as native shapes with the funding statement
-(:mod:`surveys.publicity.emblem`). Document properties name the town as author, the
+(:mod:`publicity.emblem`). Document properties name the town as author, the
 report date, 16:9 - nothing from the library's 2013 4:3 template remains.
 """
 
@@ -45,6 +45,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from publicity import emblem
 from reports.content import (
     ACCENT,
     BAND,
@@ -64,7 +65,6 @@ from reports.content import (
     Text,
     TitlePage,
 )
-from surveys.publicity import emblem
 
 FONT = "Arial"
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, exactly 16:9

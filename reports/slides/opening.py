@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from publicity import emblem
 from reports import analyse as an
 from reports import format as fmt
 from reports import wording
 from reports.content import Slide, Text, TitlePage
 from reports.slides.common import Deck
-from surveys.publicity import emblem
 
 PROGRAMME = "KISI – Kommunale Integrationsguides Hessen"
 AGENDA = [

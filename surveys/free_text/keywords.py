@@ -1,6 +1,6 @@
 """Suggested need-area codes for free-text answers: a small keyword matcher per language.
 
-A suggestion only helps the guide, who always decides the code (:mod:`surveys.coding`).
+A suggestion only helps the guide, who always decides the code (:mod:`surveys.free_text.codes`).
 
 Rule (the contract the tests check)
 -----------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import CursorResult, delete, func, select
 
 from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import Answer, FreeTextCode, Response, Setting
-from surveys.storage import current_month
+from surveys.responses.storage import current_month
 
 RETENTION_KEY = "retention"
 DEFAULT_RETENTION_MONTHS = 24

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from surveys.model import Option, QuestionnaireBundle
+from surveys.questionnaire.model import Option, QuestionnaireBundle
 
 CODEBOOK_COLUMNS = [
     "audience",

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from surveys import relevance
-from surveys.languages import is_known
-from surveys.model import (
+from surveys.questionnaire import relevance
+from surveys.questionnaire.languages import is_known
+from surveys.questionnaire.model import (
     QUESTION_TYPES,
     Option,
     Question,

@@ -187,7 +187,7 @@ class Translation(_Strict):
     strings: dict[str, str] = Field(default_factory=dict)
     string_status: dict[str, StringStatus] = Field(default_factory=dict)
     """Per-string review state where it differs from ``status`` (see
-    :mod:`surveys.translation_status`)."""
+    :mod:`surveys.translations.status`)."""
     string_reviewers: dict[str, str] = Field(default_factory=dict)
     """Role that reviewed a string, where it differs from ``reviewed_by``."""
     source_hashes: dict[str, str] = Field(default_factory=dict)

@@ -21,8 +21,8 @@ import pandas as pd
 
 from analysis.bases import EVERYONE, AreaBase
 from analysis.tidy import SurveyData, prepare
-from surveys import relevance
-from surveys.loader import NeedArea
+from surveys.questionnaire import relevance
+from surveys.questionnaire.loader import NeedArea
 
 
 def area_bases(taxonomy: Iterable[NeedArea]) -> dict[str, AreaBase]:
@@ -61,8 +61,8 @@ def applicability(taxonomy: Iterable[NeedArea], answers: pd.DataFrame) -> pd.Dat
 
 def _answer_patterns(rows: pd.DataFrame, ids: pd.Index) -> pd.Series:
     """Per respondent, a hashable tuple of (key, value) pairs of the referenced answers as
-    :func:`surveys.relevance.evaluate` reads them: one selected option as a plain value,
-    several as a list (the expression language treats a value as a list of one)."""
+    :func:`surveys.questionnaire.relevance.evaluate` reads them: one selected option as a plain
+    value, several as a list (the expression language treats a value as a list of one)."""
     per: dict[str, dict[str, set[str]]] = {}
     item = rows["item"].fillna("").astype(str)
     for rid, qid, it, value in zip(

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from surveys import relevance
-from surveys.model import Question, Questionnaire, Section
+from surveys.questionnaire import relevance
+from surveys.questionnaire.model import Question, Questionnaire, Section
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every page a respondent saves and every page they see runs the same few statements.
 SQLAlchemy builds them here once from the schema (column names have one source, every
-value is a bound parameter) and :class:`surveys.storage.Storage` runs the compiled SQL on
+value is a bound parameter) and :class:`surveys.responses.storage.Storage` runs the compiled SQL on
 the DB-API cursor of a pooled connection (:meth:`bedarfsradar.db.Database.write_cursor`).
 Measured with ``bench/storage.py``: SQLAlchemy's per-call execution (parameter
 processing, result objects) cost as much as the SQLite commit itself. PostgreSQL

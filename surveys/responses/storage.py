@@ -41,9 +41,9 @@ from bedarfsradar.db.schema import (
     QuestionnaireVersion,
     Response,
 )
-from surveys.answers import AnswerRow
-from surveys.model import QuestionnaireBundle
-from surveys.response_sql import ResponseStatements, positional_sql
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.responses.answers import AnswerRow
+from surveys.responses.sql import ResponseStatements, positional_sql
 
 ANSWER_COLUMNS = list(TIDY_ANSWER_COLUMNS)
 _ANSWER_ROW = ["id", "question_id", "item", "value", "text"]
@@ -312,7 +312,7 @@ class Storage:
             return True
 
     # -- responses -----------------------------------------------------------------------
-    # The hot path: statements compiled once (:mod:`surveys.response_sql`) on the DB-API
+    # The hot path: statements compiled once (:mod:`surveys.responses.sql`) on the DB-API
     # cursor, one transaction per page, no ORM objects.
     def _new_response(
         self,

@@ -3,7 +3,7 @@
 Many newcomers read their own language with difficulty. A recording per question, option
 and intro text lets them listen instead (XLSForm's ``media::audio`` column; the survey
 page's ``<audio controls preload="none">``, no JavaScript). This module only checks one
-file; :mod:`surveys.recordings` stores it with the questionnaire version.
+file; :mod:`surveys.translations.recordings` stores it with the questionnaire version.
 
 Accepted: Ogg (Opus or Vorbis), MP3, MPEG-4 audio (m4a/aac) and WAV — what phones and
 recording apps write and every current browser plays. The format is read from the bytes

@@ -1,8 +1,9 @@
 """Recordings handed out and back with the translation workbook.
 
-The workbook (:func:`surveys.translation_io.write_workbook`) names, beside every
+The workbook (:func:`surveys.translations.workbook.write_workbook`) names, beside every
 questionnaire text, the file an interpreter records it into: ``<language>/<key>.ogg``
-(any accepted ending: :data:`surveys.audio.EXTENSIONS`), e.g. ``fa/q.children.label.m4a``.
+(any accepted ending: :data:`surveys.translations.audio.EXTENSIONS`), e.g.
+``fa/q.children.label.m4a``.
 The interpreter returns the recordings as one ZIP file; :func:`plan_recordings` checks
 every file (language, text key, format, size, duration) without storing anything, and
 :func:`store_recordings` stores the plan only when it has no problem at all — a bad file
@@ -21,9 +22,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from surveys.audio import EXTENSIONS, MAX_BYTES, Audio, RecordingError, check_recording
-from surveys.languages import is_known
-from surveys.recordings import RecordingRef, RecordingStore
+from surveys.questionnaire.languages import is_known
+from surveys.translations.audio import EXTENSIONS, MAX_BYTES, Audio, RecordingError, check_recording
+from surveys.translations.recordings import RecordingRef, RecordingStore
 
 MAX_FILES = 2000
 MAX_UNCOMPRESSED_BYTES = 400_000_000

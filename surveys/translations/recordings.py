@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import QuestionnaireVersion, Recording
-from surveys.audio import FORMATS, Audio, RecordingError, check_recording
-from surveys.languages import is_known
-from surveys.model import QuestionnaireBundle
+from surveys.questionnaire.languages import is_known
+from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.translations.audio import FORMATS, Audio, RecordingError, check_recording
 
 _EXTENSION = dict(FORMATS.values())  # content type -> extension
 _COPIED = [

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from surveys.languages import SOURCE_LANGUAGE, is_known, language, ordered
-from surveys.model import QuestionnaireBundle, Translation
-from surveys.ui_text import UiText
+from surveys.questionnaire.languages import SOURCE_LANGUAGE, is_known, language, ordered
+from surveys.questionnaire.model import QuestionnaireBundle, Translation
+from surveys.translations.ui_text import UiText
 
 StringState = Literal["missing", "draft", "reviewed", "outdated"]
 UI_PREFIX = "ui."
@@ -103,7 +103,7 @@ def ui_string_set(raw: Mapping[str, Any], language_code: str) -> StringSet:
 
 def load_ui_string_sets(directory: Path) -> dict[str, StringSet]:
     """Every ``<code>.yaml`` of the interface strings, German included."""
-    from surveys.loader import read_yaml
+    from surveys.questionnaire.loader import read_yaml
 
     out: dict[str, StringSet] = {}
     for path in sorted(directory.glob("*.yaml")):

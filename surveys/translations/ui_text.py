@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from surveys.loader import Problem, QuestionnaireError, read_yaml
+from surveys.questionnaire.loader import Problem, QuestionnaireError, read_yaml
 
 
 @dataclass(frozen=True)

@@ -47,11 +47,11 @@ from typing import Any, Literal
 
 import yaml
 
-from surveys.audio import recording_file_name
-from surveys.languages import SOURCE_LANGUAGE, is_known, language
-from surveys.loader import parse_translation
-from surveys.model import Question, Questionnaire, QuestionnaireBundle, Translation
-from surveys.translation_status import (
+from surveys.questionnaire.languages import SOURCE_LANGUAGE, is_known, language
+from surveys.questionnaire.loader import parse_translation
+from surveys.questionnaire.model import Question, Questionnaire, QuestionnaireBundle, Translation
+from surveys.translations.audio import recording_file_name
+from surveys.translations.status import (
     UI_PREFIX,
     StringSet,
     all_source_strings,
@@ -78,8 +78,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 REQUIRED_COLUMNS = ("key", "translation", "status", "reviewed_by", "source_hash")
 RECORDING_COLUMN = "Aufnahme zum Anhören (Dateiname)"
-"""Last column: the file to record a questionnaire text into (:mod:`surveys.recording_package`);
-not read back with the translations."""
+"""Last column: the file to record a questionnaire text into
+(:mod:`surveys.translations.recording_package`); not read back with the translations."""
 COLUMN_WIDTHS = (34, 48, 60, 60, 14, 26, 16)
 
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")

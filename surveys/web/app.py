@@ -68,8 +68,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from surveys import relevance
-from surveys.answers import (
+from surveys.questionnaire import relevance
+from surveys.questionnaire.languages import SOURCE_LANGUAGE, language
+from surveys.questionnaire.model import QuestionnaireBundle, Section
+from surveys.responses.answers import (
     AnswerError,
     clean_answers,
     compiled,
@@ -77,17 +79,15 @@ from surveys.answers import (
     section_visible,
     to_rows,
 )
-from surveys.languages import SOURCE_LANGUAGE, language
-from surveys.model import QuestionnaireBundle, Section
-from surveys.recordings import RecordingRef, RecordingStore
-from surveys.storage import (
+from surveys.responses.storage import (
     AlreadyComplete,
     CampaignClosed,
     CampaignInfo,
     CampaignNotFound,
     Storage,
 )
-from surveys.ui_text import UiText
+from surveys.translations.recordings import RecordingRef, RecordingStore
+from surveys.translations.ui_text import UiText
 from surveys.web.paging import PageKeys, SectionPaging
 from surveys.web.prepared import PreparedQuestionnaire, prepare
 from surveys.web.security import RateLimiter, SecurityHeaders

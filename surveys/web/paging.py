@@ -20,9 +20,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from surveys import relevance
-from surveys.answers import question_visible, visible_rows
-from surveys.model import Question, Section
+from surveys.questionnaire import relevance
+from surveys.questionnaire.model import Question, Section
+from surveys.responses.answers import question_visible, visible_rows
 from surveys.web.views import QuestionnaireTexts, option_key
 
 SCREEN_PX = 740

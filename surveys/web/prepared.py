@@ -1,7 +1,7 @@
 """A questionnaire version prepared once for the survey pages.
 
 :meth:`QuestionnaireBundle.text` finds a key by rebuilding every German source string of
-the questionnaire, and :func:`surveys.translation_status.offered_languages` counts the
+the questionnaire, and :func:`surveys.translations.status.offered_languages` counts the
 missing keys of every language: both ran on every request (a section page asked for
 about a hundred texts). Stored versions are immutable, so the survey prepares each
 version once per process: every language's texts merged over the German source, the
@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from surveys.languages import SOURCE_LANGUAGE
-from surveys.model import Questionnaire, QuestionnaireBundle, Section
-from surveys.translation_status import offered_languages
-from surveys.ui_text import UiText
+from surveys.questionnaire.languages import SOURCE_LANGUAGE
+from surveys.questionnaire.model import Questionnaire, QuestionnaireBundle, Section
+from surveys.translations.status import offered_languages
+from surveys.translations.ui_text import UiText
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Any, Protocol
 
 from starlette.datastructures import FormData
 
-from surveys.answers import AnswerError, question_visible, visible_rows
-from surveys.languages import language
-from surveys.model import Option, Question, Questionnaire, Section
-from surveys.ui_text import UiText
+from surveys.questionnaire.languages import language
+from surveys.questionnaire.model import Option, Question, Questionnaire, Section
+from surveys.responses.answers import AnswerError, question_visible, visible_rows
+from surveys.translations.ui_text import UiText
 
 # Eastern Arabic (Arabic) and Extended Arabic-Indic (Farsi/Urdu) digits typed on phones
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")

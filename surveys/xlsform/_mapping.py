@@ -33,9 +33,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from surveys import relevance as rel
-from surveys.loader import QuestionnaireError, parse_questionnaire, parse_translation
-from surveys.model import CODE_PATTERN, QuestionnaireBundle
+from surveys.questionnaire import relevance as rel
+from surveys.questionnaire.loader import QuestionnaireError, parse_questionnaire, parse_translation
+from surveys.questionnaire.model import CODE_PATTERN, QuestionnaireBundle
 from surveys.xlsform._ledger import SETTINGS_ROW, Ledger, field_of
 from surveys.xlsform._options import INLINE, Options, flag
 from surveys.xlsform._reader import Workbook

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from surveys.model import CODE_PATTERN
+from surveys.questionnaire.model import CODE_PATTERN
 from surveys.xlsform._ledger import Ledger, field_of
 from surveys.xlsform._texts import Texts
 

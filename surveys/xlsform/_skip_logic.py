@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from surveys import relevance as rel
+from surveys.questionnaire import relevance as rel
 from surveys.xlsform._ledger import Ledger
 from surveys.xlsform.odk_relevance import UnknownReference, from_odk, to_ours
 

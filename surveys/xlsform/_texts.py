@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from surveys.languages import SOURCE_LANGUAGE, code_for_name, english_name, is_known
+from surveys.questionnaire.languages import SOURCE_LANGUAGE, code_for_name, english_name, is_known
 from surveys.xlsform._ledger import Ledger, field_of
 
 DEFAULT = "default"

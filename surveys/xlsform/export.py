@@ -14,7 +14,7 @@ an identical questionnaire. What the export does so ODK can run it:
 - ``q != "a"`` is written ``${q} != '' and ${q} != 'a'`` (ODK's ``!=`` is true while the
   question is unanswered, ours is not).
 
-Recordings of texts read aloud (:mod:`surveys.recordings`) go into the standard
+Recordings of texts read aloud (:mod:`surveys.translations.recordings`) go into the standard
 ``media::audio::German (de)`` columns of the survey and choices sheets, one file name per
 text and language; the files themselves travel beside the form (ODK's media folder).
 
@@ -29,10 +29,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from surveys import relevance as rel
-from surveys.languages import SOURCE_LANGUAGE
-from surveys.model import Option, Question, QuestionnaireBundle
-from surveys.translation_io import neutralise
+from surveys.questionnaire import relevance as rel
+from surveys.questionnaire.languages import SOURCE_LANGUAGE
+from surveys.questionnaire.model import Option, Question, QuestionnaireBundle
+from surveys.translations.workbook import neutralise
 from surveys.xlsform._mapping import INLINE, RANKING, START_GROUP, START_NOTES
 from surveys.xlsform._reader import HINT_SHEET
 from surveys.xlsform._texts import column_label

@@ -1,6 +1,6 @@
 """Skip logic and constraints between our expression language and ODK XPath.
 
-Our language (:mod:`surveys.relevance`) → ODK (:func:`to_odk`)::
+Our language (:mod:`surveys.questionnaire.relevance`) → ODK (:func:`to_odk`)::
 
     q == "a"         ${q} = 'a'
     q != "a"         ${q} != '' and ${q} != 'a'     (ours is false while q is unanswered)
@@ -14,7 +14,7 @@ ODK → ours (:func:`from_odk`) reads the same subset plus ``not()``, ``true()``
 ``or_other`` (``../q``). ``${q} != 'a'`` is true in ODK while ``q`` is unanswered, so it
 becomes ``not q == "a"``, which behaves the same here; the pair our export writes for
 ``!=`` becomes ``q != "a"`` again. Anything else (arithmetic, ``today()``, ``regex()``,
-``if()``…) raises :class:`~surveys.relevance.RelevanceError`.
+``if()``…) raises :class:`~surveys.questionnaire.relevance.RelevanceError`.
 
 The consent step of the export (:data:`CONSENT`) is no question of ours: a comparison
 ``${bedarfsradar-consent} = 'OK'`` is removed from an ``and`` chain and reported, because
@@ -27,8 +27,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from surveys import relevance as rel
-from surveys.model import Questionnaire
+from surveys.questionnaire import relevance as rel
+from surveys.questionnaire.model import Questionnaire
 
 CONSENT = "bedarfsradar-consent"
 """Name of the export's consent item (``acknowledge``); never a question id of ours."""

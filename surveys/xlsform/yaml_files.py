@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from surveys.model import QuestionnaireBundle
+from surveys.questionnaire.model import QuestionnaireBundle
 
 
 def write_yaml_files(bundle: QuestionnaireBundle, directory: Path) -> Iterator[Path]:

@@ -1,7 +1,7 @@
 """The demo's complete results table, for the snapshot test of the analysis pipeline.
 
 The answers are prepared as the dashboard and the report prepare them (with the declared
-bases of the need areas, :func:`surveys.need_bases.survey_data`).
+bases of the need areas, :func:`surveys.questionnaire.need_bases.survey_data`).
 
 :func:`demo_results` runs every analysis the dashboard and the report use on the demo
 answers and concatenates the results (unsuppressed and suppressed tables alike) into one
@@ -20,7 +20,7 @@ import pandas as pd
 from analysis import admin, compare, needs, perception, supply
 from analysis.results import concat_results
 from analysis.subset import select_respondents
-from surveys.need_bases import survey_data
+from surveys.questionnaire.need_bases import survey_data
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "demo_results.csv.gz"
 KEYS = ["table", "indicator", "group_var", "group", "level"]

@@ -15,8 +15,8 @@ from analysis.results import filter_results
 from analysis.subset import select_respondents
 from analysis.tidy import prepare
 from bedarfsradar.context import load_demo
-from surveys.need_bases import applicability, survey_data
 from surveys.offers import offers_frame
+from surveys.questionnaire.need_bases import applicability, survey_data
 from tests.conftest import make_context
 
 BASES = {

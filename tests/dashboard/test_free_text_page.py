@@ -4,7 +4,7 @@ coder, blind second coding, agreement and coded results as analysis/ computes th
 from analysis.coding import coded_area_results, coded_table, coder_agreement
 from bedarfsradar.audit import entries
 from dashboard.labels import AUDIENCES
-from surveys.coding import codes, free_text_answers
+from surveys.free_text.codes import codes, free_text_answers
 from tests.dashboard.conftest import run_page
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from bedarfsradar.audit import entries
 from bedarfsradar.db.schema import Response
-from surveys import retention
-from surveys.storage import current_month
+from surveys.privacy import retention
+from surveys.responses.storage import current_month
 from tests.dashboard.conftest import run_page
 
 
@@ -88,7 +88,7 @@ def test_record_of_processing_is_offered_with_facts_from_the_code(as_role):
                   if b.proto.label == "Verzeichnis herunterladen")  # fmt: skip
     assert button.proto.label
     from dashboard.data import processing_facts
-    from surveys.processing_record import record_markdown
+    from surveys.privacy.processing_record import record_markdown
 
     text = record_markdown(processing_facts())
     assert "Art. 30" in text and "Keine IP-Adressen" in text

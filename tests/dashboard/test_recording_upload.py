@@ -5,7 +5,7 @@ and audited."""
 from __future__ import annotations
 
 from bedarfsradar.audit import entries
-from surveys.recordings import RecordingStore
+from surveys.translations.recordings import RecordingStore
 from tests.dashboard.conftest import run_page
 from tests.dashboard.test_translations_page import tr_ctx
 from tests.test_survey_audio import wav, zip_of

@@ -3,7 +3,7 @@
 import pytest
 
 from bedarfsradar.audit import entries
-from surveys.publicity.emblem import EU_STATEMENT
+from publicity.emblem import EU_STATEMENT
 from tests.dashboard.conftest import run_page
 from tests.dashboard.downloads import download_button, media_store, payload  # noqa: F401
 from tests.reports.helpers import open_deck, slide_texts

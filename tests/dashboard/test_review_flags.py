@@ -5,7 +5,7 @@ the ones she judges to be no person's answer. Its own module: it deletes demo re
 import uuid
 
 from dashboard import data
-from surveys.answers import AnswerRow
+from surveys.responses.answers import AnswerRow
 from tests.dashboard.conftest import run_page
 
 

@@ -21,8 +21,8 @@ from bedarfsradar.audit import entries
 from bedarfsradar.context import AppContext, init_db
 from bedarfsradar.session import SessionUser
 from bedarfsradar.settings import Settings
-from surveys.translation_io import write_workbook
-from surveys.translation_status import load_ui_string_sets
+from surveys.translations.status import load_ui_string_sets
+from surveys.translations.workbook import write_workbook
 from tests.dashboard.conftest import run_page
 from tests.dashboard.downloads import download_button, media_store, payload  # noqa: F401
 

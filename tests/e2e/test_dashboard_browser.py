@@ -17,7 +17,7 @@ import pytest
 
 from bedarfsradar.context import load_demo
 from bedarfsradar.users import add_user
-from surveys.answers import AnswerRow
+from surveys.responses.answers import AnswerRow
 from tests.conftest import make_context
 from tests.e2e.conftest import SECRET, LiveServer
 from tests.e2e.dashboard_pages import choose, logged_in, login, open_page, wait_settled

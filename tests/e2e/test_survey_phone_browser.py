@@ -11,7 +11,7 @@ from itertools import pairwise
 import httpx
 import pytest
 
-from surveys.recordings import RecordingStore
+from surveys.translations.recordings import RecordingStore
 from tests.e2e.conftest import phone_context
 from tests.e2e.test_survey_browser import axe_violations, go, next_page, shot
 from tests.test_survey_audio import wav

@@ -9,8 +9,8 @@ from PIL import Image
 from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.cli import main
 from bedarfsradar.settings import get_settings
-from surveys.materials import campaign_url, poster_lines, qr_code, write_poster
-from surveys.ui_text import load_ui_text
+from publicity.poster import campaign_url, poster_lines, qr_code, write_poster
+from surveys.translations.ui_text import load_ui_text
 from tests.tools import poppler
 
 UI = load_ui_text(PROJECT_ROOT / "data" / "ui")

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
-from surveys.publicity import emblem
+from publicity import emblem
 from surveys.web.app import HERE
 from tests.test_survey import Respondent, run_to_review, submit
 

@@ -16,7 +16,12 @@ from starlette.testclient import TestClient
 
 from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.server import routes
-from surveys.loader import QuestionnaireError, load_taxonomy, parse_questionnaire, parse_yaml
+from surveys.questionnaire.loader import (
+    QuestionnaireError,
+    load_taxonomy,
+    parse_questionnaire,
+    parse_yaml,
+)
 
 TAXONOMY = load_taxonomy(PROJECT_ROOT / "data" / "taxonomy.yaml")
 NEWCOMER = yaml.safe_load((PROJECT_ROOT / "data/questionnaires/newcomer.yaml").read_text())

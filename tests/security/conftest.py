@@ -23,8 +23,8 @@ from bedarfsradar.db.schema import AppUser
 from bedarfsradar.session import SessionUser
 from bedarfsradar.settings import Settings
 from bedarfsradar.users import add_user
-from surveys.answers import AnswerRow
 from surveys.offers import OfferIn, create_offer
+from surveys.responses.answers import AnswerRow
 from tests.conftest import DATA_DIR, make_context
 
 MARK_A = "Freitext-nur-in-A-4711"

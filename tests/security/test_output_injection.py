@@ -25,9 +25,9 @@ from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.context import load_demo
 from bedarfsradar.db.schema import Campaign
 from bedarfsradar.server import routes
-from surveys.answers import AnswerRow
-from surveys.codebook import codebook
 from surveys.offers import import_offers, offers_from_table, read_offer_upload
+from surveys.questionnaire.codebook import codebook
+from surveys.responses.answers import AnswerRow
 from surveys.xlsform import XLSFormError, read_xlsform, write_xlsform
 from tests.conftest import make_context
 from tests.dashboard.conftest import run_page

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bedarfsradar import PROJECT_ROOT
-from surveys.loader import load_bundle, load_taxonomy
-from surveys.translation_io import plan_import, read_workbook, write_workbook
-from surveys.translation_status import load_ui_string_sets
-from surveys.ui_text import load_ui_text
+from surveys.questionnaire.loader import load_bundle, load_taxonomy
+from surveys.translations.status import load_ui_string_sets
+from surveys.translations.ui_text import load_ui_text
+from surveys.translations.workbook import plan_import, read_workbook, write_workbook
 
 DATA = PROJECT_ROOT / "data"
 

@@ -115,7 +115,7 @@ def test_a_new_language_appears_in_the_survey_after_import(cli, data_copy, tmp_p
 
 
 def test_a_campaign_moves_only_to_a_version_with_the_same_questions(sqlite_ctx):
-    from surveys.storage import StorageError
+    from surveys.responses.storage import StorageError
 
     ctx = sqlite_ctx
     mid = ctx.municipality_id

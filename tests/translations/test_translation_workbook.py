@@ -6,20 +6,20 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from surveys.loader import load_translation
-from surveys.translation_io import (
+from surveys.questionnaire.loader import load_translation
+from surveys.translations.status import (
+    coverage,
+    from_translation,
+    load_ui_string_sets,
+    source_hash,
+)
+from surveys.translations.workbook import (
     FORMULA_PREFIXES,
     MAX_OPTION_LABEL_WIDTH,
     apply_import,
     foreign_words,
     read_workbook,
     write_workbook,
-)
-from surveys.translation_status import (
-    coverage,
-    from_translation,
-    load_ui_string_sets,
-    source_hash,
 )
 
 
@@ -131,7 +131,7 @@ def test_unknown_duplicate_and_missing_keys_and_review_without_role(workbook):
 
 
 def test_unknown_sheet_and_missing_column_reject_the_workbook(workbook):
-    from surveys.translation_io import TranslationImportError
+    from surveys.translations.workbook import TranslationImportError
 
     wb = workbook(("ar",))
     wb.wb.create_sheet("Notizen")

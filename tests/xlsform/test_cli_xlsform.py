@@ -91,7 +91,7 @@ def test_export_writes_a_form_pyxform_converts(env):
 def test_export_puts_recordings_in_media_audio_columns_and_the_media_folder(env):
     from openpyxl import load_workbook
 
-    from surveys.recordings import RecordingStore
+    from surveys.translations.recordings import RecordingStore
     from tests.test_survey_audio import wav
 
     tmp_path, url, cli_env = env

@@ -13,7 +13,7 @@ from functools import cache
 import pytest
 from pyxform.xls2xform import convert
 
-from surveys import relevance
+from surveys.questionnaire import relevance
 from surveys.xlsform import Finding, ImportResult, XLSFormError, import_xlsform
 from tests.xlsform.corpus import CORPUS, Form
 

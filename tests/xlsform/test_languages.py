@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.languages import PREFERRED_ORDER, code_for_name, is_known, language
+from surveys.questionnaire.languages import PREFERRED_ORDER, code_for_name, is_known, language
 from surveys.xlsform._texts import code_of, column_label
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from surveys import relevance
-from surveys.model import Questionnaire
+from surveys.questionnaire import relevance
+from surveys.questionnaire.model import Questionnaire
 from surveys.xlsform.odk_relevance import constraint_limits, from_odk, to_odk
 
 Q = Questionnaire.model_validate(

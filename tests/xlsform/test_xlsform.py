@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
 from bedarfsradar import PROJECT_ROOT
-from surveys.loader import load_bundle, load_taxonomy
-from surveys.translation_io import FORMULA_PREFIXES
+from surveys.questionnaire.loader import load_bundle, load_taxonomy
+from surveys.translations.workbook import FORMULA_PREFIXES
 from surveys.xlsform import XLSFormError, import_xlsform, read_xlsform, write_xlsform
 from tests.xlsform.corpus import xlsx_bytes
 

@@ -8,7 +8,7 @@ count is perturbed by noise chosen from the sum of the record keys of the counte
 responses (:mod:`analysis.protection`), so the same cell always gets the same noise. The
 key must be random: it is never derived from the id, the UUID or a time. Existing
 responses get keys from the database's own random generator; new responses get theirs
-from :func:`secrets.randbelow` at their first save (:mod:`surveys.storage`).
+from :func:`secrets.randbelow` at their first save (:mod:`surveys.responses.storage`).
 """
 
 from collections.abc import Sequence
