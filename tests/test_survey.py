@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 import surveys.web.app as survey_app
+import surveys.web.context as survey_context
 from bedarfsradar.server import routes
 from surveys.web.state import StateCodec
 
@@ -411,7 +412,7 @@ def test_a_closed_campaign_reaches_the_pages_after_the_cache_time(env, monkeypat
     assert c.get("/u/neu/de/").status_code == 200  # the campaign is read and kept
     ctx.storage.set_campaign_status("neu", "closed")
     assert c.get("/u/neu/de/").status_code == 200  # within CAMPAIGN_TTL_SECONDS
-    monkeypatch.setattr(survey_app, "CAMPAIGN_TTL_SECONDS", 0)
+    monkeypatch.setattr(survey_context, "CAMPAIGN_TTL_SECONDS", 0)
     assert c.get("/u/neu/de/").status_code == 410
 
 

@@ -72,9 +72,9 @@ def same_page(a: str, b: str) -> bool:
 
 @pytest.fixture
 def fresh(monkeypatch):
-    import surveys.web.app as survey_app
+    import surveys.web.context as survey_context
 
-    monkeypatch.setattr(survey_app, "CAMPAIGN_TTL_SECONDS", 0)  # uploads show at once
+    monkeypatch.setattr(survey_context, "CAMPAIGN_TTL_SECONDS", 0)  # uploads show at once
 
 
 def test_recordings_are_checked_for_format_size_and_duration():

@@ -1,98 +1,44 @@
-"""The public survey: server-rendered HTML, one section per page, no JavaScript needed.
-
-Routes (mounted at ``/u``)::
-
-    GET  /{slug}/                      language choice (each language named in itself)
-    GET  /{slug}/{lang}/               introduction and privacy notice
-    POST /{slug}/{lang}/start          privacy notice accepted
-    GET  /{slug}/{lang}/einwilligung   separate consent before sensitive questions
-    POST /{slug}/{lang}/einwilligung
-    GET  /{slug}/{lang}/s/{section}[/{part}]   one section (long ones in parts)
-    POST /{slug}/{lang}/s/{section}[/{part}]   validate, store as partial, go on (or back)
-    GET  /{slug}/{lang}/pruefen        review all answers
-    POST /{slug}/{lang}/pruefen        submit (idempotent on the client UUID)
-    GET  /{slug}/{lang}/danke          receipt code
-    GET/POST /{slug}/{lang}/weiter     resume with a code
-    GET/POST /{slug}/{lang}/loeschen   delete answers with the receipt code
-    GET  /{slug}/audio/{sha256}.{ext}  a recording of the campaign's questionnaire version
-
-Every POST carries a CSRF token bound to the respondent's state and a honeypot field
-(``hidden``: invisible even when the stylesheet never arrives). A filled honeypot or a
-submission faster than :data:`MIN_FILL_SECONDS` does not refuse anything: the answers
-are stored and the response is flagged for the guide's review (a person must never be
-turned away by an anti-bot rule). A storage failure never loses what was typed: the
-page is shown again with the answers in the form and a request to try again (HTTP 503).
-
-Long sections are shown in parts of about three phone screens (:mod:`surveys.web.paging`).
-A follow-up question that appears because of an answer (children: yes → their ages) is
-announced: the page comes back with a message at the top and the address pointing at the
-new question, and the step counter already counted the sections that may still appear,
-so it does not change under the respondent's finger.
-
-Concurrency: the survey shares one asyncio event loop with the guide's Streamlit
-dashboard (one process, one port), so no page does its work on that loop. Each route is a
-thin ``async`` endpoint that reads the POSTed form (network I/O, the loop's job) and
-hands everything else — database, validation, rendering — to a worker thread
-(:func:`anyio.to_thread.run_sync`), as Starlette does for plain ``def`` endpoints. Chosen
-over an async database driver because SQLite has none (aiosqlite is a thread per
-connection), the storage API is shared with the dashboard, CLI and demo generator, which
-are synchronous, and rendering is CPU work that must leave the loop anyway. The survey
-has its own limiter of :attr:`SurveyConfig.worker_threads` (not Starlette's default of
-40 shared threads): a school class filling in the survey cannot take the threads that
-serve the dashboard's files and login, and a few threads suffice because the work holds
-the GIL except while waiting for the database (SQLite has a single writer; PostgreSQL's
-pool has 10 connections plus 20 overflow).
-Per request the pages do only what the page needs: questionnaire versions are prepared
-once (:mod:`surveys.web.prepared`), templates are compiled once, and a campaign read from
-the database is reused for :data:`CAMPAIGN_TTL_SECONDS`.
+"""The survey's pages, one method each (:class:`SurveyApp`): language choice,
+introduction, consent, sections, review, thanks, resume and delete by code, and the
+recordings. Each runs in a worker thread (:mod:`surveys.web.app`) with the request and
+its POSTed form; shared machinery is in :mod:`surveys.web.context`, the order of pages
+in :mod:`surveys.web.navigation`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import gzip
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from anyio import CapacityLimiter, to_thread
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.applications import Starlette
 from starlette.datastructures import FormData
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
 
-from surveys.questionnaire import relevance
-from surveys.questionnaire.languages import SOURCE_LANGUAGE, language
-from surveys.questionnaire.model import QuestionnaireBundle, Section
+from surveys.questionnaire.languages import language
+from surveys.questionnaire.model import Section
 from surveys.responses.answers import (
     AnswerError,
     clean_answers,
-    compiled,
-    from_rows,
     section_visible,
     to_rows,
 )
 from surveys.responses.storage import (
     AlreadyComplete,
     CampaignClosed,
-    CampaignInfo,
     CampaignNotFound,
-    Storage,
 )
-from surveys.translations.recordings import RecordingRef, RecordingStore
-from surveys.translations.ui_text import UiText
-from surveys.web.paging import PageKeys, SectionPaging
-from surveys.web.prepared import PreparedQuestionnaire, prepare
-from surveys.web.security import RateLimiter, SecurityHeaders
-from surveys.web.state import COOKIE, StateCodec, SurveyState, new_state
-from surveys.web.static import CachedStaticFiles, static_url
+from surveys.web import navigation
+from surveys.web.context import (
+    AUDIO_MAX_AGE,
+    HERE_PAGE,
+    RequestContext,
+    SurveyCore,
+    ltr,
+)
+from surveys.web.paging import PageKeys
+from surveys.web.state import SurveyState, new_state
 from surveys.web.views import (
     answer_text,
     form_answers,
@@ -101,338 +47,14 @@ from surveys.web.views import (
     section_fields,
 )
 
-HERE = Path(__file__).resolve().parent
-HONEYPOT = "website"
-MIN_FILL_SECONDS = 20
-"""Online responses submitted faster than this after the privacy notice are flagged
-``too_fast`` for the guide's review (and stored: someone who skips the optional
-questions may be that fast)."""
-MAX_FORM_BYTES = 100_000
-CAMPAIGN_TTL_SECONDS = 2.0
-"""How long pages reuse a campaign read from the database: a campaign the guide closes
-stops showing its pages within this time; a submission checks the status in its own
-transaction (:meth:`Storage.complete_response`)."""
-TEMPLATES = HERE / "templates"
-AUDIO_MAX_AGE = 365 * 24 * 60 * 60
-"""Recordings are content-addressed: a URL's bytes never change."""
-HERE_PAGE = re.compile(r"(s/[a-z][a-z0-9_]*(/[1-9][0-9]?)?|pruefen|weiter|loeschen)")
-"""The pages a language switch may return to (a path below ``/{slug}/{lang}/``)."""
-Step = tuple[str, int]
-"""A page of the questionnaire: (section id, part from 1)."""
-GZIP_MIN_BYTES = 500  # as the server's GZipMiddleware (bedarfsradar.server)
-GZIP_LEVEL = 9
 
-
-@dataclass
-class SurveyConfig:
-    storage: Storage
-    secret: str
-    ui: UiText
-    submissions_per_minute: int = 120
-    secure_cookies: bool = False
-    min_fill_seconds: float = MIN_FILL_SECONDS
-    worker_threads: int = 8
-    """Survey pages in progress at once (each in a worker thread); more requests wait
-    for a turn without holding a thread."""
-
-
-class _Ctx:
-    """Everything one request needs: campaign, questionnaire, language, state."""
-
-    def __init__(
-        self,
-        app: SurveyApp,
-        request: Request,
-        campaign: CampaignInfo,
-        bundle: PreparedQuestionnaire,
-        lang: str,
-        state: SurveyState | None,
-    ):
-        self.app = app
-        self.request = request
-        self.campaign = campaign
-        self.bundle = bundle
-        self.lang = lang
-        self.state = state
-        self.new_cookie: SurveyState | None = None
-        self.here = ""
-        self._audio: dict[str, str] | None = None
-        """This page below ``/{slug}/{lang}/``, for the language switch to come back to."""
-
-    @property
-    def q(self):  # type: ignore[no-untyped-def]
-        return self.bundle.questionnaire
-
-    def t(self, key: str, **params: Any) -> str:
-        return self.app.config.ui.get(key, self.lang, **params)
-
-    def url(self, *parts: str) -> str:
-        return "/".join(["/u", self.campaign.slug, self.lang, *parts]) + ("/" if not parts else "")
-
-    def step_url(self, step: Step) -> str:
-        section_id, part = step
-        return self.url("s", section_id) if part <= 1 else self.url("s", section_id, str(part))
-
-    def audio(self) -> dict[str, str]:
-        """Text key -> URL of its recording in this language (once per request)."""
-        if self._audio is None:
-            self._audio = self.app.audio_urls(self)
-        return self._audio
-
-
-class SurveyApp:
-    def __init__(self, config: SurveyConfig):
-        self.config = config
-        self.codec = StateCodec(config.secret)
-        self.limiter = RateLimiter(config.submissions_per_minute)
-        self._bundles: dict[int, QuestionnaireBundle] = {}
-        self._prepared: dict[int, PreparedQuestionnaire] = {}
-        self._campaigns: dict[str, tuple[float, CampaignInfo]] = {}
-        self._paging: dict[int, SectionPaging] = {}
-        self.recordings = RecordingStore(config.storage.db)
-        self._recordings: dict[int, tuple[float, dict[tuple[str, str], RecordingRef]]] = {}
-        self.stylesheet = static_url(HERE / "static", "survey.css")
-        self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,  # templates are part of the release: no stat() per page
-        )
-        for template in TEMPLATES.glob("*.html"):
-            self.env.get_template(template.name)  # compiled once, here
-
-    # -- helpers -------------------------------------------------------------------------
-    def bundle(self, version_id: int) -> QuestionnaireBundle:
-        if version_id not in self._bundles:
-            self._bundles[version_id] = self.config.storage.questionnaire_bundle(version_id)
-        return self._bundles[version_id]
-
-    def prepared(self, version_id: int) -> PreparedQuestionnaire:
-        """The version ready for the pages: texts per language, offered languages
-        (complete questionnaire and UI translations, the rule shared with the guide's
-        coverage report) and sections by id."""
-        if version_id not in self._prepared:
-            self._prepared[version_id] = prepare(self.bundle(version_id), self.config.ui)
-        return self._prepared[version_id]
-
-    def paging(self, version_id: int) -> SectionPaging:
-        if version_id not in self._paging:
-            self._paging[version_id] = SectionPaging(self.prepared(version_id))
-        return self._paging[version_id]
-
-    def recording_index(self, version_id: int) -> dict[tuple[str, str], RecordingRef]:
-        """The recordings of a version (without bytes), read at most every
-        :data:`CAMPAIGN_TTL_SECONDS`: an upload shows on the pages that soon."""
-        now = time.monotonic()
-        hit = self._recordings.get(version_id)
-        if hit is not None and now - hit[0] < CAMPAIGN_TTL_SECONDS:
-            return hit[1]
-        index = self.recordings.index(version_id)
-        self._recordings[version_id] = (now, index)
-        return index
-
-    def audio_urls(self, ctx: _Ctx) -> dict[str, str]:
-        index = self.recording_index(ctx.campaign.questionnaire_version_id)
-        base = f"/u/{ctx.campaign.slug}/audio/"
-        return {key: base + ref.url_name for (lang, key), ref in index.items() if lang == ctx.lang}
-
-    def campaign(self, slug: str) -> CampaignInfo:
-        """The campaign, read from the database at most every :data:`CAMPAIGN_TTL_SECONDS`
-        (raises :class:`CampaignNotFound`; unknown slugs are not remembered)."""
-        now = time.monotonic()
-        hit = self._campaigns.get(slug)
-        if hit is not None and now - hit[0] < CAMPAIGN_TTL_SECONDS:
-            return hit[1]
-        campaign = self.config.storage.campaign(slug)
-        self._campaigns[slug] = (now, campaign)
-        return campaign
-
-    def render(
-        self, ctx: _Ctx | None, template: str, status: int = 200, lang: str = "de", **values: Any
-    ) -> HTMLResponse:
-        lang = ctx.lang if ctx else lang
-        meta = language(lang)
-        ui = self.config.ui
-        html = self.env.get_template(template).render(
-            lang=meta.html_lang,
-            dir=meta.direction,
-            t=lambda key, **p: ui.get(key, lang, **p),
-            ctx=ctx,
-            honeypot=HONEYPOT,
-            stylesheet=self.stylesheet,
-            here=ctx.here if ctx else "",
-            **values,
-        )
-        response = self._html(ctx, html, status)
-        response.headers["cache-control"] = "no-store"
-        if ctx is not None and ctx.new_cookie is not None:
-            self.set_cookie(response, ctx)
-        return response
-
-    def _html(self, ctx: _Ctx | None, html: str, status: int) -> HTMLResponse:
-        """The page, gzipped here in the worker thread when the browser accepts it; the
-        server's GZipMiddleware would compress it on the event loop (it passes a body
-        that is encoded already)."""
-        body = html.encode()
-        if len(body) < GZIP_MIN_BYTES:
-            return HTMLResponse(body, status_code=status)
-        headers = {"vary": "Accept-Encoding"}
-        if ctx is not None and "gzip" in ctx.request.headers.get("accept-encoding", ""):
-            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
-            headers["content-encoding"] = "gzip"
-        return HTMLResponse(body, status_code=status, headers=headers)
-
-    def set_cookie(self, response: Response, ctx: _Ctx) -> None:
-        state = ctx.new_cookie or ctx.state
-        assert state is not None
-        response.set_cookie(
-            COOKIE,
-            self.codec.dumps(state),
-            max_age=60 * 60 * 24 * 60,
-            path=f"/u/{ctx.campaign.slug}",
-            httponly=True,
-            samesite="lax",
-            secure=self.config.secure_cookies,
-        )
-
-    def redirect(self, ctx: _Ctx, url: str) -> Response:
-        response = RedirectResponse(url, status_code=303)
-        if ctx.new_cookie is not None:
-            self.set_cookie(response, ctx)
-        return response
-
-    def message(self, ctx: _Ctx | None, key: str, status: int, lang: str = "de") -> HTMLResponse:
-        return self.render(ctx, "message.html", status=status, lang=lang, message_key=key)
-
-    def context(
-        self, request: Request, need_state: bool = False, allow_closed: bool = False
-    ) -> _Ctx | Response:
-        slug = request.path_params["slug"]
-        lang = request.path_params.get("lang", SOURCE_LANGUAGE)
-        try:
-            campaign = self.campaign(slug)
-        except CampaignNotFound:
-            return self.message(None, "survey_not_found", 404, _safe_lang(lang))
-        bundle = self.prepared(campaign.questionnaire_version_id)
-        if "lang" in request.path_params and lang not in bundle.languages:
-            return RedirectResponse(f"/u/{slug}/", status_code=303)
-        state = self.codec.loads(request.cookies.get(COOKIE))
-        ctx = _Ctx(self, request, campaign, bundle, lang, state)
-        if campaign.status != "open" and not allow_closed:
-            return self.message(ctx, "survey_closed", 410)
-        if need_state and (state is None or not state.privacy):
-            return RedirectResponse(ctx.url(), status_code=303)
-        return ctx
-
-    async def read_form(self, request: Request) -> FormData | None:
-        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-            return None
-        return await request.form(max_files=0, max_fields=500)
-
-    def check_post(self, ctx: _Ctx, form: FormData | None) -> Response | None:
-        """CSRF (a failing request changes nothing) and honeypot: a filled honeypot
-        refuses nothing, it flags the response for review from now on."""
-        if form is None:
-            return self.message(ctx, "error_try_again", 413)
-        token = form.get("csrf")
-        if ctx.state is None or not self.codec.csrf_ok(
-            ctx.state, ctx.campaign.slug, token if isinstance(token, str) else None
-        ):
-            return self.message(ctx, "error_session_expired", 403)
-        if form.get(HONEYPOT) and ctx.state.flag is None:
-            ctx.new_cookie = ctx.state.with_(flag="honeypot")
-            ctx.state = ctx.new_cookie
-        return None
-
-    def stored_answers(self, ctx: _Ctx) -> dict[str, Any]:
-        assert ctx.state is not None
-        rows = self.config.storage.partial_rows(ctx.campaign, ctx.state.uuid)
-        return from_rows(ctx.q, rows) if rows else {}
-
-    def visible_sections(self, ctx: _Ctx, answers: dict[str, Any]) -> list[Section]:
-        consent = ctx.state.consent if ctx.state else None
-        out = []
-        for section in ctx.q.sections:
-            if section.sensitive and consent is None:
-                out.append(section)  # asked for consent first; shown if given
-            elif section_visible(ctx.q, section, answers, consent):
-                out.append(section)
-        return out
-
-    def parts(self, ctx: _Ctx, section: Section, answers: dict[str, Any]) -> list[PageKeys]:
-        consent = ctx.state.consent if ctx.state else None
-        paging = self.paging(ctx.campaign.questionnaire_version_id)
-        return paging.parts(section, ctx.lang, answers, consent, ctx.audio())
-
-    def steps(
-        self, ctx: _Ctx, answers: dict[str, Any], sections: list[Section] | None = None
-    ) -> list[tuple[Step, PageKeys]]:
-        """The pages in order (each with its form keys): visible sections, or
-        ``sections``."""
-        out: list[tuple[Step, PageKeys]] = []
-        for section in self.visible_sections(ctx, answers) if sections is None else sections:
-            parts = self.parts(ctx, section, answers)
-            out += [((section.id, i), keys) for i, keys in enumerate(parts, start=1)]
-        return out
-
-    def counted_sections(self, ctx: _Ctx, answers: dict[str, Any]) -> list[Section]:
-        """What the step counter counts: the visible sections and those that may still
-        appear (their condition refers to a question not answered yet), so that an
-        answer that brings a section in does not change the total."""
-        visible = {s.id for s in self.visible_sections(ctx, answers)}
-        answered = {key.split(".", 1)[0] for key in answers}
-        nodes = compiled(ctx.q).section
-        out = []
-        for section in ctx.q.sections:
-            node = nodes[section.id]
-            undecided = node is not None and bool(relevance.references(node) - answered)
-            if section.id in visible or (undecided and not section.sensitive):
-                out.append(section)
-        return out
-
-    def _order(self, ctx: _Ctx, step: Step) -> tuple[int, int]:
-        ids = [s.id for s in ctx.q.sections]
-        return (ids.index(step[0]) if step[0] in ids else len(ids), step[1])
-
-    def next_url(self, ctx: _Ctx, answers: dict[str, Any], after: Step | None) -> str:
-        """The page after ``after`` (None: the first), asking consent on the way."""
-        here = self._order(ctx, after) if after is not None else (-1, 0)
-        for step, _ in self.steps(ctx, answers):
-            if self._order(ctx, step) <= here:
-                continue
-            section = ctx.bundle.sections[step[0]]
-            if section.sensitive and ctx.state and ctx.state.consent is None:
-                return ctx.url("einwilligung") + f"?weiter={section.id}"
-            return ctx.step_url(step)
-        return ctx.url("pruefen")
-
-    def previous_url(self, ctx: _Ctx, answers: dict[str, Any], before: Step) -> str:
-        here = self._order(ctx, before)
-        earlier = [step for step, _ in self.steps(ctx, answers) if self._order(ctx, step) < here]
-        return ctx.step_url(earlier[-1]) if earlier else ctx.url()
-
-    def continue_url(self, ctx: _Ctx, answers: dict[str, Any]) -> str:
-        """Where a returning respondent goes on: the first page without any stored
-        answer (questions are optional, so "answered" means "has an answer")."""
-        answered = set(answers) | {key.split(".", 1)[0] for key in answers}
-        previous: Step | None = None
-        for step, keys in self.steps(ctx, answers):
-            if not answered.intersection(keys):
-                return self.next_url(ctx, answers, previous)
-            previous = step
-        return ctx.url("pruefen")
-
-    def csrf(self, ctx: _Ctx) -> str:
-        state = ctx.new_cookie or ctx.state
-        assert state is not None
-        return self.codec.csrf_token(state, ctx.campaign.slug)
+class SurveyApp(SurveyCore):
+    """The survey's pages; each takes the request and its form (None for a GET)."""
 
     # -- pages ---------------------------------------------------------------------------
     def choose_language(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         mode = request.query_params.get("modus")
         if mode in ("assisted", "paper") and self.codec.mode_ok(
@@ -447,28 +69,28 @@ class SurveyApp:
 
     def intro(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         if ctx.state is None or ctx.state.done:
             ctx.new_cookie = new_state(ctx.state.mode if ctx.state else "online")
         elif ctx.state.privacy:
-            return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
+            return self.redirect(ctx, navigation.continue_url(ctx, self.stored_answers(ctx)))
         return self.render(ctx, "intro.html", csrf=self.csrf(ctx), audio=ctx.audio())
 
     def start(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         if (problem := self.check_post(ctx, form)) is not None:
             return problem
         assert ctx.state is not None
         ctx.new_cookie = ctx.state.with_(privacy=True, started=time.time())
         ctx.state = ctx.new_cookie
-        return self.redirect(ctx, self.next_url(ctx, {}, None))
+        return self.redirect(ctx, navigation.next_url(ctx, {}, None))
 
     def consent(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, need_state=True)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         then = request.query_params.get("weiter", "")
         then = then if then in ctx.bundle.sections else ""
@@ -482,7 +104,9 @@ class SurveyApp:
                 ctx.new_cookie = ctx.state.with_(consent=choice == "yes")
                 ctx.state = ctx.new_cookie
                 answers = self.stored_answers(ctx)
-                return self.redirect(ctx, self.next_url(ctx, answers, (then, 0) if then else None))
+                return self.redirect(
+                    ctx, navigation.next_url(ctx, answers, (then, 0) if then else None)
+                )
             error = ctx.t("error_required")
         return self.render(
             ctx,
@@ -496,7 +120,7 @@ class SurveyApp:
 
     def section(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, need_state=True)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         assert ctx.state is not None
         if ctx.state.done:
@@ -507,11 +131,11 @@ class SurveyApp:
         part = max(1, int(request.path_params.get("part", 1)))
         ctx.here = f"s/{section.id}" + (f"/{part}" if part > 1 else "")
         stored = self.stored_answers(ctx)
-        parts = self.parts(ctx, section, stored)
+        parts = navigation.parts(ctx, section, stored)
         if request.method == "GET":
             if not section_visible(ctx.q, section, stored, ctx.state.consent):
                 after = (section.id, len(parts))
-                return RedirectResponse(self.next_url(ctx, stored, after), status_code=303)
+                return RedirectResponse(navigation.next_url(ctx, stored, after), status_code=303)
             if part > len(parts):
                 return RedirectResponse(ctx.step_url((section.id, len(parts))), status_code=303)
             new = set(request.query_params.get("neu", "").split(",")) & set(parts[part - 1])
@@ -551,21 +175,21 @@ class SurveyApp:
             )
         answers = {**merged, **cleaned}
         if going_back:
-            return self.redirect(ctx, self.previous_url(ctx, answers, (section.id, part)))
+            return self.redirect(ctx, navigation.previous_url(ctx, answers, (section.id, part)))
         # Without JavaScript a follow-up question (children's ages after "yes") appears
         # only after a round trip: back to the part that has it, announced, pointing at it.
         before = {k for keys_ in parts for k in keys_}
-        for i, later in enumerate(self.parts(ctx, section, answers), start=1):
+        for i, later in enumerate(navigation.parts(ctx, section, answers), start=1):
             appeared = [k for k in later if k not in before]
             if appeared and i <= part:
                 url = ctx.step_url((section.id, i))
                 url += f"?neu={','.join(appeared)}#{html_id(appeared[0])}"
                 return self.redirect(ctx, url)
-        return self.redirect(ctx, self.next_url(ctx, answers, (section.id, part)))
+        return self.redirect(ctx, navigation.next_url(ctx, answers, (section.id, part)))
 
     def section_page(
         self,
-        ctx: _Ctx,
+        ctx: RequestContext,
         section: Section,
         part: int,
         answers: dict[str, Any],
@@ -578,7 +202,7 @@ class SurveyApp:
     ) -> HTMLResponse:
         assert ctx.state is not None
         if keys is None:
-            parts = self.parts(ctx, section, answers)
+            parts = navigation.parts(ctx, section, answers)
             keys = parts[min(part, len(parts)) - 1]
         audio = ctx.audio()
         fields = section_fields(
@@ -601,10 +225,13 @@ class SurveyApp:
             if r.error
         ]
         announce = [(f.id, f.label) for f in fields if f.new]
-        steps = [step for step, _ in self.steps(ctx, answers, self.counted_sections(ctx, answers))]
+        steps = [
+            step
+            for step, _ in navigation.steps(ctx, answers, navigation.counted_sections(ctx, answers))
+        ]
         here = (section.id, part)
         step = steps.index(here) + 1 if here in steps else 1
-        resume = _ltr(self.config.storage.resume_code(ctx.state.uuid)) if stored else None
+        resume = ltr(self.config.storage.resume_code(ctx.state.uuid)) if stored else None
         title_key, intro_key = f"section.{section.id}.title", f"section.{section.id}.intro"
         return self.render(
             ctx,
@@ -629,7 +256,7 @@ class SurveyApp:
 
     def review(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, need_state=True)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         assert ctx.state is not None
         if ctx.state.done:
@@ -669,7 +296,11 @@ class SurveyApp:
         return self.redirect(ctx, ctx.url("danke"))
 
     def review_page(
-        self, ctx: _Ctx, answers: dict[str, Any], status: int = 200, failure: str | None = None
+        self,
+        ctx: RequestContext,
+        answers: dict[str, Any],
+        status: int = 200,
+        failure: str | None = None,
     ) -> HTMLResponse:
         assert ctx.state is not None
         blocks = []
@@ -678,7 +309,7 @@ class SurveyApp:
         def rank(n: int) -> str:
             return ui.get("rank_label", ctx.lang, n=n)
 
-        for section in self.visible_sections(ctx, answers):
+        for section in navigation.visible_sections(ctx, answers):
             items = []
             for question in section.questions:
                 lines = answer_text(ctx.bundle, question, answers, ctx.lang, rank)
@@ -699,11 +330,11 @@ class SurveyApp:
 
     def thanks(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, allow_closed=True)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         if ctx.state is None or not ctx.state.done:
             return RedirectResponse(ctx.url(), status_code=303)
-        code = _ltr(self.config.storage.receipt_code(ctx.state.uuid))
+        code = ltr(self.config.storage.receipt_code(ctx.state.uuid))
         return self.render(
             ctx,
             "thanks.html",
@@ -715,7 +346,7 @@ class SurveyApp:
 
     def resume(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         self.ensure_state(ctx)
         error = None
@@ -733,13 +364,13 @@ class SurveyApp:
                     started=time.time() - self.config.min_fill_seconds,
                 )
                 ctx.state = ctx.new_cookie
-                return self.redirect(ctx, self.continue_url(ctx, self.stored_answers(ctx)))
+                return self.redirect(ctx, navigation.continue_url(ctx, self.stored_answers(ctx)))
             error = ctx.t("delete_not_found")
         return self.code_page(ctx, "resume", "weiter", error=error)
 
     def delete(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request, allow_closed=True)  # deletion works after the survey
-        if not isinstance(ctx, _Ctx):
+        if not isinstance(ctx, RequestContext):
             return ctx
         self.ensure_state(ctx)
         error = done = None
@@ -790,7 +421,7 @@ class SurveyApp:
             return Response(data[start : end + 1], 206, headers, found.content_type)
         return Response(data, 200, headers, found.content_type)
 
-    def ensure_state(self, ctx: _Ctx) -> None:
+    def ensure_state(self, ctx: RequestContext) -> None:
         """Resume and delete pages are reachable without starting the survey; their form
         still needs a state for its CSRF token."""
         if ctx.state is None:
@@ -798,7 +429,12 @@ class SurveyApp:
             ctx.state = ctx.new_cookie
 
     def code_page(
-        self, ctx: _Ctx, kind: str, action: str, error: str | None = None, done: str | None = None
+        self,
+        ctx: RequestContext,
+        kind: str,
+        action: str,
+        error: str | None = None,
+        done: str | None = None,
     ) -> HTMLResponse:
         """The one-field code form of the resume (``kind`` "resume") and delete pages."""
         return self.render(
@@ -813,84 +449,3 @@ class SurveyApp:
             csrf=self.csrf(ctx),
             done=done,
         )
-
-
-def _ltr(code: str) -> str:
-    """A Latin code inside right-to-left text: isolated (LRI … PDI) so it reads in order."""
-    return f"\u2066{code}\u2069"
-
-
-def _safe_lang(lang: str) -> str:
-    try:
-        language(lang)
-    except ValueError:
-        return SOURCE_LANGUAGE
-    return lang
-
-
-Page = Callable[[Request, FormData | None], Response]
-"""A survey page: runs in a worker thread with the request and its POSTed form (None for
-a GET, or for a POST larger than :data:`MAX_FORM_BYTES`)."""
-
-
-class _Workers:
-    """The survey's own thread limiter, made for the running event loop (a test client
-    runs each app on a loop of its own)."""
-
-    def __init__(self, total: int):
-        self.total = total
-        self._limiter: CapacityLimiter | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def limiter(self) -> CapacityLimiter:
-        loop = asyncio.get_running_loop()
-        if self._limiter is None or self._loop is not loop:
-            self._limiter, self._loop = CapacityLimiter(self.total), loop
-        return self._limiter
-
-
-def create_survey_app(config: SurveyConfig) -> Starlette:
-    survey = SurveyApp(config)
-    workers = _Workers(config.worker_threads)
-
-    def route(path: str, page: Page, methods: list[str]) -> Route:
-        async def endpoint(request: Request) -> Response:
-            form = await survey.read_form(request) if request.method == "POST" else None
-            return await to_thread.run_sync(page, request, form, limiter=workers.limiter())
-
-        return Route(path, endpoint, methods=methods)
-
-    def audio(request: Request) -> Response:  # plain def: Starlette's thread pool
-        return survey.audio(request)
-
-    routes = [
-        Mount("/_static", CachedStaticFiles(directory=HERE / "static"), name="static"),
-        Route("/{slug}/audio/{name}", audio, methods=["GET"]),
-        route("/{slug}/", survey.choose_language, ["GET"]),
-        route("/{slug}/{lang}/", survey.intro, ["GET"]),
-        route("/{slug}/{lang}/start", survey.start, ["POST"]),
-        route("/{slug}/{lang}/einwilligung", survey.consent, ["GET", "POST"]),
-        route("/{slug}/{lang}/s/{section}", survey.section, ["GET", "POST"]),
-        route("/{slug}/{lang}/s/{section}/{part:int}", survey.section, ["GET", "POST"]),
-        route("/{slug}/{lang}/pruefen", survey.review, ["GET", "POST"]),
-        route("/{slug}/{lang}/danke", survey.thanks, ["GET"]),
-        route("/{slug}/{lang}/weiter", survey.resume, ["GET", "POST"]),
-        route("/{slug}/{lang}/loeschen", survey.delete, ["GET", "POST"]),
-    ]
-
-    async def database_unavailable(request: Request, exc: Exception) -> Response:
-        # Database down or disk full while reading: a retry page in the respondent's
-        # language, never a trace. (Pages that write catch this themselves and show the
-        # form again with the answers kept.)
-        lang = _safe_lang(request.path_params.get("lang", SOURCE_LANGUAGE))
-        response = survey.message(None, "error_try_again", 503, lang)
-        response.headers["retry-after"] = "30"
-        return response
-
-    app = Starlette(
-        routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={SQLAlchemyError: database_unavailable},
-    )
-    app.state.survey = survey
-    return app

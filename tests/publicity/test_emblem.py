@@ -10,7 +10,7 @@ from lxml import etree
 from pptx import Presentation
 
 from publicity import emblem
-from surveys.web.app import HERE
+from surveys.web.context import HERE
 from tests.test_survey import Respondent, run_to_review, submit
 
 
