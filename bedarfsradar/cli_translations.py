@@ -18,7 +18,7 @@ from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.responses.storage import StorageError
 
 if TYPE_CHECKING:
-    from surveys.translations.workbook import ImportPlan
+    from surveys.translations.workbook_import import ImportPlan
 
 EXIT_DATA = 4
 MAX_LISTED = 40
@@ -109,7 +109,7 @@ def plan_workbook(
     Raises ``TranslationImportError`` for an unreadable workbook and ``LookupError``
     when the questionnaire is unknown or not named."""
     from surveys.translations.status import load_ui_string_sets
-    from surveys.translations.workbook import plan_import, read_workbook
+    from surveys.translations.workbook_import import plan_import, read_workbook
 
     content = read_workbook(path)
     questionnaire = questionnaire or content.questionnaire
@@ -131,7 +131,7 @@ class ImportResult:
 def write_import(ctx: AppContext, bundle: QuestionnaireBundle, plan: ImportPlan) -> ImportResult:
     """Write a validated plan's translation files and publish them (``import --yes`` and
     the dashboard's confirm button)."""
-    from surveys.translations.workbook import apply_import
+    from surveys.translations.workbook_import import apply_import
 
     written = apply_import(
         plan,
@@ -146,7 +146,7 @@ def write_import(ctx: AppContext, bundle: QuestionnaireBundle, plan: ImportPlan)
 
 
 def cmd_translations_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from surveys.translations.workbook import TranslationImportError
+    from surveys.translations.checks import TranslationImportError
 
     try:
         bundle, plan = plan_workbook(ctx, Path(args.file), args.questionnaire)

@@ -11,8 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.translations.checks import ImportProblem
 from surveys.translations.status import Coverage, StringSet
-from surveys.translations.workbook import ImportPlan, ImportProblem, write_workbook
+from surveys.translations.workbook import write_workbook
+from surveys.translations.workbook_import import ImportPlan
 
 SEVERITY = {"error": "Fehler", "warning": "Hinweis"}
 KINDS = {"added": "neu", "changed": "geändert", "status_changed": "Prüfstatus geändert"}

@@ -71,7 +71,7 @@ def poster_lines(ui: UiText, languages: Sequence[str]) -> list[PosterLine]:
 
 
 def _script(code: str) -> str | None:
-    from surveys.translations.workbook import expected_script
+    from surveys.translations.checks import expected_script
 
     return expected_script(code)
 

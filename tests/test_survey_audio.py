@@ -243,8 +243,9 @@ def test_xlsform_export_names_recordings_in_media_audio_columns(env, tmp_path):
 def test_translation_workbook_names_the_file_for_each_recording(env, tmp_path):
     from openpyxl import load_workbook
 
+    from surveys.translations.checks import RECORDING_COLUMN
     from surveys.translations.status import load_ui_string_sets
-    from surveys.translations.workbook import RECORDING_COLUMN, write_workbook
+    from surveys.translations.workbook import write_workbook
 
     ctx, _ = env
     bundle = ctx.bundles()["newcomer"]

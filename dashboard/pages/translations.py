@@ -26,8 +26,8 @@ from dashboard.translation_views import (
     workbook_bytes,
 )
 from surveys.questionnaire.languages import PREFERRED_ORDER, SOURCE_LANGUAGE, is_known
+from surveys.translations.checks import TranslationImportError
 from surveys.translations.status import coverage, hidden_languages, load_ui_string_sets
-from surveys.translations.workbook import TranslationImportError
 
 MAX_UPLOAD_MB = 5
 

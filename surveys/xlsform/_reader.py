@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import PurePath
 from typing import Any
 
-from surveys.translations.workbook import MAX_UNCOMPRESSED_BYTES, MAX_WORKBOOK_BYTES
+from surveys.translations.checks import MAX_UNCOMPRESSED_BYTES, MAX_WORKBOOK_BYTES
 from surveys.xlsform._report import Finding, XLSFormError
 
 SHEETS = ("survey", "choices", "settings")

@@ -32,7 +32,7 @@ from typing import Any
 from surveys.questionnaire import relevance as rel
 from surveys.questionnaire.languages import SOURCE_LANGUAGE
 from surveys.questionnaire.model import Option, Question, QuestionnaireBundle
-from surveys.translations.workbook import neutralise
+from surveys.translations.checks import neutralise
 from surveys.xlsform._mapping import INLINE, RANKING, START_GROUP, START_NOTES
 from surveys.xlsform._reader import HINT_SHEET
 from surveys.xlsform._texts import column_label

@@ -12,7 +12,8 @@ from bedarfsradar import PROJECT_ROOT
 from surveys.questionnaire.loader import load_bundle, load_taxonomy
 from surveys.translations.status import load_ui_string_sets
 from surveys.translations.ui_text import load_ui_text
-from surveys.translations.workbook import plan_import, read_workbook, write_workbook
+from surveys.translations.workbook import write_workbook
+from surveys.translations.workbook_import import plan_import, read_workbook
 
 DATA = PROJECT_ROOT / "data"
 

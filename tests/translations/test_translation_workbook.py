@@ -7,20 +7,15 @@ import yaml
 from openpyxl import load_workbook
 
 from surveys.questionnaire.loader import load_translation
+from surveys.translations.checks import FORMULA_PREFIXES, MAX_OPTION_LABEL_WIDTH, foreign_words
 from surveys.translations.status import (
     coverage,
     from_translation,
     load_ui_string_sets,
     source_hash,
 )
-from surveys.translations.workbook import (
-    FORMULA_PREFIXES,
-    MAX_OPTION_LABEL_WIDTH,
-    apply_import,
-    foreign_words,
-    read_workbook,
-    write_workbook,
-)
+from surveys.translations.workbook import write_workbook
+from surveys.translations.workbook_import import apply_import, read_workbook
 
 
 def test_round_trip_without_edits_changes_nothing(workbook, shipped):
@@ -131,7 +126,7 @@ def test_unknown_duplicate_and_missing_keys_and_review_without_role(workbook):
 
 
 def test_unknown_sheet_and_missing_column_reject_the_workbook(workbook):
-    from surveys.translations.workbook import TranslationImportError
+    from surveys.translations.checks import TranslationImportError
 
     wb = workbook(("ar",))
     wb.wb.create_sheet("Notizen")

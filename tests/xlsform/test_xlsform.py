@@ -13,7 +13,7 @@ from pyxform.xls2xform import convert
 
 from bedarfsradar import PROJECT_ROOT
 from surveys.questionnaire.loader import load_bundle, load_taxonomy
-from surveys.translations.workbook import FORMULA_PREFIXES
+from surveys.translations.checks import FORMULA_PREFIXES
 from surveys.xlsform import XLSFormError, import_xlsform, read_xlsform, write_xlsform
 from tests.xlsform.corpus import xlsx_bytes
 
