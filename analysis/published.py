@@ -115,11 +115,13 @@ def perception_view(
     waves: Collection[object] = (),
     severe: bool = False,
     population_sizes: PopulationSizes | None = None,
+    audiences: Collection[str] = ("volunteer", "administration"),
 ) -> pd.DataFrame:
-    """Perception gaps of the selected waves (every audience present)."""
+    """Perception gaps of the selected waves (each of ``audiences`` present against the
+    newcomers; no audience: the empty table)."""
     sub = select_respondents(data, {"wave": waves})
     present = audiences_present(sub.respondents)
-    comparisons = [a for a in ("volunteer", "administration") if a in present]
+    comparisons = [a for a in ("volunteer", "administration") if a in present and a in audiences]
     if "newcomer" not in present or not comparisons:
         return perception.gaps_between(empty_results().set_index("level"), {}, [])
     return perception.perception_gap(

@@ -21,6 +21,7 @@ from surveys.offers import add_offers, load_offers
 from surveys.questionnaire import need_bases
 from surveys.questionnaire.loader import NeedArea, load_bundle, load_taxonomy
 from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.releases.store import ReleaseStore
 from surveys.responses.storage import Storage
 from surveys.translations.ui_text import UiText, load_ui_text
 
@@ -59,6 +60,10 @@ class AppContext:
     @cached_property
     def storage(self) -> Storage:
         return Storage(self.db, self.settings.effective_secret_key)
+
+    @cached_property
+    def releases(self) -> ReleaseStore:
+        return ReleaseStore(self.db)
 
     @cached_property
     def taxonomy(self) -> list[NeedArea]:
@@ -135,4 +140,10 @@ def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
     from bedarfsradar import measures
 
     measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
-    return demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)
+    stored = demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)
+    from bedarfsradar import releases
+
+    for wave, state in releases.waves(ctx).items():
+        if not state.open:  # the closed wave is released, so the viewer sees it at once
+            releases.release_wave(ctx, wave, "final", "demo")
+    return stored

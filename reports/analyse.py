@@ -103,8 +103,14 @@ def population_sizes(campaigns: list[ReportCampaign]) -> dict[str, int]:
     return out
 
 
-def analyse(inp: ReportInput) -> ReportResults:
-    """Run the analysis for the report (see module docstring)."""
+def analyse(
+    inp: ReportInput,
+    needs_group_vars: tuple[str, ...] = NEEDS_GROUP_VARS,
+    comparisons: bool = True,
+) -> ReportResults:
+    """Run the analysis for the report (see module docstring). A release
+    (:mod:`reports.release`) passes the catalogue's breakdowns and, for an interim
+    release, ``comparisons=False``: the newcomers' tables only."""
     if inp.answers.empty:
         raise ReportError(f"no complete responses in wave {inp.wave}")
     data = survey_data(inp.answers, inp.taxonomy)
@@ -115,9 +121,9 @@ def analyse(inp: ReportInput) -> ReportResults:
     # a known population smaller than the responses is a data error: no correction then
     pops = {a: n for a, n in population_sizes(inp.campaigns).items() if n >= int(true_n.get(a, 0))}
     empty = concat_results([])
-    comparisons = [a for a in ("volunteer", "administration") if a in present]
+    others = [a for a in ("volunteer", "administration") if a in present] if comparisons else []
     change, by_wave = empty, empty
-    if inp.compare_answers is not None and inp.compare_wave is not None:
+    if comparisons and inp.compare_answers is not None and inp.compare_wave is not None:
         both = survey_data(
             pd.concat([inp.answers, inp.compare_answers], ignore_index=True), inp.taxonomy
         )
@@ -127,15 +133,17 @@ def analyse(inp: ReportInput) -> ReportResults:
         audience_n=published.audience_counts(data),
         response_tables={by: response_table(data.respondents, by) for by in ("language", "mode")},
         weighted=bool((data.respondents["weight"] != 1.0).any()),
-        needs=published.needs_table(data, group_vars=NEEDS_GROUP_VARS),
-        beliefs=concat_results([published.beliefs_view(data, a, pops) for a in comparisons])
-        if comparisons
+        needs=published.needs_table(data, group_vars=needs_group_vars),
+        beliefs=concat_results([published.beliefs_view(data, a, pops) for a in others])
+        if others
         else empty,
-        perception=published.perception_view(data, population_sizes=pops),
+        perception=published.perception_view(data, population_sizes=pops, audiences=others),
         supply=gap,
         barriers=barriers,
-        ip=published.admin_view(data, population_size=pops.get("administration")),
-        volunteers=published.volunteer_view(data),
+        ip=published.admin_view(data, population_size=pops.get("administration"))
+        if "administration" in others
+        else None,
+        volunteers=published.volunteer_view(data) if "volunteer" in others else empty,
         change=change,
         wave_prevalence=by_wave,
         population_sizes=pops,

@@ -30,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "surveys.web": {"surveys.responses", "surveys.translations", *SURVEYS_CORE},
     "surveys.xlsform": {"surveys.translations", *SURVEYS_CORE},
     "surveys.offers": {"bedarfsradar.db", *SURVEYS_CORE},
+    "surveys.releases": {"analysis", "bedarfsradar.db"},
     "surveys.demo": {"bedarfsradar.db", "surveys.responses", *SURVEYS_CORE},
     # public materials: above the survey, below everything that shows them
     "publicity": {"surveys.translations", *SURVEYS_CORE},

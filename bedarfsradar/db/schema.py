@@ -246,3 +246,27 @@ class Measure(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class Release(Base):
+    """A release: the published tables of one wave, computed once from the microdata by
+    the fixed catalogue and frozen (:mod:`surveys.releases`). Everyone who may not read
+    individual answers (viewer, Stadtrat deck and PDF, hand-on exports, public page) reads
+    releases only. Rows are never updated except ``withdrawn_at``; the payload's SHA-256
+    is ``content_hash``."""
+
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("municipality_id", "wave", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    wave: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the wave
+    kind: Mapped[str] = mapped_column(String(16))  # interim | final
+    catalogue: Mapped[str] = mapped_column(String(32))  # catalogue version
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str] = mapped_column(String(64))
+    data_as_of: Mapped[str] = mapped_column(String(16))  # "Stand der Daten", ISO date
+    responses: Mapped[int] = mapped_column(Integer)  # complete responses used (true count)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -646,6 +646,17 @@ class Storage:
             columns=["campaign", "wave", "audience", "language", "mode", "status", "month", "n"],
         )
 
+    def complete_counts(self, municipality_id: int) -> dict[str, int]:
+        """Complete responses per campaign slug of the town."""
+        stmt = (
+            select(Campaign.slug, func.count(Response.id))
+            .join(Response, Response.campaign_id == Campaign.id)
+            .where(Campaign.municipality_id == municipality_id, Response.status == "complete")
+            .group_by(Campaign.slug)
+        )
+        with self.db.read() as s:
+            return {slug: int(n) for slug, n in s.execute(stmt).all()}
+
     def count_responses(self, municipality_id: int | None = None, status: str = "complete") -> int:
         stmt = select(func.count()).select_from(Response).where(Response.status == status)
         if municipality_id is not None:
