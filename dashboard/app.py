@@ -22,18 +22,19 @@ from publicity.emblem import funding_html
 
 PAGES = Path(__file__).parent / "pages"
 ALL, ANALYSTS, ADMIN = ("admin", "guide", "viewer"), ("admin", "guide"), ("admin",)
-PAGE_LIST = [  # file, title, roles
-    ("overview.py", "Überblick", ALL),
-    ("needs.py", "Bedarfe", ALL),
-    ("perspectives.py", "Perspektiven", ALL),
-    ("offers.py", "Angebote & Lücken", ALL),
+PAGE_LIST = [  # file, title, roles; the explorer pages are internal (trusted roles only)
+    ("overview.py", "Überblick", ANALYSTS),
+    ("results.py", "Freigegebene Ergebnisse", ALL),
+    ("needs.py", "Bedarfe", ANALYSTS),
+    ("perspectives.py", "Perspektiven", ANALYSTS),
+    ("offers.py", "Angebote & Lücken", ANALYSTS),
     ("offer_catalogue.py", "Angebotskatalog", ALL),
-    ("admin_volunteers.py", "Verwaltung & Ehrenamt", ALL),
-    ("export.py", "Export", ALL),
+    ("admin_volunteers.py", "Verwaltung & Ehrenamt", ANALYSTS),
+    ("export.py", "Export", ANALYSTS),
     ("free_text.py", "Freitext", ANALYSTS),
     ("privacy.py", "Datenschutz", ANALYSTS),
     ("campaigns.py", "Kampagnen", ANALYSTS),
-    ("report.py", "Bericht", ALL),
+    ("report.py", "Bericht", ANALYSTS),
     ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),
     ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
@@ -55,6 +56,15 @@ PRINT_CSS = """<style>
   h1, h2, h3 { break-after: avoid; }
 }
 </style>"""
+INTERNAL = {"overview.py", "needs.py", "perspectives.py", "offers.py", "admin_volunteers.py",
+            "export.py", "free_text.py"}  # fmt: skip
+"""The flexible explorer: filters over the live answers, for the guide's own work. Marked
+internal on every page; what is handed on comes from a release ("Freigegebene
+Ergebnisse", "Bericht")."""
+INTERNAL_NOTE = (
+    "**Interne Ansicht – nicht zur Weitergabe.** Für Stadtrat, Presse und Öffentlichkeit "
+    "nur freigegebene Ergebnisse verwenden (Seiten „Freigegebene Ergebnisse“, „Bericht“)."
+)
 REFUSED = (
     "Diese Seite ist für Ihre Rolle ({role}) nicht freigegeben. Wählen Sie links eine "
     "andere Seite; für mehr Rechte wenden Sie sich an die Verwaltung (Admin)."
@@ -92,14 +102,15 @@ if user is None:
     st.navigation(pages, position="hidden").run()
     st.stop()
 
+first = next(name for name, _, roles in PAGE_LIST if user.role in roles)
 registered = {
     name: st.Page(
         PAGES / name if user.role in roles else _refused(title, user.role),
         title=title,
         url_path=URL_PATHS[name],
-        default=i == 0,
+        default=name == first,
     )
-    for i, (name, title, roles) in enumerate(PAGE_LIST)
+    for name, title, roles in PAGE_LIST
 }
 current = st.navigation(list(registered.values()), position="hidden")
 st.html(PRINT_CSS)
@@ -125,4 +136,6 @@ with st.sidebar:
         '<button type="submit" id="abmelden">Abmelden</button></form>'
     )
 st.caption(_stand_line())
+if current.url_path in {URL_PATHS[name] for name in INTERNAL} and user.role in ANALYSTS:
+    st.warning(INTERNAL_NOTE)
 current.run()

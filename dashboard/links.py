@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 PAGES = Path(__file__).parent / "pages"
 URL_PATHS = {
     "overview.py": "ueberblick",
+    "results.py": "freigaben",
     "needs.py": "bedarfe",
     "perspectives.py": "perspektiven",
     "offers.py": "angebote-und-luecken",

@@ -9,7 +9,7 @@ from analysis.results import filter_results
 from dashboard import auth, charts, data
 from dashboard.labels import labels
 
-user = auth.require()
+user = auth.require("admin", "guide")
 L = labels()
 st.title("Verwaltung & Ehrenamt")
 respondents = data.survey_data().respondents

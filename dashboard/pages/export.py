@@ -12,7 +12,7 @@ from bedarfsradar import audit
 from dashboard import auth, data, exports
 from dashboard.charts import slug
 
-user = auth.require()
+user = auth.require("admin", "guide")
 ctx = data.context()
 st.title("Export")
 version = data.data_version()

@@ -14,7 +14,7 @@ from analysis.results import filter_results
 from dashboard import auth, charts, data
 from dashboard.labels import ATTRIBUTES, AUDIENCES, labels
 
-user = auth.require()
+user = auth.require("admin", "guide")
 L = labels()
 st.title("Bedarfe")
 respondents = data.survey_data().respondents

@@ -12,7 +12,7 @@ from dashboard import auth, charts, data
 from dashboard.labels import COSTS, TIMES, labels
 from dashboard.links import AREA_PARAM, page_link
 
-user = auth.require()
+user = auth.require("admin", "guide")
 L = labels()
 st.title("Angebote & Lücken")
 respondents = data.survey_data().respondents

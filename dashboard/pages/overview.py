@@ -27,7 +27,7 @@ EXPLAINED_ON = {
     "volunteer": ("admin_volunteers.py", "Verwaltung & Ehrenamt"),
 }
 
-user = auth.require()
+user = auth.require("admin", "guide")
 L = labels()
 st.title("Überblick")
 version = data.data_version()

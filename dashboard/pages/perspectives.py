@@ -7,7 +7,7 @@ from analysis.display import results_table
 from dashboard import auth, charts, data
 from dashboard.labels import AUDIENCES, labels
 
-user = auth.require()
+user = auth.require("admin", "guide")
 L = labels()
 st.title("Perspektiven")
 st.write(

@@ -1,89 +1,117 @@
-"""Bericht: the Stadtrat deck (PowerPoint with native charts) and the same report as PDF
-for one wave, optionally with the change since an earlier wave (:mod:`reports`).
+"""Bericht: the guide releases a wave, and the Stadtrat deck (PowerPoint with native
+charts) and the PDF are made from a release (:mod:`bedarfsradar.releases`).
 
-Every role may build and download it, the viewer too: the report holds only suppressed
-aggregates (no cell under 5, free text only as coded themes with counts ≥ 5) — what the
-viewer already sees on the other pages and in the aggregate export. Building takes a few
-seconds; :func:`dashboard.data.report_bytes` caches it per (campaign, comparison,
-format, responses). Every download is written to the audit log."""
+What leaves the guide's desk is a release: the wave's published tables computed once by
+the fixed catalogue and frozen, so the same deck twice gives the same numbers and no
+filter combination can be replayed against it. A preview shows exactly what a release
+would publish before anything is stored. Every release and download is audit-logged."""
 
 import streamlit as st
 
-from bedarfsradar import audit
-from bedarfsradar.session import SessionUser
+from analysis.catalogue import KIND_LABELS, MIN_NEW_RESPONSES, MIN_RESPONSES, ReleaseRefused
+from bedarfsradar import audit, releases
 from dashboard import auth, data
+from dashboard import releases as released
 from reports import MEDIA_TYPES, MeasureError, ReportError
-from reports.inputs import ReportCampaign, wave_label
+from reports.inputs import Labels
+from reports.release import results_of
 
 FORMATS = {"pptx": "PowerPoint (bearbeitbar)", "pdf": "PDF"}
 
-user = auth.require()
+user = auth.require("admin", "guide")
 ctx = data.context()
 st.title("Bericht für den Stadtrat")
 st.write(
-    "Der Bericht umfasst alle Zielgruppen einer Welle: Rücklauf und Methode, Bedarfe, "
-    "Perspektiven, Angebotslücken, Verwaltung, Ehrenamt, die vorgeschlagenen Maßnahmen und "
-    "einen Beschlussvorschlag – mit 95-%-Konfidenzintervallen. Gruppen mit weniger als 5 "
-    "Antworten sind unterdrückt (–)."
+    "Präsentation und Bericht entstehen aus einer **Freigabe**: den Ergebnistabellen einer "
+    "Welle, einmal berechnet und danach unveränderlich. Dieselbe Freigabe ergibt immer "
+    "dieselben Zahlen; Gruppen mit weniger als 5 Antworten bleiben verborgen."
 )
 
-campaigns = ctx.storage.campaigns(ctx.municipality_id)
-if not campaigns:
+st.header("Welle freigeben")
+waves = releases.waves(ctx)
+if not waves:
     st.info("Noch keine Kampagne angelegt.")
+else:
+    wave = st.selectbox("Welle", sorted(waves, reverse=True), format_func=lambda w: f"Welle {w}")
+    state = waves[wave]
+    kind = "interim" if state.open else "final"
+    st.write(
+        f"Art der Freigabe: **{KIND_LABELS[kind]}**. "
+        + (
+            "Die Welle läuft noch: ein Zwischenstand enthält nur die Gesamtwerte der "
+            f"Zugewanderten, und zwischen zwei Zwischenständen müssen mindestens "
+            f"{MIN_NEW_RESPONSES} neue Antworten liegen."
+            if state.open
+            else "Die Welle ist abgeschlossen: alle Tabellen des Katalogs, einmal."
+        )
+        + f" Freigegeben wird ab {MIN_RESPONSES} vollständigen Antworten von Zugewanderten."
+    )
+    if st.button("Vorschau berechnen", key="release-preview"):
+        try:
+            with st.spinner("Die Tabellen der Freigabe werden berechnet …"):
+                st.session_state["release-shown"] = (wave, releases.preview(ctx, wave, kind))
+        except ReleaseRefused as exc:
+            st.session_state.pop("release-shown", None)
+            st.error(str(exc))
+    shown = st.session_state.get("release-shown")
+    if shown and shown[0] == wave:
+        res = results_of(shown[1])
+        st.markdown("**Vorschau – so würde die Freigabe veröffentlicht:**")
+        for sentence in released.key_sentences(res, Labels.from_context(ctx)):
+            st.markdown(f"- {sentence}")
+        st.write(released.preview_summary(res))
+        confirmed = st.checkbox(
+            "Ich habe die Vorschau geprüft. Die Freigabe lässt sich danach nicht ändern, "
+            "nur zurückziehen.",
+            key="release-confirm",
+        )
+        if st.button("Jetzt freigeben", disabled=not confirmed, type="primary"):
+            try:
+                info = releases.release_wave(ctx, wave, kind, user.username)
+            except ReleaseRefused as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.pop("release-shown", None)
+                released.release_list.clear()
+                st.success(f"Freigegeben: {info.label}.")
+
+st.header("Präsentation und Bericht")
+finals = [r for r in released.release_list() if r.kind == "final"]
+if not finals:
+    st.info("Noch keine endgültige Freigabe. Präsentation und Bericht folgen aus ihr.")
     st.stop()
-waves: dict[int, list[ReportCampaign]] = {}
-for c in campaigns:
-    waves.setdefault(c.wave, []).append(ReportCampaign.of(c))
-# one entry per wave, named by a campaign of it (the newcomers' where there is one)
-first = {w: sorted(cs, key=lambda c: c.audience != "newcomer")[0].slug for w, cs in waves.items()}
-wave_of = {slug: w for w, slug in first.items()}
+by_id = {r.id: r for r in finals}
+chosen = st.selectbox("Freigabe", list(by_id), format_func=lambda i: by_id[i].label)
 
 
-def wave_name(slug: str | None) -> str:
-    if slug is None:
-        return "ohne Vergleich"
-    w = wave_of[slug]
-    return f"Welle {w}: {wave_label(waves[w])} ({len(waves[w])} Kampagnen)"
-
-
-options = [first[w] for w in sorted(waves, reverse=True)]
-slug = st.selectbox("Welle des Berichts", options, format_func=wave_name, key="report-wave")
-others = [s for s in options if s != slug]
-compare = st.selectbox(
-    "Vergleich mit Welle (optional)", [None, *others], format_func=wave_name, key="report-compare"
-)
-version = data.data_version()
-
-
-def _audit(who: SessionUser, fmt: str, size: int) -> None:
-    audit.record(ctx.db, who.municipality_id, who.username, "report.download",
-                 campaign=slug, compare=compare, format=fmt, bytes=size)  # fmt: skip
+def _audit(fmt: str, size: int) -> None:
+    audit.record(ctx.db, user.municipality_id, user.username, "report.download",
+                 release=chosen, format=fmt, bytes=size)  # fmt: skip
 
 
 for column, (fmt, label) in zip(st.columns(2), FORMATS.items(), strict=True):
     with column:
         key = f"report-{fmt}"
-        wanted = (slug, compare, fmt, version)
         if st.button(f"{label} erstellen", key=f"build-{fmt}"):
             try:
                 with st.spinner("Bericht wird erstellt …"):
-                    st.session_state[key] = (wanted, data.report_bytes(*wanted))
+                    st.session_state[key] = (chosen, released.report_bytes(chosen, fmt))
             except (ReportError, MeasureError) as exc:
                 st.error(f"Der Bericht kann nicht erstellt werden: {exc}")
         built = st.session_state.get(key)
-        if built and built[0] == wanted:  # only the bytes of the current selection
+        if built and built[0] == chosen:  # only the bytes of the current selection
             payload = built[1]
-            suffix = f"-vergleich-w{wave_of[compare]}" if compare else ""
             st.download_button(
                 f"{label} herunterladen ({len(payload) // 1024} KB)",
                 payload,
-                file_name=f"bericht-welle-{wave_of[slug]}{suffix}.{fmt}",
+                file_name=f"bericht-welle-{by_id[chosen].wave}-freigabe-{by_id[chosen].number}.{fmt}",
                 mime=MEDIA_TYPES[fmt],
                 key=f"download-{fmt}",
                 on_click=_audit,
-                args=(user, fmt, len(payload)),
+                args=(fmt, len(payload)),
             )
 st.caption(
     "Die Maßnahmen im Bericht (Kosten, Finanzierung, Federführung, Zeitplan, "
-    "Erfolgsindikator) pflegt die Integrationsguide auf der Seite „Maßnahmen“."
+    "Erfolgsindikator) pflegt die Integrationsguide auf der Seite „Maßnahmen“; sie gelten "
+    "in ihrer aktuellen Fassung, die Zahlen in der Fassung der Freigabe."
 )
