@@ -30,7 +30,7 @@ def test_viewer_may_not_open_the_report_or_the_explorer_pages(as_role):
 def test_guide_downloads_the_deck_of_the_demo_release_and_it_is_audited(as_role):
     ctx = as_role("guide")
     at = run_page("report.py")
-    final = [r for r in ctx.releases.releases(ctx.municipality_id) if r.kind == "final"][0]
+    final = next(r for r in ctx.releases.releases(ctx.municipality_id) if r.kind == "final")
     at.button(key="build-pptx").click().run()
     assert not at.exception and not at.error
     deck = open_deck(payload(at, "PowerPoint"))
@@ -67,13 +67,14 @@ def test_releasing_an_open_wave_shows_the_preview_and_refuses_a_second_interim(a
 
 def test_viewer_sees_the_release_numbers_and_no_filters(as_role):
     ctx = as_role("viewer")
-    final = [r for r in ctx.releases.releases(ctx.municipality_id) if r.kind == "final"][0]
+    final = next(r for r in ctx.releases.releases(ctx.municipality_id) if r.kind == "final")
     res = releases.release_results(ctx, final.id)
     at = run_page("results.py")
     assert not at.error
     assert len(at.multiselect) == 0  # no filters: the catalogue's tables only
     labels = at.selectbox(key="rel").options
     assert any(f"Welle {final.wave}" in label for label in labels)
+    at.selectbox(key="rel").set_value(final.id).run()
     # the needs table shows the release's shares, in German format
     total = res.needs[(res.needs["indicator"] == "need_prevalence")
                       & (res.needs["group_var"] == "all")]  # fmt: skip
