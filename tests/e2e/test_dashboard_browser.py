@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from tests.conftest import make_context
 from tests.e2e.conftest import SECRET, LiveServer
 from tests.e2e.dashboard_pages import choose, logged_in, login, open_page, wait_settled
 from tests.live import serving
+from tests.tools import poppler
 
 pytestmark = pytest.mark.browser
 PASSWORD = "guide-e2e-2026"
@@ -190,8 +190,7 @@ def test_print_view_keeps_charts_whole_and_names_filters_and_date(
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     pdf = tmp_path / "bedarfe.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = poppler("pdftotext", "-layout", str(pdf), "-")
     assert "Auswahl: Stadtteil: Hallgarten" in text and "Stand der Daten:" in text
     assert "Druckansicht" not in text and "Abmelden" not in text  # no sidebar on paper
     assert "80 %" in text and "100 %" in text  # the whole share axis is on the page
