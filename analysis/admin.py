@@ -35,11 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.disclosure import MIN_CELL, apply_suppression
+from analysis.disclosure import MIN_CELL, NOISE, apply_suppression, mix_keys
 from analysis.estimate import attach, choice_shares, grouped_proportions
 from analysis.results import TOTAL_GROUP, TOTAL_GROUP_VAR, concat_results, make_results
-from analysis.stats import DEFAULT_N_BOOT, DEFAULT_SEED, bootstrap_scale
-from analysis.tidy import RECORD_KEY, SurveyData, matrix_long, numeric, prepare
+from analysis.stats import DEFAULT_N_BOOT, DEFAULT_SEED, ScaleEstimate, bootstrap_scale
+from analysis.tidy import RECORD_KEY, RECORD_KEY_RANGE, SurveyData, matrix_long, numeric, prepare
 
 SERVICES: tuple[str, ...] = (
     "interpreting",
@@ -84,6 +84,35 @@ class IPGrid:
     crosshair_performance: float
 
 
+SUM_NOISE_SCALE = 2.0
+"""A perturbed mean's sum of ratings carries the cell-key noise times this (sd 2 on a sum
+of 1-5 ratings): the difference of two published means can then not be solved for one
+person's rating."""
+_SUM_SALT = 0x5EED_5
+
+
+def perturbed_mean(est: ScaleEstimate, record_keys: np.ndarray, total: float) -> ScaleEstimate:
+    """A scale mean as published to readers who may not see single answers: the count of
+    raters and the sum of their ratings each carry cell-key noise (:mod:`analysis.disclosure`;
+    the sum's noise from a key mixed with a fixed salt, times :data:`SUM_NOISE_SCALE`), the
+    mean is their ratio (clipped to 1-5), the interval moves with it and is widened by the
+    perturbation's sd (square-and-add, as for shares). ``n`` is the published count (0, i.e.
+    hidden, when the true or the published count is below MIN_CELL)."""
+    if est.n == 0:
+        return est
+    key = np.mod(np.asarray(record_keys, dtype=np.int64).sum(), RECORD_KEY_RANGE)
+    n_pub = float(max(est.n + NOISE.noise([key])[0], 0))
+    sum_pub = total + SUM_NOISE_SCALE * float(NOISE.noise(mix_keys([key], [_SUM_SALT]))[0])
+    if est.n < MIN_CELL or n_pub < MIN_CELL:
+        return ScaleEstimate(np.nan, np.nan, np.nan, 0, 0.0, est.method + "+ckm")
+    mean = float(np.clip(sum_pub / n_pub, 1.0, 5.0))
+    sd = float(np.sqrt(SUM_NOISE_SCALE**2 + mean**2 * NOISE.variance) / n_pub)
+    z = 1.959963984540054 * sd
+    low = max(1.0, mean - float(np.hypot(est.estimate - est.ci_low, z)))
+    high = min(5.0, mean + float(np.hypot(est.ci_high - est.estimate, z)))
+    return ScaleEstimate(mean, low, high, int(n_pub), n_pub, est.method + "+ckm")
+
+
 def _scale_rows(
     data: SurveyData,
     question_id: str,
@@ -93,17 +122,19 @@ def _scale_rows(
     n_boot: int,
     seed: int,
     confidence: float,
+    perturb: bool = False,
 ) -> pd.DataFrame:
     m = matrix_long(data, question_id, audience="administration")
-    m = attach(m, data.respondents, ["weight"])
+    m = attach(m, data.respondents, ["weight", RECORD_KEY])
     vals = pd.to_numeric(m["value"].where(m["value"] != "dk"), errors="coerce")
     vals = vals.where(vals.between(1, 5))
     rows = []
     for s in services:
         sel = (m["item"] == s).to_numpy()
         w = m.loc[sel, "weight"].to_numpy(dtype=float)
+        x = vals[sel].to_numpy()
         est = bootstrap_scale(
-            vals[sel].to_numpy(),
+            x,
             "mean",
             None if np.allclose(w, 1) else w,
             confidence,
@@ -111,6 +142,10 @@ def _scale_rows(
             seed,
             population_size,
         )
+        if perturb:
+            rated = ~np.isnan(x)
+            keys = m.loc[sel, RECORD_KEY].to_numpy(dtype=np.int64)[rated]
+            est = perturbed_mean(est, keys, float(x[rated].sum()))
         rows.append((s, est))
     k = len(rows)
     return make_results(
@@ -135,11 +170,14 @@ def importance_performance(
     n_boot: int = DEFAULT_N_BOOT,
     seed: int = DEFAULT_SEED,
     min_cell: int = MIN_CELL,
+    perturb: bool = False,
 ) -> IPGrid:
-    """Importance-performance grid of administration services (see module docstring)."""
+    """Importance-performance grid of administration services (see module docstring).
+    ``perturb``: means from perturbed counts and sums (:func:`perturbed_mean`), for
+    readers who may not see single answers (releases)."""
     data = prepare(data)
     svc = list(services)
-    args = (svc, population_size, n_boot, seed, confidence)
+    args = (svc, population_size, n_boot, seed, confidence, perturb)
     res = concat_results(
         [
             _scale_rows(data, "ip_importance", "ip_importance", *args),

@@ -152,13 +152,18 @@ def supply_view(
 
 
 def admin_view(
-    data: SurveyData, waves: Collection[object] = (), population_size: int | None = None
+    data: SurveyData,
+    waves: Collection[object] = (),
+    population_size: int | None = None,
+    perturb: bool = False,
 ) -> admin.IPGrid | None:
-    """The administration's importance-performance grid (None without staff answers)."""
+    """The administration's importance-performance grid (None without staff answers).
+    ``perturb``: means from perturbed counts and sums, no true n (releases: for readers
+    who may not see single answers)."""
     sub = select_respondents(data, {"wave": waves})
     if not (sub.respondents["audience"] == "administration").any():
         return None
-    return admin.importance_performance(sub, population_size=population_size)
+    return admin.importance_performance(sub, population_size=population_size, perturb=perturb)
 
 
 def volunteer_view(data: SurveyData, waves: Collection[object] = ()) -> pd.DataFrame:

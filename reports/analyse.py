@@ -107,10 +107,12 @@ def analyse(
     inp: ReportInput,
     needs_group_vars: tuple[str, ...] = NEEDS_GROUP_VARS,
     comparisons: bool = True,
+    release: bool = False,
 ) -> ReportResults:
     """Run the analysis for the report (see module docstring). A release
     (:mod:`reports.release`) passes the catalogue's breakdowns and, for an interim
-    release, ``comparisons=False``: the newcomers' tables only."""
+    release, ``comparisons=False``: the newcomers' tables only; ``release`` publishes the
+    administration's means from perturbed counts and sums (no true n)."""
     if inp.answers.empty:
         raise ReportError(f"no complete responses in wave {inp.wave}")
     data = survey_data(inp.answers, inp.taxonomy)
@@ -140,7 +142,7 @@ def analyse(
         perception=published.perception_view(data, population_sizes=pops, audiences=others),
         supply=gap,
         barriers=barriers,
-        ip=published.admin_view(data, population_size=pops.get("administration"))
+        ip=published.admin_view(data, population_size=pops.get("administration"), perturb=release)
         if "administration" in others
         else None,
         volunteers=published.volunteer_view(data) if "volunteer" in others else empty,

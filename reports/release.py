@@ -48,7 +48,7 @@ def release_payload(inp: ReportInput, kind: Kind) -> dict[str, Any]:
     comparisons = publishes_comparisons(kind)
     if not comparisons:
         inp = replace(inp, compare_answers=None, compare_campaigns=[])
-    res = analyse(inp, needs_group_vars=breakdowns(kind), comparisons=comparisons)
+    res = analyse(inp, needs_group_vars=breakdowns(kind), comparisons=comparisons, release=True)
     ip = None
     if res.ip is not None:
         ip = {
