@@ -51,6 +51,18 @@ PROTECTION = (
     "Unsicherheit breiter. Teile ergeben zusammen nicht immer genau die daneben stehende "
     "Summe."
 )
+RELEASE = (
+    "Freigabe: Die Zahlen dieses Berichts stammen aus einer Freigabe – einem festen Satz "
+    "von Tabellen, der für die Welle einmal berechnet und danach nicht mehr verändert wird. "
+    "Jede Tabelle zeigt ein Merkmal (etwa Stadtteil oder Sprache), nie zwei zugleich; freie "
+    "Filter gibt es außerhalb des Schreibtischs der Integrationsguide nicht. Was Leserinnen "
+    "und Leser dadurch verlieren: keine Kreuzungen wie „Arabischsprachige in Hallgarten“, "
+    "keine Auswahl kleiner Gruppen, die Werte der Verwaltung (Mittelwerte) ebenfalls leicht "
+    "verändert und ohne genaue Zahl der Antwortenden. Ein Zwischenstand während der "
+    "Befragung enthält nur Gesamtwerte. Wer nach einer Freigabe die Löschung seiner Antworten "
+    "verlangt, wird gelöscht; die Freigabe wird deshalb nicht neu berechnet, denn zwei "
+    "Fassungen, die sich um eine Person unterscheiden, würden diese Person verraten."
+)
 TARGETS = (
     "„Zielerreichung“ ist die Zahl der Antworten geteilt durch die selbst gesetzte Zielzahl "
     "einer Kampagne – keine Rücklaufquote. Eine Rücklaufquote (Antworten geteilt durch die "
@@ -77,7 +89,7 @@ def method_paragraphs(
     """The whole note as paragraphs, in reading order."""
     lines = base_lines(bases, labels)
     paragraphs = [INTERVALS, BASES + (" " + "; ".join(lines) + "." if lines else ""), PERCEPTION,
-                  MULTIPLE, RULE_NOTE, PROTECTION, TARGETS]  # fmt: skip
+                  MULTIPLE, RULE_NOTE, PROTECTION, RELEASE, TARGETS]  # fmt: skip
     if preliminary:
         paragraphs.insert(0, PRELIMINARY_NOTE)
     return paragraphs

@@ -154,18 +154,46 @@ def cmd_restore(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_report(ctx: AppContext, args: argparse.Namespace) -> int:
-    from bedarfsradar import audit
-    from reports import MeasureError, ReportError, build_report
+    from bedarfsradar import audit, releases
+    from reports import MeasureError, ReportError
 
-    out = Path(args.output or f"bericht-{args.campaign}.{args.format}")
+    finals = [r for r in ctx.releases.releases(ctx.municipality_id) if r.kind == "final"]
+    release_id = args.release or (finals[0].id if finals else None)
+    if release_id is None:
+        return _fail(EXIT_DATA, "report: no final release yet (bedarfsradar release create)")
+    out = Path(args.output or f"bericht-freigabe-{release_id}.{args.format}")
     try:
-        data = build_report(ctx, args.campaign, args.format, compare=args.compare)
+        data = releases.release_report(ctx, release_id, args.format)
     except (ReportError, MeasureError) as exc:
         return _fail(EXIT_DATA, f"report: {exc}")
     out.write_bytes(data)
-    audit.record(ctx.db, ctx.municipality_id, "cli", "report", campaign=args.campaign,
-                 compare=args.compare, format=args.format)  # fmt: skip
+    audit.record(ctx.db, ctx.municipality_id, "cli", "report.download", release=release_id,
+                 format=args.format)  # fmt: skip
     _out(f"report written: {out} ({len(data) // 1024} KB)")
+    return 0
+
+
+def cmd_release(ctx: AppContext, args: argparse.Namespace) -> int:
+    from analysis.catalogue import ReleaseRefused
+    from bedarfsradar import releases
+
+    if args.action == "list":
+        for r in ctx.releases.releases(ctx.municipality_id):
+            _out(f"{r.id}\t{r.label}\t{r.content_hash[:12]}")
+        return 0
+    state = releases.waves(ctx).get(args.wave) if args.wave is not None else None
+    if state is None:
+        return _fail(EXIT_USAGE, "release create: --wave N of an existing wave required")
+    kind = "interim" if state.open else "final"
+    try:
+        if not args.yes:
+            releases.preview(ctx, args.wave, kind)
+            _out(f"wave {args.wave}: a {kind} release is possible; store it with --yes")
+            return 0
+        info = releases.release_wave(ctx, args.wave, kind, "cli")
+    except ReleaseRefused as exc:
+        return _fail(EXIT_DATA, f"release: {exc}")
+    _out(f"released: {info.label} (id {info.id}, sha256 {info.content_hash})")
     return 0
 
 
@@ -188,11 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("restore", help="replace the database with a backup")
     r.add_argument("file")
     r.add_argument("--yes", action="store_true")
-    rp = sub.add_parser("report", help="Stadtrat report (all audiences of the campaign's wave)")
-    rp.add_argument("--campaign", required=True, help="slug of any campaign of the wave")
+    rp = sub.add_parser("report", help="Stadtrat report of a release (default: the newest final)")
+    rp.add_argument("--release", type=int, help="release id (bedarfsradar release list)")
     rp.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
-    rp.add_argument("--compare", help="slug of a campaign of the previous wave")
-    rp.add_argument("--output", help="file to write (default: bericht-<campaign>.<format>)")
+    rp.add_argument("--output", help="file to write (default: bericht-freigabe-<id>.<format>)")
+    rl = sub.add_parser("release", help="list releases or release a wave (catalogue tables)")
+    rl.add_argument("action", choices=["list", "create"])
+    rl.add_argument("--wave", type=int)
+    rl.add_argument("--yes", action="store_true", help="store the release (else: check only)")
     cli_translations.add_parsers(sub)
     cli_materials.add_parsers(sub)
     cli_privacy.add_parsers(sub)
@@ -204,6 +235,7 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "backup": cmd_backup, "restore": cmd_restore,
 }  # fmt: skip
 COMMANDS["report"] = cmd_report
+COMMANDS["release"] = cmd_release
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
 

@@ -200,15 +200,6 @@ def raw_answers() -> pd.DataFrame:
     return frame
 
 
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def report_bytes(slug: str, compare: str | None, fmt: str, version: tuple[int, int]) -> bytes:
-    """The Stadtrat report (``fmt`` pptx or pdf) of the wave of ``slug``; ``version`` renews
-    it with every response. Raises :class:`reports.ReportError`."""
-    from reports import build_report
-
-    return build_report(context(), slug, fmt, compare=compare)  # type: ignore[arg-type]
-
-
 # -- Überblick -------------------------------------------------------------------------------
 def campaigns_frame() -> pd.DataFrame:
     """Campaigns with their targets: columns campaign, title, audience, wave, target,

@@ -12,7 +12,9 @@ measures  the measure model (cost, funding, lead, timeline, indicator) and its d
 format    German number formatting (Babel)
 render/   pptx (python-pptx, native charts and shapes) and pdf (fpdf2, vector drawing)
 
-Entry points for the CLI and the dashboard: :func:`build_report` (bytes of either format).
+Entry point: :func:`build_report` (bytes of either format) from the live answers, for the
+guide's own use and the benchmarks; what leaves her desk is rendered from a release
+(:mod:`reports.release`, :func:`bedarfsradar.releases.release_report`).
 """
 
 from __future__ import annotations
