@@ -62,9 +62,22 @@ def workbook(release_id: int) -> bytes:
     )
 
 
-def key_sentences(res: ReportResults, report_labels: Labels) -> list[str]:
-    """The key findings of a release, by the deck's rule."""
-    return key_findings(res, report_labels)
+@st.cache_resource(show_spinner=False)
+def report_labels() -> Labels:
+    """The report's German labels (read once per process)."""
+    return Labels.from_context(data.context())
+
+
+def key_sentences(res: ReportResults) -> list[str]:
+    """The key findings of a release's results, by the deck's rule."""
+    return key_findings(res, report_labels())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def findings(release_id: int) -> list[str]:
+    """The key findings of a stored release (computed once per process)."""
+    res = results(release_id)
+    return [] if res is None else key_sentences(res)
 
 
 def preview_summary(res: ReportResults) -> str:

@@ -13,7 +13,6 @@ from bedarfsradar import audit, releases
 from dashboard import auth, data
 from dashboard import releases as released
 from reports import MEDIA_TYPES, MeasureError, ReportError
-from reports.inputs import Labels
 from reports.release import results_of
 
 FORMATS = {"pptx": "PowerPoint (bearbeitbar)", "pdf": "PDF"}
@@ -57,7 +56,7 @@ else:
     if shown and shown[0] == wave:
         res = results_of(shown[1])
         st.markdown("**Vorschau – so würde die Freigabe veröffentlicht:**")
-        for sentence in released.key_sentences(res, Labels.from_context(ctx)):
+        for sentence in released.key_sentences(res):
             st.markdown(f"- {sentence}")
         st.write(released.preview_summary(res))
         confirmed = st.checkbox(

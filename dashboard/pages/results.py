@@ -15,7 +15,6 @@ from bedarfsradar import audit
 from dashboard import auth, charts, data, releases
 from dashboard.labels import ATTRIBUTES, AUDIENCES, labels
 from reports import MEDIA_TYPES
-from reports.inputs import Labels
 
 user = auth.require()
 L = labels()
@@ -44,7 +43,7 @@ counts = " · ".join(
 )
 st.write(f"Antworten (gerundet, kleine Gruppen verborgen): {counts}")
 
-found = releases.key_sentences(res, Labels.from_context(data.context()))
+found = releases.findings(info.id)
 if found:
     st.subheader("Wichtigste Ergebnisse")
     st.markdown("\n".join(f"- {sentence}" for sentence in found))
@@ -89,7 +88,7 @@ if len(res.volunteers):
     st.dataframe(results_table(res.volunteers, "Kennzahl", L.of("vol_needs")), hide_index=True)
 
 st.header("Herunterladen")
-names = {"pptx": "Stadtrat-Präsentation (PowerPoint)", "pdf": "Bericht (PDF)"}
+MIME = {**MEDIA_TYPES, "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _audit(fmt: str) -> None:
@@ -98,23 +97,28 @@ def _audit(fmt: str) -> None:
                  release=info.id, format=fmt)  # fmt: skip
 
 
-cols = st.columns(3)
-for col, fmt in zip(cols, ("pptx", "pdf"), strict=False):
-    if info.kind == "final" and col.button(f"{names[fmt]} erstellen", key=f"rel-build-{fmt}"):
+files = {"pptx": "Stadtrat-Präsentation (PowerPoint)", "pdf": "Bericht (PDF)",
+         "xlsx": "Tabellen (Excel)"}  # fmt: skip
+for col, (fmt, name) in zip(st.columns(3), files.items(), strict=True):
+    if fmt != "xlsx" and info.kind != "final":
+        continue
+    key = f"rel-file-{fmt}"
+    if col.button(f"{name} erstellen", key=f"rel-build-{fmt}"):
         with st.spinner("Wird erstellt …"):
-            payload = releases.report_bytes(info.id, fmt)
-        col.download_button(f"{names[fmt]} herunterladen", payload,
-                            file_name=f"bericht-welle-{info.wave}-freigabe-{info.number}.{fmt}",
-                            mime=MEDIA_TYPES[fmt], on_click=_audit, args=(fmt,),
-                            key=f"rel-dl-{fmt}")  # fmt: skip
-cols[2].download_button(
-    "Tabellen (Excel)",
-    releases.workbook(info.id),
-    file_name=f"ergebnisse-welle-{info.wave}-freigabe-{info.number}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click=_audit,
-    args=("xlsx",),
-    key="rel-xlsx",
-)
+            made = (
+                releases.workbook(info.id) if fmt == "xlsx" else releases.report_bytes(info.id, fmt)
+            )
+        st.session_state[key] = (info.id, made)
+    built = st.session_state.get(key)
+    if built and built[0] == info.id:  # only the file of the release shown
+        col.download_button(
+            f"{name} herunterladen ({len(built[1]) // 1024} KB)",
+            built[1],
+            file_name=f"freigabe-welle-{info.wave}-nr-{info.number}.{fmt}",
+            mime=MIME.get(fmt, "application/octet-stream"),
+            on_click=_audit,
+            args=(fmt,),
+            key=f"rel-dl-{fmt}",
+        )
 if info.kind != "final":
     st.caption("Präsentation und Bericht entstehen aus der endgültigen Freigabe einer Welle.")
