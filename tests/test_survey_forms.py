@@ -1,0 +1,167 @@
+"""The survey's forms as a browser gets them (issue 24).
+
+* A bot that fills every text field of the rendered form, the hidden anti-bot field
+  included, is flagged "honeypot" on every kind of page; a person, who never sees that
+  field, is not. (On the template before issue 24 the field was named
+  ``<Macro 'honeypot'>`` and no bot was ever flagged.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import lxml.html
+import pytest
+from starlette.applications import Starlette
+
+from bedarfsradar.server import routes
+from surveys.web import context as survey_context
+from tests.survey_client import Browser, Form, Value
+from tests.test_survey import survey_of
+
+CAMPAIGNS = {"neu": "newcomer", "ehrenamt": "volunteer", "verwaltung": "administration"}
+PREFERRED: dict[str, Value] = {
+    "children": "yes",  # the follow-up and the children block appear
+    "children_ages": ["under3", "age6_10"],  # both questions of the children block
+    "need": "5",  # every area rated: every row of the offers matrix appears
+    "barriers": ["distance", "other"],  # "other" asks what it is
+    "consent": "yes",  # the sensitive section appears
+}
+"""Answers (by name, or by the question id before a matrix row's dot) that bring every
+conditional question and section onto the pages."""
+
+
+@pytest.fixture
+def surveys(sqlite_ctx):
+    """The three questionnaires as open campaigns (no minimum fill time)."""
+    ctx = sqlite_ctx
+    mid = ctx.municipality_id
+    for slug, kind in CAMPAIGNS.items():
+        ctx.storage.create_campaign(mid, slug, kind, ctx.storage.latest_version(mid, kind))
+    app = Starlette(routes=routes(ctx))
+    survey_of(app).config.min_fill_seconds = 0
+    return ctx, app
+
+
+def page_kind(path: str) -> str:
+    """intro, section, consent, review, resume, delete, thanks (or languages)."""
+    parts = path.split("/", 4)  # "", "u", slug, lang, rest
+    if len(parts) < 5:
+        return "languages"
+    rest = parts[4]
+    if rest.startswith("s/"):
+        return "section"
+    return {"": "intro", "einwilligung": "consent", "pruefen": "review", "weiter": "resume",
+            "loeschen": "delete", "danke": "thanks"}.get(rest, rest)  # fmt: skip
+
+
+def answers_for(form: Form) -> dict[str, Value]:
+    """What a person answers on a page: the :data:`PREFERRED` answer where the page
+    offers it, else the first option, a number or a short text; ranks get distinct
+    areas. Only visible fields: a person never sees the anti-bot field."""
+    out: dict[str, Value] = {}
+    for name, control in form.controls.items():
+        if not control.visible:
+            continue
+        values = [o.value for o in control.options if o.value]
+        preferred = PREFERRED.get(name, PREFERRED.get(name.split(".")[0]))
+        wanted = [preferred] if isinstance(preferred, str) else list(preferred or [])
+        if control.kind in ("radio", "checkbox"):
+            if not wanted or not set(wanted) <= set(values):
+                wanted = values[:1]
+            out[name] = wanted if control.kind == "checkbox" else wanted[0]
+        elif control.kind == "select":
+            place = name.rsplit(".", 1)[-1]
+            out[name] = values[(int(place) - 1 if place.isdigit() else 0) % len(values)]
+        elif control.kind in ("text", "textarea"):
+            out[name] = "3" if control.inputmode in ("numeric", "decimal") else "Ein Bus am Abend"
+    return out
+
+
+def walk(
+    b: Browser,
+    start: str,
+    bot_on: str | None = None,
+    on_page: Callable[[Browser], None] | None = None,
+) -> str:
+    """Go through the survey from ``start`` to the thank-you page, answering every page
+    as :func:`answers_for` says; on the first page of kind ``bot_on`` as a bot. Returns
+    the client UUID (from the review page's form)."""
+    b.get(start)
+    client_uuid = ""
+    for _ in range(100):
+        assert b.page is not None
+        kind = page_kind(b.path)
+        if kind == "thanks":
+            return client_uuid
+        assert b.page.status_code == 200, (b.path, b.page.status_code)
+        if on_page is not None:
+            on_page(b)
+        form = b.form()
+        if kind == "review":
+            client_uuid = form.controls["client_uuid"].value
+        bot = kind == bot_on
+        if bot:
+            bot_on = None
+        b.submit(answers_for(form), bot=bot, button="next" if "nav" in form.names() else None)
+    raise AssertionError(f"no end of the survey after 100 pages (at {b.path})")
+
+
+def resume_code(b: Browser) -> str | None:
+    assert b.page is not None
+    box = lxml.html.fromstring(b.page.text).find_class("resume")
+    found = re.search(r"[A-Z2-9]{5}-[A-Z2-9]{5}", box[0].text_content()) if box else None
+    return found.group(0) if found else None
+
+
+# -- the anti-bot field ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bot", [True, False], ids=["bot", "person"])
+@pytest.mark.parametrize("kind", ["intro", "section", "consent", "review", "delete"])
+def test_a_bot_filling_every_field_is_flagged_on_every_kind_of_page(surveys, kind, bot):
+    """The same visit, once with a bot on one kind of page, once with a person: the bot's
+    response is stored with the flag "honeypot", the person's without any."""
+    ctx, app = surveys
+    b = Browser(app)
+    start = "/u/neu/de/"
+    if kind == "delete":  # the delete page is open before the survey, in the same browser
+        b.get("/u/neu/de/loeschen")
+        page = b.submit(bot=bot) if bot else b.submit({"code": "ABCDE-FGHJK"})
+        assert page.status_code == 400  # no such code: nothing is deleted
+    if kind == "resume":  # the first page on one phone, the rest with its code on another
+        first = Browser(app)
+        first.get(start)
+        first.submit()
+        first.submit(answers_for(first.form()), button="next")
+        code = resume_code(first)
+        assert code is not None
+        b.get("/u/neu/de/weiter")
+        b.submit({"code": code}, bot=bot)
+        start = b.path
+    client_uuid = walk(b, start, bot_on=kind if bot else None)
+    expected = "honeypot" if bot else None
+    assert ctx.storage.review_flag(client_uuid) == expected
+    assert ctx.storage.flagged_responses(ctx.municipality_id) == (
+        {client_uuid: "honeypot"} if bot else {}
+    )
+
+
+def test_every_form_has_the_anti_bot_field_the_handler_reads_and_a_person_never_sees(surveys):
+    _, app = surveys
+    seen: set[str] = set()
+
+    def check(b: Browser) -> None:
+        form = b.form()
+        field = form.controls.get(survey_context.HONEYPOT)
+        assert field is not None, (b.path, sorted(form.controls))
+        assert field.kind == "text" and not field.visible and field.value == ""
+        seen.add(page_kind(b.path))
+
+    b = Browser(app)
+    for page in ("weiter", "loeschen"):
+        b.get(f"/u/neu/de/{page}")
+        check(b)
+    walk(b, "/u/neu/de/", on_page=check)
+    assert seen == {"resume", "delete", "intro", "section", "consent", "review"}
