@@ -119,7 +119,7 @@ def resume_code(b: Browser) -> str | None:
 
 
 @pytest.mark.parametrize("bot", [True, False], ids=["bot", "person"])
-@pytest.mark.parametrize("kind", ["intro", "section", "consent", "review", "delete"])
+@pytest.mark.parametrize("kind", ["intro", "section", "consent", "review", "resume", "delete"])
 def test_a_bot_filling_every_field_is_flagged_on_every_kind_of_page(surveys, kind, bot):
     """The same visit, once with a bot on one kind of page, once with a person: the bot's
     response is stored with the flag "honeypot", the person's without any."""

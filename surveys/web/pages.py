@@ -362,6 +362,7 @@ class SurveyApp(SurveyCore):
                     consent=consent,
                     privacy=True,
                     started=time.time() - self.config.min_fill_seconds,
+                    flag=ctx.state.flag if ctx.state else None,  # a filled honeypot here too
                 )
                 ctx.state = ctx.new_cookie
                 return self.redirect(ctx, navigation.continue_url(ctx, self.stored_answers(ctx)))
