@@ -4,15 +4,20 @@
   included, is flagged "honeypot" on every kind of page; a person, who never sees that
   field, is not. (On the template before issue 24 the field was named
   ``<Macro 'honeypot'>`` and no bot was ever flagged.)
+* No template binds a name (macro, loop variable, ``set``) that hides a variable the
+  page is rendered with — the kind of bug behind the anti-bot field.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import lxml.html
 import pytest
+from jinja2 import Environment, meta, nodes
 from starlette.applications import Starlette
 
 from bedarfsradar.server import routes
@@ -20,6 +25,7 @@ from surveys.web import context as survey_context
 from tests.survey_client import Browser, Form, Value
 from tests.test_survey import survey_of
 
+WEB = Path(survey_context.__file__).parent
 CAMPAIGNS = {"neu": "newcomer", "ehrenamt": "volunteer", "verwaltung": "administration"}
 PREFERRED: dict[str, Value] = {
     "children": "yes",  # the follow-up and the children block appear
@@ -165,3 +171,95 @@ def test_every_form_has_the_anti_bot_field_the_handler_reads_and_a_person_never_
         check(b)
     walk(b, "/u/neu/de/", on_page=check)
     assert seen == {"resume", "delete", "intro", "section", "consent", "review"}
+
+
+# -- no template hides a variable of its context ---------------------------------------
+
+
+def render_arguments() -> tuple[set[str], dict[str, set[str]]]:
+    """What the survey's code renders templates with: the names every page gets
+    (``SurveyCore.render``) and, by template, the names its pages pass."""
+    common: set[str] = set()
+    by_template: dict[str, set[str]] = {}
+    for path in WEB.glob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                continue
+            if call.func.attr != "render":
+                continue
+            names = {k.arg for k in call.keywords if k.arg} - {"status"}  # status: not passed
+            target = call.func.value
+            if isinstance(target, ast.Call) and getattr(target.func, "attr", "") == "get_template":
+                common |= names
+            for arg in call.args:
+                if isinstance(arg, ast.Constant) and str(arg.value).endswith(".html"):
+                    by_template.setdefault(arg.value, set()).update(names)
+    return common, by_template
+
+
+def names_in(target: nodes.Node) -> set[str]:
+    """The names a loop or ``set`` binds: one name, or a tuple of them."""
+    if isinstance(target, nodes.Name):
+        return {target.name}
+    return {n.name for n in target.find_all(nodes.Name)}
+
+
+def bindings(node: nodes.Node, bound: frozenset[str]) -> Iterator[tuple[str, int, str]]:
+    """(name, line, what) for every name the template binds, with those already bound
+    around it (a loop inside a loop, a macro's parameters)."""
+    for child in node.iter_child_nodes():
+        new: set[str] = set()
+        if isinstance(child, nodes.Macro):
+            yield child.name, child.lineno, "macro"
+            new = {a.name for a in child.args}
+            what = f"parameter of macro {child.name}"
+        elif isinstance(child, nodes.For):
+            new = names_in(child.target)
+            what = "loop variable"
+        elif isinstance(child, nodes.Assign | nodes.AssignBlock):
+            new = names_in(child.target)
+            what = "set"
+        elif isinstance(child, nodes.Import):
+            new = {child.target}
+            what = "import"
+        for name in sorted(new):
+            yield name, child.lineno, what + (" (shadows an outer one)" if name in bound else "")
+        yield from bindings(child, bound | new)
+
+
+def test_no_macro_loop_or_set_hides_a_variable_of_the_pages_context():
+    """Inside a template a bound name wins over the context's variable of that name:
+    a macro named like a context variable turned the anti-bot field's name into the
+    macro's repr. Every name a template binds differs from each variable its pages
+    render it with (a shared template: with those of every template using it), and
+    no loop variable or parameter reuses a name bound around it."""
+    common, by_template = render_arguments()
+    assert {"t", "ctx", "csrf"} <= common | by_template["intro.html"]  # found the calls
+    env = Environment(autoescape=True)
+    templates = {p.name: env.parse(p.read_text()) for p in (WEB / "templates").glob("*.html")}
+    users: dict[str, set[str]] = {name: {name} for name in templates}
+    changed = True
+    while changed:  # a template is used by those that extend, import or include it
+        changed = False
+        for name, tree in templates.items():
+            for used in meta.find_referenced_templates(tree):
+                if used and not users[name] <= users[used]:
+                    users[used] |= users[name]
+                    changed = True
+    problems = []
+    for name, tree in templates.items():
+        context = common.union(*(by_template.get(user, set()) for user in users[name]))
+        for bound, line, what in bindings(tree, frozenset()):
+            if bound in context or "shadows" in what:
+                problems.append(f"{name}:{line}: {what} {bound!r} hides a variable")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_template_check_finds_the_old_anti_bot_macro_and_a_reused_loop_variable():
+    tree = Environment().parse(
+        '{% macro honeypot() %}<input name="{{ honeypot }}">{% endmacro %}'
+        "{% for f in fields %}{% for f in f.rows %}{{ f }}{% endfor %}{% endfor %}"
+    )
+    found = list(bindings(tree, frozenset()))
+    assert ("honeypot", 1, "macro") in found
+    assert ("f", 1, "loop variable (shadows an outer one)") in found
