@@ -4,6 +4,8 @@
   included, is flagged "honeypot" on every kind of page; a person, who never sees that
   field, is not. (On the template before issue 24 the field was named
   ``<Macro 'honeypot'>`` and no bot was ever flagged.)
+* A walk through every page of the three questionnaires in every offered language,
+  through the rendered forms, submits only names the handlers read.
 * No template binds a name (macro, loop variable, ``set``) that hides a variable the
   page is rendered with — the kind of bug behind the anti-bot field.
 """
@@ -14,19 +16,24 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
 from jinja2 import Environment, meta, nodes
 from starlette.applications import Starlette
+from starlette.datastructures import FormData
 
 from bedarfsradar.server import routes
 from surveys.web import context as survey_context
+from surveys.web.views import form_answers, page_keys
 from tests.survey_client import Browser, Form, Value
 from tests.test_survey import survey_of
 
 WEB = Path(survey_context.__file__).parent
 CAMPAIGNS = {"neu": "newcomer", "ehrenamt": "volunteer", "verwaltung": "administration"}
+FIXED_NAMES = {"csrf", "shown", "nav", "consent", "code", "client_uuid", survey_context.HONEYPOT}
+"""Form names the pages read besides the questions' own (:func:`form_answers`)."""
 PREFERRED: dict[str, Value] = {
     "children": "yes",  # the follow-up and the children block appear
     "children_ages": ["under3", "age6_10"],  # both questions of the children block
@@ -171,6 +178,95 @@ def test_every_form_has_the_anti_bot_field_the_handler_reads_and_a_person_never_
         check(b)
     walk(b, "/u/neu/de/", on_page=check)
     assert seen == {"resume", "delete", "intro", "section", "consent", "review"}
+
+
+# -- every rendered name is one the handler reads -------------------------------------
+
+
+class ReadNames(FormData):
+    """A POSTed form that remembers which names the page asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def getlist(self, key: Any) -> list[Any]:
+        self.read.add(key)
+        return super().getlist(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: Any) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def handler_names(survey, version_id: int) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+    """The names the handlers read for this questionnaire: the fixed ones and those
+    :func:`form_answers` reads for every key of every section; and the latter alone
+    (the questions' names, notes excluded: they have no field)."""
+    prepared = survey.prepared(version_id)
+    q = prepared.questionnaire
+    questions: set[str] = set()
+    for section in q.sections:
+        form = ReadNames([])
+        form_answers(section, prepared, form, page_keys(section, q))
+        notes = {question.id for question in section.questions if question.type == "note"}
+        questions |= form.read - notes
+    return FIXED_NAMES | questions, questions
+
+
+def test_walk_every_page_of_every_questionnaire_in_every_language(surveys, monkeypatch):
+    """Every page of the three questionnaires in every language the respondent is
+    offered, through the rendered forms, answering so that every conditional question
+    appears: each name submitted is one the handlers know, the page's handler read it,
+    and every question was on some page."""
+    ctx, app = surveys
+    survey = survey_of(app)
+    posted: list[ReadNames | None] = []
+    read_form = survey.read_form
+
+    async def recording(request):  # type: ignore[no-untyped-def]
+        form = await read_form(request)
+        posted.append(None if form is None else ReadNames(form.multi_items()))
+        return posted[-1]
+
+    monkeypatch.setattr(survey, "read_form", recording)
+    problems, walks = [], 0
+    for slug in CAMPAIGNS:
+        version = ctx.storage.campaign(slug).questionnaire_version_id
+        known, questions = handler_names(survey, version)
+        languages = lxml.html.fromstring(Browser(app).get(f"/u/{slug}/").text)
+        for link in languages.find_class("lang"):
+            lang = link.get("href").split("/")[3]
+            b, rendered = Browser(app), set()
+            for page in ("weiter", "loeschen"):  # the code forms, with a wrong code
+                b.get(f"/u/{slug}/{lang}/{page}")
+                assert b.submit({"code": "ABCDE-FGHJK"}).status_code == 400
+            walk(b, f"/u/{slug}/{lang}/")
+            walks += 1
+            assert len(posted) == len(b.sent)
+            for (action, pairs), form in zip(b.sent, posted, strict=True):
+                assert form is not None
+                names = {name for name, _ in pairs}
+                rendered |= names
+                where = f"{slug}/{lang} {action}"
+                if unknown := names - known:
+                    problems.append(f"{where}: no handler knows {sorted(unknown)}")
+                # nav is the pressed button: where it is the only one, nobody asks which
+                if unread := names - form.read - ({"nav"} if "/s/" not in action else set()):
+                    problems.append(f"{where}: the page's handler did not read {sorted(unread)}")
+            if missing := questions - rendered:
+                problems.append(f"{slug}/{lang}: never on a page: {sorted(missing)}")
+            posted.clear()
+    assert not problems, "\n".join(problems)
+    assert walks >= 10  # newcomer in 8 languages, volunteer and administration in German
 
 
 # -- no template hides a variable of its context ---------------------------------------
