@@ -26,9 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit
 
-import httpx
 import lxml.html
+from httpx2 import Response  # what Starlette's TestClient returns
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 BOT_TEXT = "https://spam.example/"
 TEXT_TYPES = {"text", "search", "email", "url", "tel", "number", "password"}
@@ -257,15 +258,15 @@ class Browser:
     """A browser without JavaScript around Starlette's TestClient: follows redirects,
     keeps cookies, and submits the forms of the pages it got."""
 
-    def __init__(self, app, *, follow_redirects: bool = True):  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp, *, follow_redirects: bool = True):
         self.client = TestClient(app, follow_redirects=follow_redirects)
-        self.page: httpx.Response | None = None
+        self.page: Response | None = None
         self.sent: list[tuple[str, Pairs]] = []
         """Each submission: the URL posted to and the body (name, value) pairs."""
 
-    def get(self, url: str) -> httpx.Response:
-        self.page = self.client.get(url)
-        return self.page
+    def get(self, url: str) -> Response:
+        self.page = page = self.client.get(url)
+        return page
 
     @property
     def path(self) -> str:
@@ -284,7 +285,7 @@ class Browser:
         button: str | None = None,
         action: str | None = None,
         tamper: Mapping[str, str | None] | None = None,
-    ) -> httpx.Response:
+    ) -> Response:
         """Fill the page's form (:meth:`Form.fill`) and send it as the browser would."""
         form = self.form(action)
         pairs = form.fill(values, bot=bot, button=button, tamper=tamper)
@@ -292,7 +293,8 @@ class Browser:
         if form.method == "post":
             body = urlencode(pairs).encode()
             headers = {"content-type": "application/x-www-form-urlencoded"}
-            self.page = self.client.post(form.action, content=body, headers=headers)
+            page = self.client.post(form.action, content=body, headers=headers)
         else:
-            self.page = self.client.get(form.action, params=pairs)
-        return self.page
+            page = self.client.get(form.action.split("?")[0] + "?" + urlencode(pairs))
+        self.page = page
+        return page

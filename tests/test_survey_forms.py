@@ -23,9 +23,11 @@ import pytest
 from jinja2 import Environment, meta, nodes
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
+from starlette.requests import Request
 
 from bedarfsradar.server import routes
 from surveys.web import context as survey_context
+from surveys.web.pages import SurveyApp
 from surveys.web.views import form_answers, page_keys
 from tests.survey_client import Browser, Form, Value
 from tests.test_survey import survey_of
@@ -207,7 +209,7 @@ class ReadNames(FormData):
         return super().__contains__(key)
 
 
-def handler_names(survey, version_id: int) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+def handler_names(survey: SurveyApp, version_id: int) -> tuple[set[str], set[str]]:
     """The names the handlers read for this questionnaire: the fixed ones and those
     :func:`form_answers` reads for every key of every section; and the latter alone
     (the questions' names, notes excluded: they have no field)."""
@@ -232,7 +234,7 @@ def test_walk_every_page_of_every_questionnaire_in_every_language(surveys, monke
     posted: list[ReadNames | None] = []
     read_form = survey.read_form
 
-    async def recording(request):  # type: ignore[no-untyped-def]
+    async def recording(request: Request) -> FormData | None:
         form = await read_form(request)
         posted.append(None if form is None else ReadNames(form.multi_items()))
         return posted[-1]
@@ -289,7 +291,7 @@ def render_arguments() -> tuple[set[str], dict[str, set[str]]]:
                 common |= names
             for arg in call.args:
                 if isinstance(arg, ast.Constant) and str(arg.value).endswith(".html"):
-                    by_template.setdefault(arg.value, set()).update(names)
+                    by_template.setdefault(str(arg.value), set()).update(names)
     return common, by_template
 
 
