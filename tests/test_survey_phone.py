@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tests.test_survey import Respondent, client, csrf_of, env, run_to_review, submit
+from tests.test_survey import Respondent, client, env, run_to_review, submit
 
 __all__ = ["env"]  # the fixture, shared with tests/test_survey.py
 
@@ -110,14 +110,11 @@ def test_follow_up_is_announced_with_an_anchor_and_the_step_counter_holds(env):
     r.accept_privacy()
     before = re.search(r"Schritt \d+ von \d+", r.page.text).group(0)
     r.c.follow_redirects = False
-    moved = r.c.post(
-        "/u/neu/de/s/household",
-        data={"csrf": csrf_of(r.page.text), "children": "yes", "shown": "stadtteil,children"},
-    )
+    moved = r.answer({"children": "yes"})
     assert moved.status_code == 303
     assert moved.headers["location"].endswith("/s/household?neu=children_ages#f-children_ages")
     r.c.follow_redirects = True
-    page = r.c.get(moved.headers["location"])
+    page = r.get(moved.headers["location"])
     notice = re.search(r'<div class="box notice" role="status">(.*?)</div>', page.text, re.S)
     assert notice is not None and 'href="#f-children_ages"' in notice.group(1)
     assert "Wegen Ihrer Antwort gibt es hier eine weitere Frage" in notice.group(1)
@@ -150,7 +147,10 @@ def test_switching_language_mid_survey_keeps_the_page(env):
     languages = r.c.get(switch)
     farsi = re.search(r'href="(/u/neu/fa/[^"]*)"', languages.text).group(1)
     assert farsi == "/u/neu/fa/s/needs/2"
-    assert r.c.get(farsi).url.path == "/u/neu/fa/s/needs/2"
+    assert r.get(farsi).url.path == "/u/neu/fa/s/needs/2"
+    assert 'lang="fa"' in r.page.text
+    r.answer({})  # the Farsi page's form goes on in Farsi
+    assert r.path == "/u/neu/fa/s/needs/3" and 'lang="fa"' in r.page.text
     forged = r.c.get("/u/neu/?seite=https://example.org/")
     assert 'href="/u/neu/fa/"' in forged.text  # only pages of this survey
 
@@ -183,14 +183,7 @@ def test_a_flagged_response_counts_as_complete_for_the_respondent(env):
     ctx, app = env
     r = Respondent(app)
     run_to_review(r)
-    r.page = r.c.post(
-        f"{r.base}/pruefen",
-        data={
-            "csrf": csrf_of(r.page.text),
-            "client_uuid": re.search(r'name="client_uuid" value="([^"]+)"', r.page.text).group(1),
-            "website": "x",
-        },
-    )
+    r.submit(bot=True)  # a bot on the review page: every text field filled
     assert r.path.endswith("/danke")
     assert ctx.storage.review_flags(ctx.municipality_id) == {"honeypot": 1}
     assert ctx.storage.count_responses() == 1

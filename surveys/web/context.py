@@ -207,7 +207,7 @@ class SurveyCore:
             dir=meta.direction,
             t=lambda key, **p: ui.get(key, lang, **p),
             ctx=ctx,
-            honeypot=HONEYPOT,
+            honeypot_name=HONEYPOT,
             stylesheet=self.stylesheet,
             here=ctx.here if ctx else "",
             **values,

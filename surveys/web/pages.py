@@ -75,7 +75,7 @@ class SurveyApp(SurveyCore):
             ctx.new_cookie = new_state(ctx.state.mode if ctx.state else "online")
         elif ctx.state.privacy:
             return self.redirect(ctx, navigation.continue_url(ctx, self.stored_answers(ctx)))
-        return self.render(ctx, "intro.html", csrf=self.csrf(ctx), audio=ctx.audio())
+        return self.render(ctx, "intro.html", csrf=self.csrf(ctx), audio_urls=ctx.audio())
 
     def start(self, request: Request, form: FormData | None) -> Response:
         ctx = self.context(request)
@@ -362,6 +362,7 @@ class SurveyApp(SurveyCore):
                     consent=consent,
                     privacy=True,
                     started=time.time() - self.config.min_fill_seconds,
+                    flag=ctx.state.flag if ctx.state else None,  # a filled honeypot here too
                 )
                 ctx.state = ctx.new_cookie
                 return self.redirect(ctx, navigation.continue_url(ctx, self.stored_answers(ctx)))

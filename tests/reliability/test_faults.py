@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -29,6 +28,7 @@ from bench.load import (
     stored_uuids,
 )
 from tests.live import free_port
+from tests.survey_client import Browser
 
 pytestmark = pytest.mark.slow
 
@@ -110,10 +110,9 @@ def test_full_disk_shows_retry_page_and_keeps_the_answers(sqlite_ctx):
     ctx.storage.create_campaign(mid, "voll", "Voll", ctx.storage.latest_version(mid, "newcomer"))
     app = Starlette(routes=routes(ctx))
     app.routes[1].app.state.survey.config.min_fill_seconds = 0
-    client = TestClient(app, follow_redirects=True)
-    page = client.get("/u/voll/de/")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    page = client.post("/u/voll/de/start", data={"csrf": csrf})
+    browser = Browser(app)
+    browser.get("/u/voll/de/")
+    page = browser.submit()  # the privacy notice accepted
     assert page.url.path.endswith("/s/household")
 
     ctx.db.engine.dispose()
@@ -136,19 +135,19 @@ def test_full_disk_shows_retry_page_and_keeps_the_answers(sqlite_ctx):
 
     ctx.db.engine.dispose()
     long_text = "Wir brauchen eine Wohnung in Hallgarten. " * 45  # needs new pages
-    page = client.post("/u/voll/de/s/final",
-                       data={"csrf": csrf, "helps_most": long_text, "volunteer_interest": "yes",
-                             "nav": "next", "shown": "volunteer_interest,helps_most"})  # fmt: skip
+    browser.get("/u/voll/de/s/final")
+    page = browser.submit({"helps_most": long_text, "volunteer_interest": "yes"}, button="next")
     assert page.status_code == 503
     assert "konnten gerade nicht gespeichert werden" in page.text
-    assert long_text.strip() in page.text and 'value="yes" checked' in page.text
+    kept = browser.form()  # the page comes back with what was typed in its form
+    assert kept.controls["helps_most"].value.strip() == long_text.strip()
+    assert kept.controls["volunteer_interest"].default() == ["yes"]
     assert page.url.path.endswith("/s/final")
     event.remove(ctx.db.engine, "connect", tiny_disk)
     ctx.db.engine.dispose()
-    page = client.post("/u/voll/de/s/household",
-                       data={"csrf": csrf, "stadtteil": "winkel", "children": "no",
-                             "nav": "next", "shown": "stadtteil,children"})  # fmt: skip
-    assert page.url.path.endswith("/s/needs")  # the retry went through
+    page = browser.submit(button="next")  # the respondent presses "next" again
+    assert page.status_code == 200 and page.url.path.endswith("/pruefen")  # it went through
+    assert long_text.strip() in page.text
 
 
 def test_database_gone_while_reading_gives_a_retry_page_not_a_trace(tmp_path):
