@@ -12,8 +12,10 @@ gains little over a single noisy route (measured by the attack suite,
 Two kinds of release per wave:
 
 ``final``    once per wave, after the wave is closed: every table of the catalogue.
-``interim``  while the wave runs: the newcomers' needs and participation **in total only**
-             (no breakdowns, no administration ratings, no volunteers, no perception gaps),
+``interim``  while the wave runs: the newcomers' needs and participation **in total only**,
+             every count rounded to a multiple of :data:`ROUNDING_BASE` (no breakdowns, no
+             supply gaps by Stadtteil, no administration ratings, no volunteers, no
+             perception gaps),
              and only when at least :data:`MIN_NEW_RESPONSES` newcomers answered since the
              previous release of the wave: two releases that differ by a few people would
              give those people away (the time attack). The final release may follow an
@@ -28,6 +30,12 @@ A wave is released only with at least :data:`MIN_RESPONSES` complete newcomer re
 from __future__ import annotations
 
 from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.results import SUPPRESSED_MARK
+from analysis.stats import widen_interval, wilson_ci
 
 CATALOGUE_VERSION = "1"
 """Stored with every release; a change of the catalogue is a new version."""
@@ -100,3 +108,73 @@ def check_release(
                 f"ab {MIN_NEW_RESPONSES} neuen Antworten möglich (sonst ließen sich die "
                 "Neuen aus dem Unterschied ablesen)."
             )
+
+
+ROUNDING_BASE = 5
+"""Interim releases publish counts rounded to multiples of this (after the cell-key noise):
+the coarser catalogue of a running wave. The difference of a rounded interim count and
+the final count carries the rounding's uncertainty (sd 5/sqrt(12) = 1.4) on top of both
+cells' noise, so a final release a few people after an interim one does not give those
+people away."""
+
+
+def _round(values: np.ndarray, base: int) -> np.ndarray:
+    return np.where(np.isnan(values), np.nan, np.round(values / base) * base)
+
+
+def rounded(n: float, base: int = ROUNDING_BASE) -> float:
+    """A published count rounded to a multiple of ``base`` (NaN stays NaN; 0 is hidden)."""
+    r = float(_round(np.array([n], dtype=float), base)[0])
+    return np.nan if r == 0 else r
+
+
+def coarsen_results(results: pd.DataFrame, base: int = ROUNDING_BASE) -> pd.DataFrame:
+    """Share rows of a published results table with ``n`` and ``count`` rounded to
+    multiples of ``base``; the share and its Wilson interval recomputed from the rounded
+    counts and widened for the rounding (sd base/sqrt(12) on the count), so no column
+    gives the unrounded count back. Rows without a count (means) keep their estimate but
+    get a rounded ``n``; a rounded base of 0 is hidden."""
+    if results.empty:
+        return results
+    df = results.copy()
+    n = _round(pd.to_numeric(df["n"], errors="coerce").to_numpy(dtype=float), base)
+    count = _round(pd.to_numeric(df["count"], errors="coerce").to_numpy(dtype=float), base)
+    count = np.minimum(count, n)
+    shares = ~np.isnan(count) & (n > 0)
+    p = np.where(shares, count / np.where(n > 0, n, 1), np.nan)
+    lo, hi = wilson_ci(np.where(shares, count, 0), np.where(n > 0, n, 1))
+    sd = np.where(shares, (base / np.sqrt(12)) / np.where(n > 0, n, 1), 0.0)
+    lo, hi = widen_interval(p, lo, hi, sd)
+    df["n"] = pd.array(np.where(n > 0, n, np.nan), dtype="Float64").astype("Int64")
+    df["count"] = pd.array(count, dtype="Float64")
+    df["estimate"] = np.where(shares, p, df["estimate"].to_numpy(dtype=float))
+    df["ci_low"] = np.where(shares, lo, df["ci_low"].to_numpy(dtype=float))
+    df["ci_high"] = np.where(shares, hi, df["ci_high"].to_numpy(dtype=float))
+    for column in ("n_weighted", "n_effective"):
+        if column in df.columns:
+            df[column] = np.where(np.isnan(n), np.nan, n)
+    if "noise_sd" in df.columns:
+        df["noise_sd"] = np.hypot(df["noise_sd"].to_numpy(dtype=float), sd)
+    hidden = ~(n > 0)
+    df["suppressed"] = df["suppressed"].to_numpy(dtype=bool) | hidden
+    for column in ("estimate", "ci_low", "ci_high", "count"):
+        df.loc[hidden, column] = np.nan
+    df["method"] = df["method"].astype(str) + f"+round{base}"
+    return df
+
+
+def coarsen_counts(table: pd.DataFrame, base: int = ROUNDING_BASE) -> pd.DataFrame:
+    """A published respondent-count table (numbers or the suppression mark) with every
+    number rounded to a multiple of ``base``; a count that rounds to 0 is shown hidden.
+    Label columns (no number in them) stay as they are."""
+    out = table.copy()
+    for column in out.columns:
+        values = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float)
+        if np.isnan(values).all():
+            continue
+        rounded = _round(values, base)
+        out[column] = [
+            original if np.isnan(r) else (SUPPRESSED_MARK if r == 0 else int(r))
+            for original, r in zip(table[column], rounded, strict=True)
+        ]
+    return out

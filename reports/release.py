@@ -25,7 +25,15 @@ from typing import Any
 import pandas as pd
 
 from analysis import published
-from analysis.catalogue import CATALOGUE_VERSION, Kind, breakdowns, publishes_comparisons
+from analysis.catalogue import (
+    CATALOGUE_VERSION,
+    Kind,
+    breakdowns,
+    coarsen_counts,
+    coarsen_results,
+    publishes_comparisons,
+    rounded,
+)
 from reports.analyse import ReportResults, analyse
 from reports.inputs import Labels, ReportCampaign, ReportInput
 
@@ -49,6 +57,15 @@ def release_payload(inp: ReportInput, kind: Kind) -> dict[str, Any]:
     if not comparisons:
         inp = replace(inp, compare_answers=None, compare_campaigns=[])
     res = analyse(inp, needs_group_vars=breakdowns(kind), comparisons=comparisons, release=True)
+    if kind == "interim":  # the coarser catalogue of a running wave (analysis.catalogue)
+        res = replace(
+            res,
+            needs=coarsen_results(res.needs),
+            supply=res.supply.iloc[0:0],
+            barriers=res.barriers.iloc[0:0],
+            response_tables={by: coarsen_counts(t) for by, t in res.response_tables.items()},
+            audience_n={a: rounded(n) for a, n in res.audience_n.items()},
+        )
     ip = None
     if res.ip is not None:
         ip = {

@@ -108,6 +108,10 @@ def single_route_exact_rate() -> float:
 # --------------------------------------------------------------------------- records
 
 
+RECORDS = "_records"
+"""Filter key of :meth:`Records.selection` for an explicit set of respondents."""
+
+
 class Records:
     """Membership masks over the respondents of one :class:`SurveyData` (the attacker's
     coordinates; the truth of every target comes from here too)."""
@@ -149,11 +153,16 @@ class Records:
     def selection(
         self, filters: Mapping[str, Sequence[object] | None] | None, audience: str | None = None
     ) -> np.ndarray:
-        """Mask of :func:`analysis.subset.select_respondents` (same semantics)."""
+        """Mask of :func:`analysis.subset.select_respondents` (same semantics). The key
+        :data:`RECORDS` takes a boolean mask of respondents (tables of an earlier release
+        counted only those who had answered by then)."""
         mask = np.ones(self.n, dtype=bool)
         if audience is not None:
             mask &= self.labels("audience") == audience
         for attr, values in (filters or {}).items():
+            if attr == RECORDS:
+                mask &= np.asarray(values, dtype=bool)
+                continue
             if not values:
                 continue
             col = self.respondents[attr]
@@ -278,27 +287,34 @@ def small_group_targets(
     attrs: Sequence[str] = ATTRIBUTES,
     sizes: Iterable[int] = SMALL_SIZES,
     kinds: Sequence[str] = ("n", "count"),
+    depths: Sequence[int] = (2,),
 ) -> list[Target]:
-    """Every group of ``sizes`` newcomers (1-4) of every two-attribute cross of ``attrs``
-    ("keine Angabe" is a level, as in the breakdowns), and per need area where someone of
-    the group is in the base: the group's base (kind "n") and its number in need (kind
-    "count"). A record set reached by several crosses is one target (first name kept)."""
+    """Every group of ``sizes`` newcomers (1-4) of every cross of ``depths`` attributes of
+    ``attrs`` (default: two-attribute crosses; 1: the groups of one attribute; "keine
+    Angabe" is a level, as in the breakdowns), and per need area where someone of the group
+    is in the base: the group's base (kind "n") and its number in need (kind "count"). A
+    record set reached by several crosses is one target (first name kept)."""
     wanted = set(sizes)
     newcomer = records.selection(None, audience="newcomer")
     out: list[Target] = []
     seen: set[tuple[str, bytes]] = set()
-    for a1, a2 in itertools.combinations(attrs, 2):
-        l1, l2 = records.labels(a1), records.labels(a2)
-        pairs = pd.DataFrame({"a": l1[newcomer], "b": l2[newcomer]}).value_counts()
-        for (v1, v2), size in pairs.items():
+    crosses = [c for d in depths for c in itertools.combinations(attrs, d)]
+    for cross in crosses:
+        labels = [records.labels(a) for a in cross]
+        combos = pd.DataFrame({a: lab[newcomer] for a, lab in zip(cross, labels, strict=True)})
+        for values, size in combos.value_counts().items():
             if size not in wanted:
                 continue
-            group = newcomer & (l1 == v1) & (l2 == v2)
+            values = values if isinstance(values, tuple) else (values,)
+            group = newcomer.copy()
+            for lab, v in zip(labels, values, strict=True):
+                group &= lab == v
             for area in records.areas:
                 base = group & records.in_base[area]
                 if not base.any():
                     continue
-                name = (a1, str(v1), a2, str(v2), area)
+                pairs_ = zip(cross, map(str, values), strict=True)
+                name = (*(x for pair in pairs_ for x in pair), area)
                 if "n" in kinds and (COUNT, base.tobytes()) not in seen:
                     seen.add((COUNT, base.tobytes()))
                     out.append(Target(("n", *name), "n", base))
