@@ -270,3 +270,5 @@ class Release(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    public_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set while the guide has the release's public results page turned on."""

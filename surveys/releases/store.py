@@ -35,6 +35,7 @@ class ReleaseInfo:
     responses: int
     content_hash: str
     withdrawn: bool
+    public_since: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -57,6 +58,7 @@ def _info(row: Release) -> ReleaseInfo:
         responses=row.responses,
         content_hash=row.content_hash,
         withdrawn=row.withdrawn_at is not None,
+        public_since=row.public_since,
     )
 
 
@@ -148,6 +150,28 @@ class ReleaseStore:
             self._payloads[release_id] = (owner, payload)
         return payload if owner == municipality_id else None
 
+    def set_public(self, municipality_id: int, release_id: int, public: bool) -> bool:
+        """Turn the release's public results page on (now) or off (at once). False when
+        the release is unknown, another town's or withdrawn."""
+        with self.db.write() as s:
+            done = cast(
+                CursorResult[Any],
+                s.execute(
+                    update(Release)
+                    .where(
+                        Release.id == release_id,
+                        Release.municipality_id == municipality_id,
+                        Release.withdrawn_at.is_(None),
+                    )
+                    .values(public_since=datetime.now(UTC) if public else None)
+                ),
+            )
+            return bool(done.rowcount)
+
+    def public_releases(self, municipality_id: int) -> list[ReleaseInfo]:
+        """The releases whose public page is on, newest first."""
+        return [r for r in self.releases(municipality_id) if r.public_since is not None]
+
     def withdraw(self, municipality_id: int, release_id: int) -> bool:
         """Mark a release withdrawn (it is no longer offered anywhere; it still counts for
         the rules). False when unknown or withdrawn already."""
@@ -161,7 +185,7 @@ class ReleaseStore:
                         Release.municipality_id == municipality_id,
                         Release.withdrawn_at.is_(None),
                     )
-                    .values(withdrawn_at=datetime.now(UTC))
+                    .values(withdrawn_at=datetime.now(UTC), public_since=None)
                 ),
             )
             return bool(done.rowcount)

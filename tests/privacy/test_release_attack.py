@@ -43,8 +43,8 @@ GOAL_CONFIDENT = 0.01
 def release_tables(ctx, answers: pd.DataFrame, offers: pd.DataFrame, kind: Kind) -> list:
     """The tables a release of ``kind`` publishes, as (filters, frame) pairs."""
     wave = int(answers["wave"].iloc[0])
-    campaigns = [ReportCampaign(c, c, wave, a) for c, a in
-                 answers[["campaign", "audience"]].drop_duplicates().itertuples(index=False)]  # fmt: skip
+    pairs = answers[["campaign", "audience"]].drop_duplicates().itertuples(index=False)
+    campaigns = [ReportCampaign(c, c, wave, a) for c, a in pairs]
     inp = ReportInput(answers=answers, offers=offers, campaigns=campaigns,
                       labels=Labels.from_context(ctx), town="Test", report_date=date.today(),
                       taxonomy=ctx.taxonomy)  # fmt: skip

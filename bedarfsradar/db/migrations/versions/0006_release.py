@@ -7,7 +7,8 @@ A release holds the published tables of one wave, computed once by the fixed cat
 (:mod:`analysis.catalogue`) and never recomputed: the viewer, the Stadtrat deck and PDF
 and the hand-on exports read releases only, so every record set is published once with
 its one noise. ``responses`` is the number of complete responses used; the rules for a
-second (interim) release compare with it.
+second (interim) release compare with it. ``public_since`` is set while the release's
+public results page is turned on.
 """
 
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("public_since", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["municipality_id"], ["municipality.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("municipality_id", "wave", "number"),
