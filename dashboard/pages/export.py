@@ -1,6 +1,7 @@
-"""Export: the results workbook for every role (German, suppressed, redacted; a
-"Lesehilfe" sheet first), the technical long table with a data dictionary for analysts,
-raw answers and the codebook for guide and admin. CSV for German Excel or XLSX; formulas
+"""Export (internal: guide and admin): the results workbook of the live answers (German,
+suppressed, redacted; a "Lesehilfe" sheet first) for the guide's own work - what is
+handed on comes from a release (Freigegebene Ergebnisse) -, the technical long table with
+a data dictionary, raw answers and the codebook. CSV for German Excel or XLSX; formulas
 neutralised (:mod:`analysis.export`); every download is written to the audit log. Files
 are built once per data version (:mod:`dashboard.exports`), not on every rerun."""
 
@@ -17,7 +18,12 @@ ctx = data.context()
 st.title("Export")
 version = data.data_version()
 
-st.header("Ergebnisse zum Weitergeben")
+st.header("Ergebnisse (intern)")
+st.info(
+    "Diese Dateien entstehen aus den laufenden Antworten und sind für die eigene Arbeit. "
+    "Zum Weitergeben (Stadtrat, Presse, Partner) die Tabellen einer Freigabe verwenden: "
+    "Seite „Freigegebene Ergebnisse“."
+)
 st.write(
     "Alle Ergebnistabellen in einer Excel-Datei: deutsche Spaltennamen, Anteile in Prozent, "
     "95-%-Konfidenzintervalle als Text und vorn ein Blatt „Lesehilfe“. Werte aus weniger "
