@@ -86,11 +86,12 @@ from surveys.storage import (
     CampaignInfo,
     CampaignNotFound,
     Storage,
+    StorageError,
 )
 from surveys.ui_text import UiText
 from surveys.web.paging import PageKeys, SectionPaging
 from surveys.web.prepared import PreparedQuestionnaire, prepare
-from surveys.web.security import RateLimiter, SecurityHeaders
+from surveys.web.security import RateLimiter, SecurityHeaders, code_limiter
 from surveys.web.state import COOKIE, StateCodec, SurveyState, new_state
 from surveys.web.static import CachedStaticFiles, static_url
 from surveys.web.views import (
@@ -185,6 +186,7 @@ class SurveyApp:
         self.config = config
         self.codec = StateCodec(config.secret)
         self.limiter = RateLimiter(config.submissions_per_minute)
+        self.code_limiter = code_limiter()
         self._bundles: dict[int, QuestionnaireBundle] = {}
         self._prepared: dict[int, PreparedQuestionnaire] = {}
         self._campaigns: dict[str, tuple[float, CampaignInfo]] = {}
@@ -294,7 +296,7 @@ class SurveyApp:
             path=f"/u/{ctx.campaign.slug}",
             httponly=True,
             samesite="lax",
-            secure=self.config.secure_cookies,
+            secure=self.config.secure_cookies or ctx.request.url.scheme == "https",
         )
 
     def redirect(self, ctx: _Ctx, url: str) -> Response:
@@ -722,6 +724,8 @@ class SurveyApp:
         if request.method == "POST":
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
+            if not self.code_limiter.allow_client(request.client and request.client.host):
+                return self.message(ctx, "error_rate_limited", 429)
             assert form is not None
             found = self.config.storage.resume(ctx.campaign, str(form.get("code") or ""))
             if found is not None:
@@ -746,6 +750,8 @@ class SurveyApp:
         if request.method == "POST":
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
+            if not self.code_limiter.allow_client(request.client and request.client.host):
+                return self.message(ctx, "error_rate_limited", 429)
             assert form is not None
             if self.config.storage.delete_by_receipt(
                 str(form.get("code") or ""), ctx.campaign.municipality_id
@@ -887,10 +893,22 @@ def create_survey_app(config: SurveyConfig) -> Starlette:
         response.headers["retry-after"] = "30"
         return response
 
+    async def session_expired(request: Request, exc: Exception) -> Response:
+        # A state cookie that does not fit this campaign (its response belongs to another
+        # campaign): the "session expired" page and a fresh start, never a 500.
+        lang = _safe_lang(request.path_params.get("lang", SOURCE_LANGUAGE))
+        response = survey.message(None, "error_session_expired", 403, lang)
+        if slug := request.path_params.get("slug"):
+            response.delete_cookie(COOKIE, path=f"/u/{slug}")
+        return response
+
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={SQLAlchemyError: database_unavailable},
+        exception_handlers={
+            SQLAlchemyError: database_unavailable,
+            StorageError: session_expired,
+        },
     )
     app.state.survey = survey
     return app
