@@ -19,6 +19,10 @@ refused (403, a German page). So a download URL opens nothing without the cookie
 session that made it, nothing for another user or role, nothing after logout, a
 password or role change, or ``lifetime`` after the page last showed it.
 
+A file is bound when a page run adds it (``st.download_button`` with bytes, ``st.image``).
+Streamlit's deferred downloads (data given as a callable, computed on the click outside
+any page run) have no session to bind to and are refused: the dashboard passes bytes.
+
 Streamlit 1.67's ``st.App`` has no parameter for the media storage;
 :class:`DashboardApp` puts ours into the runtime it creates (one private attribute,
 ``MediaFileManager._storage``, checked by ``tests/security/test_session_and_limits.py``

@@ -204,7 +204,7 @@ def secure_client(towns):
                         follow_redirects=False) as c:  # fmt: skip
             yield c
     finally:
-        towns.a.settings.secure_cookies = False
+        towns.a.settings.secure_cookies = None
 
 
 def _flags(response, name: str) -> set[str]:  # type: ignore[no-untyped-def]
