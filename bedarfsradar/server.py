@@ -5,6 +5,11 @@ current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
 ``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
+Everything but the survey, the login and Streamlit's public files passes the server-side
+session check (:class:`bedarfsradar.login.LoginRequired`): dashboard pages, downloads
+(Streamlit's media files, bound to the session that made them: :mod:`bedarfsradar.media`),
+uploads, metrics (admin only). Request bodies of the survey and the login are counted as
+they arrive (:mod:`bedarfsradar.limits`).
 Every response gets the security headers of :mod:`bedarfsradar.headers`; Streamlit's own
 frontend texts are German and its scripts are compressed once
 (:mod:`bedarfsradar.frontend_de`). When the server starts, a thread warms the dashboard's
