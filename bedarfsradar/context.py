@@ -15,7 +15,9 @@ import yaml
 
 from analysis.tidy import SurveyData
 from bedarfsradar.db import Database, migrate
+from bedarfsradar.session import SessionPolicy, SessionStore
 from bedarfsradar.settings import Settings, get_settings
+from bedarfsradar.throttle import LoginThrottle
 from surveys import demo
 from surveys.offers import add_offers, load_offers
 from surveys.questionnaire import need_bases
@@ -56,6 +58,18 @@ class AppContext:
     @cached_property
     def db(self) -> Database:
         return Database.from_url(self.settings.effective_database_url)
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        """Dashboard sessions (:mod:`bedarfsradar.session`)."""
+        return SessionStore(
+            self.db, self.settings.effective_secret_key, SessionPolicy.from_settings(self.settings)
+        )
+
+    @cached_property
+    def login_throttle(self) -> LoginThrottle:
+        """Failed logins of this process (:mod:`bedarfsradar.throttle`)."""
+        return LoginThrottle()
 
     @cached_property
     def storage(self) -> Storage:

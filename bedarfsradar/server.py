@@ -5,6 +5,11 @@ current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
 ``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
+Everything but the survey, the login and Streamlit's public files passes the server-side
+session check (:class:`bedarfsradar.login.LoginRequired`): dashboard pages, downloads
+(Streamlit's media files, bound to the session that made them: :mod:`bedarfsradar.media`),
+uploads, metrics (admin only). Request bodies of the survey and the login are counted as
+they arrive (:mod:`bedarfsradar.limits`).
 Every response gets the security headers of :mod:`bedarfsradar.headers`; Streamlit's own
 frontend texts are German and its scripts are compressed once
 (:mod:`bedarfsradar.frontend_de`). When the server starts, a thread warms the dashboard's
@@ -151,7 +156,7 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
             secret=ctx.settings.effective_secret_key,
             ui=ctx.ui_text,
             submissions_per_minute=ctx.settings.survey_submissions_per_minute,
-            secure_cookies=ctx.settings.secure_cookies,
+            secure_cookies=ctx.settings.effective_secure_cookies,
             min_fill_seconds=ctx.settings.survey_min_fill_seconds,
         )
     )
@@ -159,11 +164,15 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
 
 def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
     """The Starlette routes beside the dashboard (public survey under /u, login)."""
+    from bedarfsradar.limits import SURVEY_MAX_BODY, BodyLimit
     from bedarfsradar.login import login_routes
 
+    survey = survey_app(ctx)
+    # bodies counted as they arrive (chunked too), before the survey's form parser
+    survey.add_middleware(BodyLimit, max_bytes=SURVEY_MAX_BODY)
     return [
         Route("/healthz", healthz_endpoint(ctx)),
-        Mount("/u", app=survey_app(ctx)),
+        Mount("/u", app=survey),
         *login_routes(ctx or _ctx()),
         Route("/healthz/dashboard", dashboard_caches),
     ]
@@ -203,28 +212,38 @@ def freeze_startup_objects() -> int:
     return gc.get_freeze_count()
 
 
-def create_app():  # type: ignore[no-untyped-def]
-    apply_streamlit_config()
-    load_streamlit_config()
-    silence_access_log()
-    import streamlit as st
-
+def middleware(ctx=None, media=None) -> list[Middleware]:  # type: ignore[no-untyped-def]
+    """The middleware of the server, outermost first (tests build apps with it)."""
     from bedarfsradar.frontend_de import GermanFrontend
     from bedarfsradar.headers import SecurityHeaders
     from bedarfsradar.login import LoginRequired
 
+    return [
+        # outermost: every response (login redirects, Streamlit's files, /healthz)
+        Middleware(SecurityHeaders),
+        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(GermanFrontend),
+        Middleware(LoginRequired, ctx=ctx or _ctx(), media=media),
+    ]
+
+
+def create_app():  # type: ignore[no-untyped-def]
+    apply_streamlit_config()
+    load_streamlit_config()
+    silence_access_log()
+    from bedarfsradar.media import DashboardApp, SessionMediaStorage, cookie_owner
+
+    ctx = _ctx()
+    media = SessionMediaStorage(
+        cookie_owner(ctx.sessions), lifetime=ctx.settings.download_minutes * 60
+    )
     use_navigation_only()
-    app = st.App(
+    app = DashboardApp(
         str(DASHBOARD_SCRIPT),
         routes=routes(),
-        middleware=[
-            # outermost: every response (login redirects, Streamlit's files, /healthz)
-            Middleware(SecurityHeaders),
-            Middleware(GZipMiddleware, minimum_size=500),
-            Middleware(GermanFrontend),
-            Middleware(LoginRequired, secret=_ctx().settings.effective_secret_key),
-        ],
+        middleware=middleware(ctx, media),
         lifespan=warm_dashboard,
+        media_storage=media,
     )
     freeze_startup_objects()
     return app
@@ -233,6 +252,12 @@ def create_app():  # type: ignore[no-untyped-def]
 def run(host: str, port: int) -> None:
     import uvicorn
 
+    from bedarfsradar.settings import get_settings
+
+    # Behind a TLS reverse proxy, its X-Forwarded-For/-Proto are trusted from the listed
+    # addresses only: login slow-down and survey rate limits count the real client, and
+    # cookies get the Secure flag (README, "Operating")
+    proxies = get_settings().forwarded_allow_ips.strip()
     uvicorn.run(
         "bedarfsradar.server:app",
         host=host,
@@ -240,7 +265,8 @@ def run(host: str, port: int) -> None:
         loop="auto",  # uvloop and httptools (dependencies) where the platform has them
         http="auto",
         factory=False,
-        proxy_headers=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         server_header=False,
         access_log=False,
     )

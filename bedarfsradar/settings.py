@@ -31,14 +31,33 @@ class Settings(BaseSettings):
     """Per-campaign limit on completed submissions (anti-bot; the town's peak is ~500/day)."""
     survey_min_fill_seconds: float = 20
     """Online answers submitted faster than this after the privacy notice are held back."""
-    secure_cookies: bool = False
-    """Set true behind HTTPS so cookies carry the Secure flag."""
+    secure_cookies: bool | None = None
+    """Cookies carry the Secure flag: unset = whenever :attr:`public_base_url` is https
+    (see :attr:`effective_secure_cookies`); a request that arrived over https always gets
+    Secure cookies."""
     public_base_url: str = "http://localhost:8501"
     """Address respondents reach the survey at (QR codes and posters): ``<base>/u/<slug>/``."""
+    forwarded_allow_ips: str = ""
+    """Addresses of a reverse proxy (TLS in front of the server) whose ``X-Forwarded-For``
+    and ``X-Forwarded-Proto`` headers are trusted, comma-separated (e.g. ``127.0.0.1``);
+    empty = no proxy, the connection's own address and scheme count."""
+    session_idle_minutes: float = 30
+    """A dashboard session ends after this long without a request or click."""
+    session_absolute_hours: float = 8
+    """A dashboard session ends this long after the login, however active."""
+    download_minutes: float = 10
+    """How long a dashboard download (``/media/…``) stays available to the session that
+    made it after the page showing it last ran."""
 
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bedarfsradar.db'}"
+
+    @property
+    def effective_secure_cookies(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.public_base_url.strip().lower().startswith("https://")
 
     @property
     def effective_secret_key(self) -> str:

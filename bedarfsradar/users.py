@@ -1,10 +1,16 @@
-"""Dashboard users: argon2-hashed passwords and roles (admin, guide, viewer)."""
+"""Dashboard users: argon2-hashed passwords and roles (admin, guide, viewer).
+
+A new or changed password must pass :func:`bedarfsradar.passwords.password_problem`
+(12 characters, not common, not built from the user name or the town). Changing a
+user's password, role or state ends every session of that user at once
+(:func:`bedarfsradar.session.end_user_sessions`, in the same transaction), whether the
+change comes from the CLI or the Benutzer page. Failed logins are slowed down by
+:mod:`bedarfsradar.throttle`; no account is ever locked."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -13,12 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bedarfsradar.db import Database
-from bedarfsradar.db.schema import AppUser, AuditLog
+from bedarfsradar.db.schema import AppUser, AuditLog, Municipality
+from bedarfsradar.passwords import MIN_LENGTH, password_problem
+from bedarfsradar.session import end_user_sessions
 
 ROLES = ("admin", "guide", "viewer")
-MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
@@ -40,6 +46,10 @@ class LastAdminError(UserError):
     """The change would leave the municipality without an active admin."""
 
 
+class WeakPasswordError(UserError):
+    """The password is refused; the message is German and shown as it is."""
+
+
 def _guard_last_admin(s: Session, user: AppUser, role: str, active: bool) -> None:
     """Refuse to demote or disable the last active admin (nobody could manage users then)."""
     if not (user.role == "admin" and user.active) or (role == "admin" and active):
@@ -56,20 +66,26 @@ def _guard_last_admin(s: Session, user: AppUser, role: str, active: bool) -> Non
         raise LastAdminError(f"{user.username} is the last active admin; add another admin first")
 
 
-def _check(username: str, password: str, role: str) -> None:
+def _check(username: str, role: str) -> None:
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", username):
         raise UserError("user name: 2–64 lower-case letters, digits, '.', '_' or '-'")
     if role not in ROLES:
         raise UserError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _check_password(s: Session, municipality_id: int, username: str, password: str) -> None:
+    town = s.get(Municipality, municipality_id)
+    names = (town.slug, town.name) if town is not None else ()
+    if problem := password_problem(password, username, *names):
+        raise WeakPasswordError(problem)
 
 
 def add_user(
     db: Database, municipality_id: int, username: str, password: str, role: str, actor: str = "cli"
 ) -> None:
-    _check(username, password, role)
+    _check(username, role)
     with db.write() as s:
+        _check_password(s, municipality_id, username, password)
         exists = s.scalar(
             select(AppUser.id).where(
                 AppUser.municipality_id == municipality_id, AppUser.username == username
@@ -98,7 +114,7 @@ def add_user(
 def set_password(
     db: Database, municipality_id: int, username: str, password: str, actor: str = "cli"
 ) -> None:
-    _check(username, password, "viewer")
+    _check(username, "viewer")
     with db.write() as s:
         user = s.scalar(
             select(AppUser).where(
@@ -107,9 +123,9 @@ def set_password(
         )
         if user is None:
             raise UserError(f"no user {username!r}")
+        _check_password(s, municipality_id, username, password)
         user.password_hash = _hasher.hash(password)
-        user.failed_logins = 0
-        user.locked_until = None
+        end_user_sessions(s, user.id, "password")
         s.add(
             AuditLog(
                 municipality_id=municipality_id,
@@ -133,6 +149,8 @@ def set_active(
             raise UserError(f"no user {username!r}")
         _guard_last_admin(s, user, user.role, active)
         user.active = active
+        if not active:
+            end_user_sessions(s, user.id, "disabled")
         s.add(
             AuditLog(
                 municipality_id=municipality_id,
@@ -162,23 +180,15 @@ def user_exists(db: Database, municipality_id: int, username: str) -> bool:
         )
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes; they were written in UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def authenticate(
-    db: Database, municipality_id: int, username: str, password: str, now: datetime | None = None
+    db: Database, municipality_id: int, username: str, password: str
 ) -> UserInfo | None:
-    """The user if the password is right and the account active and not locked, else None.
+    """The user if the password is right and the account active, else None.
 
-    After :data:`MAX_FAILED_LOGINS` consecutive failures the account is locked for
-    :data:`LOCKOUT` (no password is checked while locked). Unknown, disabled and locked
-    users cost one argon2 verification as well, so timing does not tell them apart; the
-    caller shows one message for every failure."""
-    now = now or datetime.now(UTC)
+    Unknown and disabled users cost one argon2 verification as well, so timing does not
+    tell them apart; the caller shows one message for every failure, slows failures down
+    and writes their audit rows (:mod:`bedarfsradar.throttle`). A success is audited
+    here."""
     with db.write() as s:
         user = s.scalar(
             select(AppUser).where(
@@ -188,26 +198,10 @@ def authenticate(
         if user is None or not user.active:
             verify_password(_DUMMY_HASH, password)
             return None
-        locked_until = _aware(user.locked_until)
-        if locked_until is not None and locked_until > now:
-            verify_password(_DUMMY_HASH, password)
-            s.add(AuditLog(municipality_id=municipality_id, actor=username,
-                           action="login.locked", detail={}))  # fmt: skip
-            return None
         if not verify_password(user.password_hash, password):
-            user.failed_logins = (user.failed_logins or 0) + 1
-            detail: dict[str, object] = {"failed": user.failed_logins}
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCKOUT
-                user.failed_logins = 0
-                detail["locked_minutes"] = int(LOCKOUT.total_seconds() // 60)
-            s.add(AuditLog(municipality_id=municipality_id, actor=username,
-                           action="login.failed", detail=detail))  # fmt: skip
             return None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
-        user.failed_logins = 0
-        user.locked_until = None
         s.add(AuditLog(municipality_id=municipality_id, actor=username, action="login", detail={}))
         return UserInfo(user.id, user.municipality_id, user.username, user.role, user.active)
 
@@ -221,15 +215,15 @@ def get_user(db: Database, user_id: int) -> UserInfo | None:
 
 
 def list_users(db: Database, municipality_id: int) -> pd.DataFrame:
-    """Columns username, role, active, locked_until (no hashes)."""
+    """Columns username, role, active (no hashes)."""
     stmt = (
-        select(AppUser.username, AppUser.role, AppUser.active, AppUser.locked_until)
+        select(AppUser.username, AppUser.role, AppUser.active)
         .where(AppUser.municipality_id == municipality_id)
         .order_by(AppUser.username)
     )
     with db.read() as s:
         rows = s.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["username", "role", "active", "locked_until"])
+    return pd.DataFrame(rows, columns=["username", "role", "active"])
 
 
 def set_role(
@@ -246,6 +240,8 @@ def set_role(
         if user is None:
             raise UserError(f"no user {username!r}")
         _guard_last_admin(s, user, role, user.active)
+        if role != user.role:
+            end_user_sessions(s, user.id, "role")
         user.role = role
         s.add(
             AuditLog(

@@ -1,18 +1,19 @@
 """Who is logged in: the one function every page asks (:func:`current_user`).
 
 The session cookie is set by ``/login`` (:mod:`bedarfsradar.login`); Streamlit hands the
-cookies of the websocket's opening request to ``st.context.cookies``. The user must still
-exist, be active, belong to the server's municipality and have the name and role the
-cookie names. Tests replace ``current_user`` with
-``monkeypatch`` (AppTest has no real cookies); there is no bypass in this module.
+cookies of the websocket's opening request to ``st.context.cookies``. Every page run
+checks the session on the server (:meth:`bedarfsradar.session.SessionStore.check`): it
+must not have ended (logout, password, role or state change), be within the idle and
+absolute timeouts, and belong to an active user of the server's municipality; name and
+role come from the database. Tests replace ``current_user`` with ``monkeypatch`` (AppTest
+has no real cookies); there is no bypass in this module.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
-from bedarfsradar.users import get_user
+from bedarfsradar.session import COOKIE, SessionUser
 from dashboard import data
 
 ROLE_LABELS = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "viewer": "Lesend"}
@@ -20,15 +21,7 @@ ROLE_LABELS = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "vie
 
 def current_user() -> SessionUser | None:
     ctx = data.context()
-    user = SessionCodec(ctx.settings.effective_secret_key).loads(st.context.cookies.get(COOKIE))
-    if user is None or user.municipality_id != ctx.municipality_id:
-        return None
-    stored = get_user(ctx.db, user.user_id)
-    if stored is None or not stored.active or stored.role != user.role:
-        return None
-    if stored.municipality_id != user.municipality_id or stored.username != user.username:
-        return None  # the id names another town's (or another) user: never trust the cookie
-    return user
+    return ctx.sessions.check(st.context.cookies.get(COOKIE), ctx.municipality_id)
 
 
 def require(*roles: str) -> SessionUser:

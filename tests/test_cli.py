@@ -75,7 +75,7 @@ def test_user_add_reads_password_from_stdin_and_rejects_duplicates(cli_env):
     assert again.stderr.strip() == "bedarfsradar: user 'barbara' exists already"
     short = run_cli("user", "add", "kurt", "--password-stdin", env=cli_env, stdin="kurz\n")
     assert short.returncode == EXIT_USER
-    assert "at least 10 characters" in short.stderr
+    assert "mindestens 12 Zeichen" in short.stderr
 
 
 def test_backup_and_restore_on_sqlite(cli_env, tmp_path):

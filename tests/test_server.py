@@ -107,16 +107,18 @@ def served(tmp_path):
                    capture_output=True, cwd=PROJECT_ROOT, timeout=120)  # fmt: skip
     log = tmp_path / "serve.log"
     with serving(env, log) as base:
-        yield base, log
+        yield base, log, env["BEDARFSRADAR_DATABASE_URL"]
 
 
 def test_serve_runs_dashboard_and_routes_on_one_port_without_logging_ips(served):
-    base, log = served
+    base, log, url = served
     assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
     assert httpx.get(f"{base}/").headers["location"] == "/login"  # not logged in
-    from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
+    from bedarfsradar.session import COOKIE
+    from tests.conftest import make_context
 
-    session = SessionCodec("server-test").dumps(SessionUser(1, "guide", "guide", 1, time.time()))
+    ctx = make_context(url, "server-test")
+    session = ctx.sessions.start(1, ctx.municipality_id)  # the demo's first user
     page = httpx.get(f"{base}/", headers={"Accept-Encoding": "gzip"}, cookies={COOKIE: session})
     assert page.status_code == 200
     assert page.headers.get("content-encoding") == "gzip"

@@ -198,8 +198,24 @@ class AppUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))  # admin | guide | viewer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AppSession(Base):
+    """A dashboard login (:mod:`bedarfsradar.session`). The cookie holds a random key;
+    only its SHA-256 is stored. A session ends (``ended_at``) at logout, when the user's
+    password, role or state changes, after the idle or absolute timeout; an ended row
+    never counts again."""
+
+    __tablename__ = "app_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    """logout | password | role | disabled | idle | absolute"""
 
 
 class Setting(Base):

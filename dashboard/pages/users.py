@@ -1,8 +1,9 @@
 """Benutzer (admin only): list dashboard users, add one, change a role, disable or enable,
-set a new password. :mod:`bedarfsradar.users` hashes with argon2, writes every change to
-the audit log (actor = the admin) and refuses to demote or disable the last active admin.
-Changing one's own role or disabling oneself ends one's own session at once
-(:func:`dashboard.auth.current_user` compares role and state with the database)."""
+set a new password. :mod:`bedarfsradar.users` checks passwords (12 characters, not
+common, not built from the name or the town: German reasons shown as they are), hashes
+with argon2, writes every change to the audit log (actor = the admin), refuses to demote
+or disable the last active admin, and ends every session of a user whose password, role
+or state changes — one's own too."""
 
 import streamlit as st
 
@@ -11,6 +12,7 @@ from bedarfsradar.users import (
     ROLES,
     LastAdminError,
     UserError,
+    WeakPasswordError,
     add_user,
     list_users,
     set_active,
@@ -28,14 +30,14 @@ st.title("Benutzer")
 def german(exc: UserError) -> str:
     """The core's message in the dashboard's language."""
     text = str(exc)
+    if isinstance(exc, WeakPasswordError):
+        return text
     if isinstance(exc, LastAdminError):
         return "Es muss mindestens ein aktiver Admin bleiben: zuerst einen anderen Admin anlegen."
     if "exists already" in text:
         return "Diesen Benutzernamen gibt es schon."
     if text.startswith("user name"):
         return "Benutzername: 2–64 Kleinbuchstaben, Ziffern, „.“, „_“ oder „-“."
-    if text.startswith("password"):
-        return f"Das Passwort braucht mindestens {MIN_PASSWORD_LENGTH} Zeichen."
     return f"Nicht möglich: {text}"
 
 
@@ -61,7 +63,6 @@ st.dataframe(
             "username": "Benutzer",
             "role": "Rolle",
             "active": "aktiv",
-            "locked_until": "gesperrt bis (UTC)",
         }
     ),
     hide_index=True,
@@ -74,7 +75,8 @@ if name:
     row = users.set_index("username").loc[name]
     if name == user.username:
         st.warning(
-            "Das ist Ihr eigenes Konto: eine andere Rolle oder Deaktivieren beendet Ihre Sitzung."
+            "Das ist Ihr eigenes Konto: eine andere Rolle, ein neues Passwort oder "
+            "Deaktivieren beendet Ihre Sitzung."
         )
     cols = st.columns(2)
     with cols[0]:
@@ -98,7 +100,7 @@ if name:
                 f"{name} ist jetzt {'deaktiviert' if active else 'aktiv'}.",
             )
     with st.form("user-password", clear_on_submit=True):
-        st.write(f"Neues Passwort für **{name}** (hebt auch eine Sperre auf)")
+        st.write(f"Neues Passwort für **{name}** (beendet alle Sitzungen von {name})")
         first = st.text_input("Neues Passwort", type="password")
         second = st.text_input("Passwort wiederholen", type="password")
         if st.form_submit_button("Passwort setzen"):
@@ -117,7 +119,9 @@ with st.form("user-add", clear_on_submit=True):
         "Rolle", ROLES, index=1, format_func=auth.ROLE_LABELS.get, key="new-user-role"
     )
     pw1 = st.text_input(
-        f"Passwort (mindestens {MIN_PASSWORD_LENGTH} Zeichen)", type="password", key="new-user-pw"
+        f"Passwort (mindestens {MIN_PASSWORD_LENGTH} Zeichen; gut: drei, vier zufällige Wörter)",
+        type="password",
+        key="new-user-pw",
     )
     pw2 = st.text_input("Passwort wiederholen", type="password", key="new-user-pw2")
     if st.form_submit_button("Anlegen"):

@@ -81,8 +81,12 @@ def record_markdown(facts: ProcessingFacts) -> str:
         f"Ergebnisse mit weniger als {facts.min_cell} Antworten werden nicht ausgewiesen "
         "(„·“), mit sekundärer Unterdrückung, damit sie nicht aus Summen rückrechenbar sind.",
         "Freitexte sieht nur die Rolle Integrationsguide/Admin, jede Ansicht wird protokolliert.",
-        "Anmeldung mit Argon2-gehashten Passwörtern, Sperre nach Fehlversuchen, signiertes "
-        "Sitzungs-Cookie (HttpOnly, SameSite); CSRF-Schutz und Sicherheits-Header.",
+        "Anmeldung mit Argon2-gehashten Passwörtern (mindestens 12 Zeichen, keine häufigen "
+        "oder aus Benutzer- oder Stadtnamen gebildeten), wachsende Wartezeit nach "
+        "Fehlversuchen; Sitzungen auf dem Server geprüft und beendet bei Abmeldung, "
+        "Passwort- oder Rollenwechsel und nach Zeitablauf (Cookie HttpOnly, SameSite, "
+        "Secure bei https); Downloads nur für die eigene Sitzung und kurze Zeit; "
+        "CSRF-Schutz und Sicherheits-Header.",
         "Protokoll (Audit-Log) über Exporte, Ansichten von Einzeldaten, Löschungen und "
         "Benutzeränderungen; Exporte neutralisieren Formeln (CSV/XLSX).",
         "Sensible Angaben (Art. 9 DSGVO) nur nach gesonderter, nicht vorausgewählter Einwilligung.",

@@ -62,9 +62,11 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from surveys.questionnaire.languages import SOURCE_LANGUAGE
+from surveys.responses.storage import StorageError
 from surveys.web.context import HERE, SurveyConfig, safe_lang
 from surveys.web.pages import SurveyApp
 from surveys.web.security import SecurityHeaders
+from surveys.web.state import COOKIE
 from surveys.web.static import CachedStaticFiles
 
 Page = Callable[[Request, FormData | None], Response]
@@ -128,10 +130,22 @@ def create_survey_app(config: SurveyConfig) -> Starlette:
         response.headers["retry-after"] = "30"
         return response
 
+    async def session_expired(request: Request, exc: Exception) -> Response:
+        # A state cookie that does not fit this campaign (its response belongs to another
+        # campaign): the "session expired" page and a fresh start, never a 500.
+        lang = safe_lang(request.path_params.get("lang", SOURCE_LANGUAGE))
+        response = survey.message(None, "error_session_expired", 403, lang)
+        if slug := request.path_params.get("slug"):
+            response.delete_cookie(COOKIE, path=f"/u/{slug}")
+        return response
+
     app = Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={SQLAlchemyError: database_unavailable},
+        exception_handlers={
+            SQLAlchemyError: database_unavailable,
+            StorageError: session_expired,
+        },
     )
     app.state.survey = survey
     return app

@@ -35,7 +35,7 @@ from surveys.translations.recordings import RecordingRef, RecordingStore
 from surveys.translations.ui_text import UiText
 from surveys.web.paging import SectionPaging
 from surveys.web.prepared import PreparedQuestionnaire, prepare
-from surveys.web.security import RateLimiter
+from surveys.web.security import RateLimiter, code_limiter
 from surveys.web.state import COOKIE, StateCodec, SurveyState
 from surveys.web.static import static_url
 
@@ -127,6 +127,7 @@ class SurveyCore:
         self.config = config
         self.codec = StateCodec(config.secret)
         self.limiter = RateLimiter(config.submissions_per_minute)
+        self.code_limiter = code_limiter()
         self._bundles: dict[int, QuestionnaireBundle] = {}
         self._prepared: dict[int, PreparedQuestionnaire] = {}
         self._campaigns: dict[str, tuple[float, CampaignInfo]] = {}
@@ -241,7 +242,7 @@ class SurveyCore:
             path=f"/u/{ctx.campaign.slug}",
             httponly=True,
             samesite="lax",
-            secure=self.config.secure_cookies,
+            secure=self.config.secure_cookies or ctx.request.url.scheme == "https",
         )
 
     def redirect(self, ctx: RequestContext, url: str) -> Response:

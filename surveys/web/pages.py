@@ -353,6 +353,8 @@ class SurveyApp(SurveyCore):
         if request.method == "POST":
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
+            if not self.code_limiter.allow_client(request.client and request.client.host):
+                return self.message(ctx, "error_rate_limited", 429)
             assert form is not None
             found = self.config.storage.resume(ctx.campaign, str(form.get("code") or ""))
             if found is not None:
@@ -378,6 +380,8 @@ class SurveyApp(SurveyCore):
         if request.method == "POST":
             if (problem := self.check_post(ctx, form)) is not None:
                 return problem
+            if not self.code_limiter.allow_client(request.client and request.client.host):
+                return self.message(ctx, "error_rate_limited", 429)
             assert form is not None
             if self.config.storage.delete_by_receipt(
                 str(form.get("code") or ""), ctx.campaign.municipality_id

@@ -1,7 +1,22 @@
-"""Security headers and a per-campaign rate limit for the public survey."""
+"""Security headers and rate limits for the public survey.
+
+- :class:`RateLimiter` per campaign: completed submissions (anti-bot, no client
+  attribute used).
+- :func:`code_limiter` per client address: tries of a resume code (``/weiter``) or a
+  receipt code (``/loeschen``). The codes carry 50 bits, so guessing is hopeless anyway,
+  but 300 tries in a second should not even be possible. The address is kept only as a
+  keyed hash (a key drawn per process), in memory, for a minute.
+
+A receipt code deletes its response through the ``/loeschen`` page of any campaign of
+the same town (a respondent who kept the code but not the link can use any poster's
+address); it never reaches another town's responses.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import threading
 import time
 from collections import deque
@@ -45,6 +60,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+MAX_KEYS = 10_000
+"""Keys a limiter remembers at most; idle ones are forgotten first."""
+CODE_TRIES_PER_MINUTE = 20
+"""Resume and receipt codes tried per client address and minute (a school class behind
+one address entering its codes still fits)."""
+
+
 class RateLimiter:
     """At most ``limit`` events per ``window`` seconds per key (a campaign), in memory.
 
@@ -62,6 +84,8 @@ class RateLimiter:
             return True
         now = time.monotonic()
         with self._lock:
+            if key not in self._events and len(self._events) >= MAX_KEYS:
+                self._forget(now)
             events = self._events.setdefault(key, deque())
             while events and now - events[0] > self.window:
                 events.popleft()
@@ -69,3 +93,25 @@ class RateLimiter:
                 return False
             events.append(now)
             return True
+
+    def _forget(self, now: float) -> None:
+        for key in [k for k, e in self._events.items() if not e or now - e[-1] > self.window]:
+            del self._events[key]
+        if len(self._events) >= MAX_KEYS:
+            self._events.clear()
+
+
+class ClientRateLimiter(RateLimiter):
+    """:class:`RateLimiter` keyed by client address, kept as a keyed hash."""
+
+    def __init__(self, limit: int, window: float = 60.0):
+        super().__init__(limit, window)
+        self._key = secrets.token_bytes(16)
+
+    def allow_client(self, address: str | None) -> bool:
+        digest = hmac.new(self._key, (address or "").encode(), hashlib.sha256).hexdigest()
+        return self.allow(digest[:32])
+
+
+def code_limiter() -> ClientRateLimiter:
+    return ClientRateLimiter(CODE_TRIES_PER_MINUTE)

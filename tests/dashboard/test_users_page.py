@@ -92,7 +92,13 @@ def test_bad_input_is_refused_in_german_and_nothing_is_stored(users_ctx):
     at.text_input(key="new-user-pw").set_value("kurz")
     at.text_input(key="new-user-pw2").set_value("kurz")
     next(b for b in at.button if b.label == "Anlegen").click().run()
-    assert "mindestens 10 Zeichen" in at.error[0].value
+    assert "mindestens 12 Zeichen" in at.error[0].value
+    for weak in ("password1234", "oestrich-winkel-2026", "lena-lena-lena"):  # common, town, name
+        at.text_input(key="new-user-name").set_value("lena")  # the form clears on submit
+        at.text_input(key="new-user-pw").set_value(weak)
+        at.text_input(key="new-user-pw2").set_value(weak)
+        next(b for b in at.button if b.label == "Anlegen").click().run()
+        assert "Das Passwort ist zu" in at.error[0].value, weak
     assert set(_users(users_ctx)) == {"chefin"}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -20,7 +19,7 @@ from bedarfsradar.headers import (
     inline_script_hashes,
     with_websocket,
 )
-from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
+from bedarfsradar.session import COOKIE
 from bedarfsradar.users import add_user
 from tests.conftest import make_context
 from tests.live import serving
@@ -43,7 +42,7 @@ def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     from bedarfsradar.users import authenticate
 
     user = authenticate(ctx.db, info, "guide", "headers-guide-2026")
-    cookie = SessionCodec(SECRET).dumps(SessionUser(user.id, "guide", "guide", mid, time.time()))
+    cookie = ctx.sessions.start(user.id, mid)
     log = tmp / "serve.log"
     env = {"BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": SECRET}
     try:
