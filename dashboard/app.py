@@ -136,6 +136,6 @@ with st.sidebar:
         '<button type="submit" id="abmelden">Abmelden</button></form>'
     )
 st.caption(_stand_line())
-if current.url_path in {URL_PATHS[name] for name in INTERNAL} and user.role in ANALYSTS:
+if current in [registered[name] for name in INTERNAL] and user.role in ANALYSTS:
     st.warning(INTERNAL_NOTE)
 current.run()

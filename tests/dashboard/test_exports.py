@@ -38,7 +38,7 @@ def cells(sheet) -> list[object]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.usefixtures("media_store")
 def test_the_results_workbook_has_german_headings_labels_and_no_raw_ids(as_role):
-    ctx = as_role("viewer")
+    ctx = as_role("guide")
     at = run_page("export.py")
     wb = workbook(payload(at, "Alle Ergebnisse als XLSX"))
     assert wb.sheetnames == GERMAN_SHEETS
@@ -84,7 +84,7 @@ def test_a_hidden_value_keeps_its_labels_and_says_why(as_role):
 
 @pytest.mark.usefixtures("media_store")
 def test_the_technical_table_comes_with_a_data_dictionary_for_every_column(as_role):
-    as_role("viewer")
+    as_role("guide")
     at = run_page("export.py")
     wb = workbook(payload(at, "Technische Tabelle als XLSX"))
     assert wb.sheetnames == ["Technische Tabelle", "Datenwörterbuch", "Codes"]

@@ -42,7 +42,7 @@ def test_chart_titles_and_png_names_carry_the_selection(as_role):
 
 
 def test_perception_axis_is_in_percentage_points(as_role):
-    as_role("viewer")
+    as_role("guide")
     at = run_page("perspectives.py")
     (figure, _), *_ = charts(at)
     axis = figure["layout"]["xaxis"]
@@ -68,7 +68,7 @@ def test_one_group_left_is_not_called_no_difference(as_role):
 
 
 def test_overview_leads_to_the_gaps_and_the_matching_offers(as_role):
-    as_role("viewer")
+    as_role("guide")
     at = run_page("overview.py")
     assert any(h.value.startswith("Größte Lücken") for h in at.subheader)
     gaps = [m.value for m in at.markdown if m.value.endswith("kein erreichbares Angebot")]
@@ -102,13 +102,18 @@ def test_app_shows_the_stand_and_links_only_to_the_roles_pages(as_role, monkeypa
     assert stand.startswith("Stand der Daten: ") and " Uhr · 505 Antworten" in stand
     assert "Welle 2 vorläufig" in stand  # the demo's wave 2 campaigns are open
     labels = [link.proto.label for link in at.sidebar.get("page_link")]
-    assert labels[0] == "Überblick" and "Benutzer" not in labels and len(labels) == 8
+    # the viewer reads releases: no explorer page, no internal export
+    assert labels == ["Freigegebene Ergebnisse", "Angebotskatalog"]
+    assert at.title[0].value == "Freigegebene Ergebnisse"  # the viewer's first page
+    assert not [w for w in at.warning if "Interne Ansicht" in w.value]
     import dashboard.auth
 
     admin = SessionUser(1, "test-admin", "admin", ctx.municipality_id, time.time())
     monkeypatch.setattr(dashboard.auth, "current_user", lambda: admin)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert len(at.sidebar.get("page_link")) == 15
+    assert len(at.sidebar.get("page_link")) == 16
+    assert at.title[0].value == "Überblick"  # the explorer, marked internal
+    assert any("Interne Ansicht – nicht zur Weitergabe" in w.value for w in at.warning)
 
 
 def test_app_without_a_session_shows_only_the_login_notice(as_role):

@@ -41,7 +41,7 @@ def test_overview_requires_login(as_role):
 
 
 def test_overview_shows_progress_against_targets_as_analysis_computes(as_role):
-    ctx = as_role("viewer")
+    ctx = as_role("guide")
     at = run_page("overview.py")
     counts = published.respondent_counts(_data(ctx), ["campaign"])
     expected = progress_table(campaign_progress(counts, _campaigns(ctx)))
@@ -55,7 +55,7 @@ def test_overview_shows_progress_against_targets_as_analysis_computes(as_role):
 
 
 def test_overview_counts_by_stadtteil_language_and_month_hide_small_cells(as_role):
-    ctx = as_role("viewer")
+    ctx = as_role("guide")
     at = run_page("overview.py")
     data = _data(ctx)
     per_stadtteil = response_table(data.respondents, "stadtteil")
@@ -77,7 +77,7 @@ def test_overview_counts_by_stadtteil_language_and_month_hide_small_cells(as_rol
 def test_overview_lists_the_key_findings_the_deck_shows(as_role):
     """Dashboard and deck list the same key findings for the same selection: the newest
     wave with the change since the wave before."""
-    ctx = as_role("viewer")
+    ctx = as_role("guide")
     at = run_page("overview.py")
     assert any("Welle 2" in h.value for h in at.subheader)
     shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]

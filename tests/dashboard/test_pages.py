@@ -41,10 +41,11 @@ def test_every_page_renders_for_analysts(as_role, page, role):
 
 def test_viewer_sees_aggregates_but_no_raw_data(as_role):
     as_role("viewer")
-    at = run_page("export.py")
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert any("Ergebnisse" in label for label in labels)
-    assert not any("Einzelantworten" in label or "Codebuch" in label for label in labels)
+    at = run_page("export.py")  # the internal export: refused
+    assert "Berechtigung" in at.error[0].value and len(at.get("download_button")) == 0
+    at = run_page("results.py")  # the release: its tables, its workbook on request
+    assert len(at.dataframe) >= 1 and not at.error
+    assert [b.label for b in at.button if "Excel" in b.label] == ["Tabellen (Excel) erstellen"]
     assert not [t for t in at.toggle if t.key == "raw"]
     at = run_page("campaigns.py")
     assert "Berechtigung" in at.error[0].value and len(at.dataframe) == 0
@@ -86,7 +87,7 @@ def test_bedarfe_breakdown_marks_significant_differences_and_suppresses_small_ce
 
 
 def test_perspektiven_shows_the_perception_gap_and_its_wave_filter(as_role):
-    ctx = as_role("viewer")
+    ctx = as_role("guide")
     at = run_page("perspectives.py")
     table = at.dataframe[0].value
     data = ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
@@ -103,7 +104,7 @@ def test_perspektiven_shows_the_perception_gap_and_its_wave_filter(as_role):
 
 
 def test_offers_page_finds_the_uncovered_mobility_need_in_hallgarten(as_role):
-    as_role("viewer")
+    as_role("guide")
     at = run_page("offers.py")
     uncovered = at.dataframe[0].value
     first = uncovered.iloc[0]

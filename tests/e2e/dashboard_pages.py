@@ -50,9 +50,11 @@ def fill_login(page, base: str, username: str, password: str) -> None:  # type: 
 
 
 def submit_login(page) -> None:  # type: ignore[no-untyped-def]
-    """Press "Anmelden" and wait until the Überblick is drawn."""
+    """Press "Anmelden" and wait until the first page is drawn (the Überblick; for the
+    viewer, who reads releases only, the Freigegebene Ergebnisse)."""
     page.click("button[type=submit]")
-    page.get_by_role("heading", name="Überblick").wait_for()
+    first = re.compile(r"^(Überblick|Freigegebene Ergebnisse)$")
+    page.get_by_role("heading", name=first).first.wait_for()
     wait_settled(page)
 
 

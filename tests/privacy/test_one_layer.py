@@ -16,6 +16,7 @@ from bedarfsradar import PROJECT_ROOT
 # modules that only format, describe or combine already published frames
 ALLOWED_MODULES = {
     "analysis.published",  # the one door to numbers
+    "analysis.catalogue",  # the release rules; rounds published tables (interim releases)
     "analysis.display",  # German formatting of published frames
     "analysis.export",  # CSV/XLSX bytes of published frames
     "analysis.results",  # result-frame helpers (filter, concat, constants)

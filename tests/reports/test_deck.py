@@ -328,11 +328,9 @@ def test_libreoffice_converts_the_deck_and_pdftoppm_renders_every_page(demo, tmp
 # -- CLI -------------------------------------------------------------------------------------
 
 
-def test_cli_report_writes_the_deck_of_the_campaigns_wave(demo, tmp_path, capsys):
+def test_cli_report_writes_the_deck_of_the_newest_final_release(demo, tmp_path, capsys):
     out = tmp_path / "stadtrat.pptx"
-    args = build_parser().parse_args(
-        ["report", "--campaign", "verwaltung-w1", "--format", "pptx", "--output", str(out)]
-    )
+    args = build_parser().parse_args(["report", "--format", "pptx", "--output", str(out)])
     assert cmd_report(demo["ctx"], args) == 0
     assert "report written" in capsys.readouterr().out
     deck = open_deck(out.read_bytes())
@@ -341,10 +339,10 @@ def test_cli_report_writes_the_deck_of_the_campaigns_wave(demo, tmp_path, capsys
     assert "Vorläufige" not in "\n".join(slide_texts(deck.slides[0]))  # wave 1 is closed
 
 
-def test_cli_report_with_unknown_campaign_is_one_line_exit_4(demo, tmp_path, capsys):
+def test_cli_report_with_unknown_release_is_one_line_exit_4(demo, tmp_path, capsys):
     args = build_parser().parse_args(
-        ["report", "--campaign", "nope", "--output", str(tmp_path / "x.pdf")]
+        ["report", "--release", "999", "--output", str(tmp_path / "x.pdf")]
     )
     assert cmd_report(demo["ctx"], args) == EXIT_DATA
-    assert capsys.readouterr().err.strip() == "bedarfsradar: report: campaign 'nope' not found"
+    assert capsys.readouterr().err.strip() == "bedarfsradar: report: release 999 not found"
     assert not (tmp_path / "x.pdf").exists()

