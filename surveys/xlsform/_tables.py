@@ -1,0 +1,249 @@
+"""The main table of a submissions export, read safely: ODK Central's CSV (in its ZIP or
+alone) and KoboToolbox's XLSX or CSV.
+
+- ODK Central: ``<form id>.csv`` in ``<form id>.zip`` (repeat tables ``<form id>-<repeat>.csv``
+  and the ``media/`` folder beside it), UTF-8, comma-separated.
+- KoboToolbox: XLSX with the submissions on the first sheet (repeat groups on further
+  sheets), or CSV (UTF-8, ``;`` and every field quoted by default; ``,`` for the "legacy"
+  CSV).
+
+A file that cannot be read as such is refused with a located German message
+(:class:`~surveys.xlsform._report.Finding`): a broken ZIP, an encoding other than UTF-8 (a
+CSV saved again by a spreadsheet program, e.g. Excel's Windows-1252), a row with more or
+fewer fields than the header. Sizes are limited before anything is expanded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import PurePosixPath
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from surveys.xlsform._report import Finding
+
+MAX_FILE_BYTES = 20_000_000
+MAX_TABLE_BYTES = 100_000_000
+"""An upload (and the table a ZIP or XLSX expands to) larger than this is refused."""
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "Komma", ";": "Semikolon", "\t": "Tabulator"}
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; ``problems`` says where and why (German)."""
+
+    def __init__(self, problems: list[Finding]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Table:
+    """The main table: header and rows as text, each row as long as the header."""
+
+    name: str
+    """The CSV file's name (also inside a ZIP) or the sheet's name: where a message points."""
+    kind: str
+    """``central-zip`` | ``csv`` | ``xlsx``."""
+    headers: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    """The spreadsheet row of each entry of ``rows`` (the header is row 1)."""
+    delimiter: str | None = None
+    csv_names: tuple[str, ...] = ()
+    """Every CSV file of a ZIP (to tell which form it came from)."""
+
+    def column(self, index: int) -> str:
+        """``header (letter)``, as a spreadsheet program shows the column."""
+        return f"{self.headers[index]} ({get_column_letter(index + 1)})"
+
+
+def _refuse(name: str, message: str, row: int | None = None, column: str | None = None) -> None:
+    raise TableError([Finding(name, row, column, message)])
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text an export wrote (numbers without a trailing ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(data: bytes, filename: str, form_id: str) -> Table:
+    """The main table of an export; ``form_id`` picks ODK Central's ``<form id>.csv`` from
+    a ZIP that holds several tables. Raises :class:`TableError`."""
+    name = PurePosixPath(filename).name or "Datei"
+    if len(data) > MAX_FILE_BYTES:
+        _refuse(name, f"Die Datei ist größer als {MAX_FILE_BYTES // 1_000_000} MB.")
+    if not data.strip():
+        _refuse(name, "Die Datei ist leer.")
+    if data[:2] == b"PK":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            _refuse(
+                name,
+                "Die ZIP-Datei ist beschädigt oder unvollständig (z. B. ein abgebrochener "
+                "Download). Bitte den Export in ODK Central bzw. KoboToolbox erneut "
+                "herunterladen.",
+            )
+        if sum(m.file_size for m in members) > MAX_TABLE_BYTES:
+            _refuse(name, "Die ZIP-Datei entpackt sich zu mehr als 100 MB.")
+        names = {m.filename for m in members}
+        if "xl/workbook.xml" in names:
+            return _read_xlsx(data, name)
+        return _read_central_zip(archive, name, form_id)
+    return _read_csv(data, name, "csv")
+
+
+def _read_central_zip(archive: zipfile.ZipFile, name: str, form_id: str) -> Table:
+    tables = [
+        m.filename
+        for m in archive.infolist()
+        if m.filename.lower().endswith(".csv") and "/" not in m.filename.strip("/")
+    ]
+    if not tables:
+        _refuse(
+            name,
+            "Die ZIP-Datei enthält keine CSV-Tabelle. Erwartet wird der Export aus ODK Central "
+            "(»Herunterladen« → CSV) mit der Datei <Formular-ID>.csv.",
+        )
+    wanted = f"{form_id}.csv"
+    # repeat tables are <form id>-<repeat>.csv; the main table is the shortest name
+    main = wanted if wanted in tables else min(tables, key=lambda t: (len(t), t))
+    try:
+        data = archive.read(main)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        _refuse(
+            name,
+            f"Die Tabelle {main} in der ZIP-Datei ist beschädigt (Prüfsumme falsch oder Datei "
+            "unvollständig). Bitte den Export erneut herunterladen.",
+        )
+    table = _read_csv(data, main, "central-zip")
+    table.csv_names = tuple(sorted(tables))
+    return table
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, field index) of byte ``offset`` in a CSV whose header uses one of the
+    usual delimiters (approximate for fields that span lines)."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    before = data[line_start:offset]
+    header = data.split(b"\n", 1)[0]
+    sep = max(DELIMITERS, key=lambda d: header.count(d.encode()))
+    return line, before.count(sep.encode())
+
+
+def _read_csv(data: bytes, name: str, kind: str) -> Table:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, field = _position(data, exc.start)
+        header = data.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        sep = max(DELIMITERS, key=header.count)
+        names = next(csv.reader([header], delimiter=sep), [])
+        column = (
+            f"{names[field]} ({get_column_letter(field + 1)})"
+            if field < len(names)
+            else get_column_letter(field + 1)
+        )
+        byte = data[exc.start]
+        _refuse(
+            name,
+            f"Das Zeichen 0x{byte:02X} ist kein UTF-8: die Datei wurde in einer anderen "
+            "Kodierung gespeichert (z. B. Windows-1252, wenn ein Tabellenprogramm sie neu "
+            "gespeichert hat). Bitte die unveränderte Exportdatei aus ODK Central bzw. "
+            "KoboToolbox verwenden (oder als »CSV UTF-8« speichern).",
+            line,
+            column,
+        )
+    first = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    headers: list[str] = []
+    problems: list[Finding] = []
+    try:
+        for record in reader:
+            if not headers:
+                headers = [h.strip() for h in record]
+                continue
+            if not any(cell.strip() for cell in record):
+                continue
+            line = reader.line_num
+            if len(record) != len(headers):
+                problems.append(
+                    Finding(
+                        name,
+                        line,
+                        None,
+                        f"Die Zeile hat {len(record)} Felder, die Kopfzeile {len(headers)}: die "
+                        "Datei ist unvollständig oder wurde mit einem anderen Trennzeichen "
+                        "gespeichert.",
+                    )
+                )
+                continue
+            rows.append([cell.strip() for cell in record])
+            numbers.append(line)
+    except csv.Error as exc:
+        _refuse(name, f"Die CSV-Datei lässt sich nicht lesen ({exc}).", reader.line_num)
+    if problems:
+        raise TableError(problems)
+    if not headers:
+        _refuse(name, "Die Datei hat keine Kopfzeile.")
+    return Table(name, kind, headers, rows, numbers, delimiter)
+
+
+def _read_xlsx(data: bytes, name: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for broken files
+        _refuse(name, "Die Excel-Datei (XLSX) ist beschädigt und lässt sich nicht öffnen.")
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            _refuse(name, "Die Excel-Datei hat kein Tabellenblatt.")
+        assert ws is not None
+        sheet = ws.title
+        headers: list[str] = []
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = [cell_text(v) for v in values]
+            if r == 1:
+                headers = cells
+                while headers and not headers[-1]:
+                    headers.pop()
+                continue
+            if not any(cells):
+                continue
+            cells = (cells + [""] * len(headers))[: len(headers)]
+            rows.append(cells)
+            numbers.append(r)
+    except TableError:
+        raise
+    except Exception:
+        _refuse(name, "Die Excel-Datei (XLSX) ist beschädigt und lässt sich nicht lesen.")
+    finally:
+        wb.close()
+    if not headers:
+        _refuse(name, f"Das erste Tabellenblatt ({sheet}) hat keine Kopfzeile.")
+    return Table(f"{sheet}", "xlsx", headers, rows, numbers)
