@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePosixPath
@@ -125,7 +126,8 @@ def _read_central_zip(archive: zipfile.ZipFile, name: str, form_id: str) -> Tabl
     main = wanted if wanted in tables else min(tables, key=lambda t: (len(t), t))
     try:
         data = archive.read(main)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError,
+            NotImplementedError):  # fmt: skip
         _refuse(
             name,
             f"Die Tabelle {main} in der ZIP-Datei ist beschädigt (Prüfsumme falsch oder Datei "

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from surveys.responses.storage import CampaignInfo, Storage
 
 __all__ = [
+    "CampaignRefused",
     "DroppedColumn",
     "ImportPreview",
     "Submission",
@@ -469,7 +470,15 @@ class _Reader:
                 "unveränderte CSV-Datei aus dem Export von ODK Central verwenden."
             )))  # fmt: skip
         other_form = t.kind == "central-zip" and t.name != f"{q.id}.csv"
-        if not cols.answers or len(cols.unknown) > len(cols.answers):
+        wanted = [f for f in self.form.fields if f.kind != "note"]
+        present = {f.key for f, _ in cols.answers.values()}
+        missing = [f for f in wanted if f.key not in present]
+        # another form may share questions (the needs matrix): most of ours must be there
+        if (
+            len(present) * 2 < len(wanted)
+            or len(cols.unknown) > len(present)
+            or (other_form and (missing or cols.unknown))
+        ):
             named = (
                 f"Die Datei enthält Einsendungen des Formulars »{t.name.removesuffix('.csv')}«; "
                 "ihre Spalten"
@@ -478,9 +487,9 @@ class _Reader:
             )
             problems.append(Finding(t.name, 1, None, (
                 f"{named} passen nicht zum Fragebogen »{q.title}« ({q.id}, Version "
-                f"{q.version}) der Kampagne: {len(cols.answers)} Spalten gehören zu seinen "
-                f"Fragen, {len(cols.unknown)} nicht. Bitte den Export des Formulars wählen, "
-                "das aus diesem Fragebogen erstellt wurde."
+                f"{q.version}) der Kampagne: {len(wanted) - len(missing)} seiner {len(wanted)} "
+                f"Felder stehen in der Datei, {len(cols.unknown)} Spalten gehören zu keinem. "
+                "Bitte den Export des Formulars wählen, das aus diesem Fragebogen erstellt wurde."
             )))  # fmt: skip
         if problems:
             raise SubmissionsError(problems)
@@ -489,6 +498,12 @@ class _Reader:
                 f"Die Tabelle heißt {t.name}, das Formular also »{t.name.removesuffix('.csv')}« "
                 f"statt »{q.id}«; die Spalten passen zum Fragebogen."
             ), "changed")  # fmt: skip
+        for f in missing:
+            self.note(1, None, (
+                f"Die Spalte für »{'/'.join(f.path)}« fehlt in der Datei: "
+                + ("ohne sie gilt die Einwilligung in die persönlichen Fragen als nicht "
+                   "gegeben." if f.kind == "consent" else "Antworten auf diese Frage fehlen.")
+            ))  # fmt: skip
         for i in cols.unknown:
             self.note(1, i, (
                 "Diese Spalte gehört zu keiner Frage des Fragebogens: ihre Werte werden "
@@ -794,13 +809,37 @@ class ImportPreview:
         return "Beim Speichern: " + ", ".join(parts) + "."
 
 
+class CampaignRefused(ValueError):
+    """The campaign cannot take offline interviews now (German message, for the guide)."""
+
+
+def _campaign(storage: Storage, slug: str) -> CampaignInfo:
+    from surveys.responses.offline import OFFLINE_MODE
+    from surveys.responses.storage import CampaignNotFound
+
+    try:
+        campaign = storage.campaign(slug)
+    except CampaignNotFound:
+        raise CampaignRefused(f"Die Kampagne »{slug}« gibt es nicht.") from None
+    if OFFLINE_MODE not in campaign.modes:
+        raise CampaignRefused(
+            f"Die Kampagne »{campaign.title}« nimmt keine Interviews (offline) an: bei ihr "
+            "sind nur diese Wege eingestellt: " + ", ".join(campaign.modes) + "."
+        )
+    if campaign.status != "open":
+        raise CampaignRefused(
+            f"Die Kampagne »{campaign.title}« ist nicht offen. Interviews werden wie jede "
+            "Antwort nur in eine offene Kampagne übernommen: bitte sie für den Import öffnen."
+        )
+    return campaign
+
+
 def preview_import(
     storage: Storage, campaign_slug: str, data: bytes, filename: str, *, language: str
 ) -> ImportPreview:
     """Read a file for a campaign and classify its submissions against the database;
-    raises :class:`SubmissionsError` (file refused) or the storage's errors
-    (:class:`~surveys.responses.storage.CampaignNotFound`)."""
-    campaign = storage.campaign(campaign_slug)
+    raises :class:`SubmissionsError` (the file is refused) or :class:`CampaignRefused`."""
+    campaign = _campaign(storage, campaign_slug)
     bundle = storage.questionnaire_bundle(campaign.questionnaire_version_id)
     plan = read_submissions(data, filename, bundle, language=language)
     decisions = storage.offline_decisions(
@@ -810,5 +849,17 @@ def preview_import(
 
 
 def store_import(storage: Storage, preview: ImportPreview) -> OfflineOutcome:
-    """Store the plan's submissions in one transaction (classified again inside it)."""
-    return storage.store_offline(preview.campaign, [s.response for s in preview.plan.submissions])
+    """Store the plan's submissions in one transaction (classified again inside it, so an
+    import in between changes nothing twice); raises :class:`CampaignRefused` when the
+    campaign was closed since the preview."""
+    from surveys.responses.storage import CampaignClosed
+
+    try:
+        return storage.store_offline(
+            preview.campaign, [s.response for s in preview.plan.submissions]
+        )
+    except CampaignClosed:
+        raise CampaignRefused(
+            f"Die Kampagne »{preview.campaign.title}« wurde inzwischen geschlossen: nichts "
+            "wurde gespeichert."
+        ) from None
