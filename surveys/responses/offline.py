@@ -157,9 +157,12 @@ class OfflineStatements:
             update(o).where(o.response_uuid == bindparam("uuid")).values(response_uuid=None)
         )
         """The versions that held a response before a newer version took it over."""
-        self.response_id = compiled(
-            select(Response.id).where(Response.client_uuid == bindparam("uuid"))
+        self.earlier = compiled(
+            select(Response.id, Response.record_key).where(
+                Response.client_uuid == bindparam("uuid")
+            )
         )
+        """The response an earlier version holds, and its record key (kept)."""
         self.forget_codes = compiled(
             delete(FreeTextCode).where(
                 FreeTextCode.answer_id.in_(
@@ -167,14 +170,8 @@ class OfflineStatements:
                 )
             )
         )
-        self.update_response = compiled(
-            update(Response)
-            .where(Response.id == bindparam("response_id"))
-            .values(
-                language=bindparam("language"),
-                month=bindparam("month"),
-                sensitive_consent=bindparam("sensitive_consent"),
-            )
+        self.forget_response = compiled(
+            delete(Response).where(Response.id == bindparam("response_id"))
         )
 
 

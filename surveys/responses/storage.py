@@ -590,27 +590,27 @@ class Storage:
                     "month": response.month,
                     "sensitive_consent": response.sensitive_consent,
                 }
+                record_key = None
                 if decision.status == "replace":
+                    # stored anew under the same UUID and record key: a new row id tells
+                    # every process's data version (count, highest id) that it changed
                     uuid = live[decision.root_hash]
-                    cur.execute(osql.response_id.sql, osql.response_id.args({"uuid": uuid}))
-                    rid = cur.fetchone()[0]
-                    forget = osql.forget_codes
-                    cur.execute(forget.sql, forget.args({"response_id": rid}))
-                    cur.execute(sql.delete_answers.sql, (rid,))
-                    update_ = osql.update_response
-                    cur.execute(update_.sql, update_.args({**values, "response_id": rid}))
+                    cur.execute(osql.earlier.sql, osql.earlier.args({"uuid": uuid}))
+                    old, record_key = cur.fetchone()
+                    for stmt in (osql.forget_codes, sql.delete_answers, osql.forget_response):
+                        cur.execute(stmt.sql, (old,))
                     cur.execute(
                         osql.retire.sql, osql.retire.args({"uuid": uuid, "response_uuid": None})
                     )
                 else:
                     uuid = str(uuid4())
-                    params = self._new_response(campaign, uuid, values)
-                    params["receipt_hash"] = code_hash(self.receipt_code(uuid))
-                    cur.execute(sql.submit_new.sql, sql.submit_new.args(params))
-                    found = cur.fetchone()
-                    if found is None:
-                        raise CampaignClosed(campaign.slug)
-                    rid = found[0]
+                params = self._new_response(campaign, uuid, values, record_key)
+                params["receipt_hash"] = code_hash(self.receipt_code(uuid))
+                cur.execute(sql.submit_new.sql, sql.submit_new.args(params))
+                found = cur.fetchone()
+                if found is None:
+                    raise CampaignClosed(campaign.slug)
+                rid = found[0]
                 live[decision.root_hash] = uuid
                 self._write_answers(cur, rid, response.rows)
                 remember = [(decision.instance_hash, uuid)] + [

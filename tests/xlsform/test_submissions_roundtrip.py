@@ -160,6 +160,10 @@ def test_a_second_import_adds_nothing_and_an_edit_replaces_the_earlier_version(s
     assert (first.added, second.added, second.unchanged) == (5, 0, 5)
     assert ctx.storage.count_responses(ctx.municipality_id) == 5
 
+    before = ctx.storage.answers_frame(ctx.municipality_id)
+    keys = dict(zip(before["response_id"], before["record_key"], strict=False))
+    with ctx.db.engine.connect() as conn:
+        highest = conn.exec_driver_sql("SELECT max(id) FROM response").scalar()
     # ODK Central: the edited submission keeps its KEY and gets a new instance id
     edited = interviews[2]
     edited.answers = {**edited.answers, "volunteer_interest": "yes", "helps_most": "Ein Kitaplatz"}
@@ -173,6 +177,10 @@ def test_a_second_import_adds_nothing_and_an_edit_replaces_the_earlier_version(s
     assert frame["response_id"].nunique() == 5
     assert "Ein Kitaplatz" in set(frame["text"])
     assert (frame["value"] == "yes").sum() >= 1
+    # the same respondent (UUID, record key) in a new row: the dashboard's data version moves
+    assert dict(zip(frame["response_id"], frame["record_key"], strict=False)) == keys
+    with ctx.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT max(id) FROM response").scalar() > highest
     # the older export once more: nothing comes back
     old = central_zip(form, [i for i, _ in _interviews(5, seed=9)])
     assert (
