@@ -47,15 +47,24 @@ def _hidden(answers: dict, consent: bool) -> dict[str, object]:
     return extra
 
 
-@pytest.fixture
-def survey(sqlite_ctx):
-    ctx = sqlite_ctx
+def _survey(ctx):  # type: ignore[no-untyped-def]
     mid = ctx.municipality_id
     version = ctx.storage.latest_version(mid, "newcomer")
     web = ctx.storage.create_campaign(mid, "web-w1", "Web", version)
     tablet = ctx.storage.create_campaign(mid, "tablet-w1", "Tablet", version)
     bundle = ctx.storage.questionnaire_bundle(version)
     return ctx, web, tablet, bundle
+
+
+@pytest.fixture
+def survey(sqlite_ctx):
+    return _survey(sqlite_ctx)
+
+
+@pytest.fixture
+def on_both(ctx):
+    """SQLite and PostgreSQL (the store's compiled statements differ per dialect)."""
+    return _survey(ctx)
 
 
 def _interviews(n: int, seed: int = 11) -> list[tuple[Interview, dict]]:
@@ -146,8 +155,8 @@ def test_imported_interviews_count_exactly_like_the_same_answers_entered_by_the_
     pd.testing.assert_frame_equal(offer_awareness(got), offer_awareness(want))
 
 
-def test_a_second_import_adds_nothing_and_an_edit_replaces_the_earlier_version(survey):
-    ctx, _, tablet, bundle = survey
+def test_a_second_import_adds_nothing_and_an_edit_replaces_the_earlier_version(on_both):
+    ctx, _, tablet, bundle = on_both
     form = Form(bundle)
     interviews = [i for i, _ in _interviews(5, seed=9)]
     data = central_zip(form, interviews)
@@ -192,8 +201,8 @@ def test_a_second_import_adds_nothing_and_an_edit_replaces_the_earlier_version(s
     assert "Ein Kitaplatz" in set(ctx.storage.answers_frame(ctx.municipality_id)["text"])
 
 
-def test_a_kobo_edit_names_the_version_it_replaces(survey):
-    ctx, _, tablet, bundle = survey
+def test_a_kobo_edit_names_the_version_it_replaces(on_both):
+    ctx, _, tablet, bundle = on_both
     form = Form(bundle)
     interviews = [i for i, _ in _interviews(3, seed=5)]
     store_import(
