@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import product
@@ -640,12 +640,13 @@ class _Reader:
             self.note(n, meta.get(role) if role else None, why)
 
         tool = "ODK Central" if central else "KoboToolbox"
+        id_role = next((r for r in ("instance", "uuid", "key") if r in meta), None)
         for n, cells in zip(t.row_numbers, t.rows, strict=True):
             instance = cell(cells, "instance") or cell(cells, "uuid") or cell(cells, "key")
             review = cell(cells, "review") or cell(cells, "validation")
             version = cell(cells, "version")
             if not instance:
-                leave_out(n, None, (
+                leave_out(n, id_role, (
                     "Einsendung ohne Kennung (meta/instanceID, _uuid, KEY): ohne sie würde ein "
                     "zweiter Import sie doppelt speichern."
                 ))  # fmt: skip
@@ -688,7 +689,7 @@ class _Reader:
                 f"KoboToolbox (__version__ {', '.join(sorted(kobo_versions))}); ihre Spalten "
                 "passen zum Fragebogen."
             ), "changed")  # fmt: skip
-        submissions = self.newest(candidates, leave_out)
+        submissions = self.newest(candidates, lambda n, why: leave_out(n, id_role, why))
         return SubmissionPlan(
             filename=self.filename,
             table=t.name,
@@ -701,7 +702,9 @@ class _Reader:
             left_out_rows=left_out,
         )
 
-    def newest(self, candidates: list[_Candidate], leave_out: Any) -> list[Submission]:
+    def newest(
+        self, candidates: list[_Candidate], leave_out: Callable[[int, str], None]
+    ) -> list[Submission]:
         """One submission per instance and per interview: the same instance twice is left
         out once; of several versions of one interview (same ``KEY``) the newest stays
         (most edits, else the later row)."""
@@ -710,9 +713,7 @@ class _Reader:
         for c in candidates:
             instance = normalise_instance_id(c.instance)
             if instance in first:
-                leave_out(
-                    c.row, None, f"Dieselbe Einsendung steht schon in Zeile {first[instance]}."
-                )
+                leave_out(c.row, f"Dieselbe Einsendung steht schon in Zeile {first[instance]}.")
                 continue
             first[instance] = c.row
             root = normalise_instance_id(c.root)
@@ -722,7 +723,7 @@ class _Reader:
                 older, keep[root] = kept, c
             if older is not None:
                 why = "Eine neuere Fassung derselben Einsendung steht in der Datei."
-                leave_out(older.row, None, why)
+                leave_out(older.row, why)
         chosen = sorted(keep.values(), key=lambda c: c.row)
         return [
             Submission(

@@ -25,6 +25,7 @@ from tests.xlsform.submission_files import (
     central_zip,
     csv_bytes,
     kobo_csv,
+    kobo_xlsx,
 )
 
 ANSWERS = {"stadtteil": "winkel", "children": "no", "need.housing": "4", "need.work": "2",
@@ -178,6 +179,23 @@ def test_rejected_and_other_version_submissions_are_left_out_with_their_reason(e
         5: "Dieselbe Einsendung steht schon in Zeile 2.",
     }
     assert {f.row for f in plan.findings} == {3, 4, 5}
+    assert len(plan.submissions) + len(plan.left_out_rows) == plan.rows  # none lost unnamed
+
+
+def test_numbers_are_checked_like_in_the_form(env):
+    ctx, _, _, _ = env
+    volunteer = ctx.storage.questionnaire_bundle(
+        ctx.storage.latest_version(ctx.municipality_id, "volunteer")
+    )
+    batch = [Interview({"hours_month": hours}, True, f"uuid:h-{k}")
+             for k, hours in enumerate(["12", "7,5", "zwölf", "400"])]  # fmt: skip
+    plan = read_submissions(kobo_xlsx(Form(volunteer), batch), "k.xlsx", volunteer)
+    assert [s.answers.get("hours_month") for s in plan.submissions] == ["12", "7.5", None, None]
+    assert [(f.row, f.message) for f in plan.findings] == [
+        (4, "Die Antwort ist keine gültige Zahl. Die Antwort entfällt."),
+        (5, "Die Zahl liegt außerhalb des erlaubten Bereichs. Die Antwort entfällt."),
+    ]
+    assert all(f.column and f.column.startswith("engagement/hours_month") for f in plan.findings)
 
 
 def test_a_closed_campaign_takes_nothing(env):
