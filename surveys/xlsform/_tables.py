@@ -3,9 +3,9 @@ alone) and KoboToolbox's XLSX or CSV.
 
 - ODK Central: ``<form id>.csv`` in ``<form id>.zip`` (repeat tables ``<form id>-<repeat>.csv``
   and the ``media/`` folder beside it), UTF-8, comma-separated.
-- KoboToolbox: XLSX with the submissions on the first sheet (repeat groups on further
-  sheets), or CSV (UTF-8, ``;`` and every field quoted by default; ``,`` for the "legacy"
-  CSV).
+- KoboToolbox: XLSX (written by xlsxwriter) with the submissions on the first sheet
+  (repeat groups on further sheets), or CSV (UTF-8, ``;`` and every field quoted by
+  default; ``,`` for the "legacy" CSV).
 
 A file that cannot be read as such is refused with a located German message
 (:class:`~surveys.xlsform._report.Finding`): a broken ZIP, an encoding other than UTF-8 (a
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -212,40 +213,186 @@ def _read_csv(data: bytes, name: str, kind: str) -> Table:
     return Table(name, kind, headers, rows, numbers, delimiter)
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
+"""Built-in number formats that show a date or time (ECMA-376, 18.8.30)."""
+_INTEGER = re.compile(r"-?\d{1,15}")
+
+
+class _Broken(Exception):
+    """The workbook's parts are missing or malformed."""
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> Any:
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(archive.read(part), parser)
+    except KeyError as exc:
+        raise _Broken(part) from exc
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    root = _xml(archive, "xl/sharedStrings.xml")
+    # a string is its <t>, or the <t> of each rich-text run (<rPh>: phonetic hints, left out)
+    return ["".join(si.xpath("m:t/text() | m:r/m:t/text()", namespaces={"m": _MAIN[1:-1]}))
+            for si in root.iter(f"{_MAIN}si")]  # fmt: skip
+
+
+def _date_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles that show numbers as dates."""
+    from openpyxl.styles.numbers import is_date_format
+
+    if "xl/styles.xml" not in archive.namelist():
+        return set()
+    root = _xml(archive, "xl/styles.xml")
+    custom = {
+        int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(f"{_MAIN}numFmt")
+    }
+    dates = {i for i, code in custom.items() if is_date_format(code)} | _DATE_FORMATS
+    xfs = root.find(f"{_MAIN}cellXfs")
+    return {
+        k for k, xf in enumerate(xfs if xfs is not None else [])
+        if int(xf.get("numFmtId", "0")) in dates
+    }  # fmt: skip
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
+    """(title, part name) of the workbook's first sheet."""
+    sheet = _xml(archive, "xl/workbook.xml").find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if sheet is None:
+        raise _Broken("xl/workbook.xml")
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
+    target = next((r.get("Target") for r in rels if r.get("Id") == sheet.get(_RID)), None)
+    if not target:
+        raise _Broken("xl/_rels/workbook.xml.rels")
+    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return str(sheet.get("name") or "Tabelle1"), part
+
+
+def _value(kind: str | None, style: int, text: str, strings: list[str], dates: set[int]) -> str:
+    """A cell's text from its type (``t``), style (``s``) and raw text."""
+    if kind in ("inlineStr", "str", "e") or not text:
+        return text.strip()
+    if kind == "s":
+        return strings[int(text)].strip()
+    if kind == "b":
+        return "1" if text == "1" else "0"
+    if style in dates:
+        from openpyxl.utils.datetime import from_excel
+
+        return cell_text(from_excel(float(text)))
+    if _INTEGER.fullmatch(text):
+        return text
+    return cell_text(float(text))
+
+
+def _sheet_rows(
+    xml: bytes, strings: list[str], dates: set[int]
+) -> list[tuple[int, dict[int, str]]]:
+    """(row number, column index -> text) of every row of a worksheet part.
+
+    A streaming expat parser that builds no element objects: a Kobo export of 1,000
+    interviews (82,000 cells) reads in about 0.5 s, openpyxl's read-only reader takes 2.5
+    times as long (measured on a loaded two-core machine). A document type declaration
+    (never part of a workbook, the door to entity expansion) is refused."""
+    from xml.parsers import expat
+
+    from openpyxl.utils import column_index_from_string
+
+    out: list[tuple[int, dict[int, str]]] = []
+    cells: dict[int, str] = {}
+    columns: dict[str, int] = {}
+    text: list[str] = []
+    row, col, kind, style, reading, phonetic = 0, 0, None, 0, False, 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, kind, style, reading, phonetic
+        if name == "c":  # the most frequent element first
+            letters = attrs.get("r", "").rstrip("0123456789")
+            col = columns.get(letters, -2)
+            if col == -2:
+                col = columns[letters] = column_index_from_string(letters) - 1 if letters else -1
+            if col < 0:
+                col = len(cells)
+            kind, style = attrs.get("t"), int(attrs.get("s") or 0)
+            text.clear()
+        elif name == "v" or (name == "t" and not phonetic):
+            reading = True
+        elif name == "row":
+            row = int(attrs.get("r") or row + 1)
+            cells.clear()
+        elif name == "rPh":
+            phonetic += 1
+
+    def end(name: str) -> None:
+        nonlocal reading, phonetic
+        if name == "v" or name == "t":
+            reading = False
+        elif name == "c":
+            cells[col] = _value(kind, style, "".join(text), strings, dates)
+        elif name == "row":
+            out.append((row, dict(cells)))
+        elif name == "rPh":
+            phonetic -= 1
+
+    def data(chunk: str) -> None:
+        if reading:
+            text.append(chunk)
+
+    def refuse(*_: Any) -> None:
+        raise _Broken("document type declaration")
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+    parser.buffer_text = True
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise _Broken(str(exc)) from exc
+    return out
+
+
 def _read_xlsx(data: bytes, name: str) -> Table:
-    from openpyxl import load_workbook
+    """The first sheet, read straight from the workbook's parts: what openpyxl reads
+    (values the program last computed, dates by the cell's number format;
+    ``tests/xlsform/test_submission_tables.py`` compares the two), faster
+    (:func:`_sheet_rows`); the small parts through lxml without entity expansion or network
+    access."""
+    from lxml import etree
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for broken files
-        _refuse(name, "Die Excel-Datei (XLSX) ist beschädigt und lässt sich nicht öffnen.")
-    try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
-            _refuse(name, "Die Excel-Datei hat kein Tabellenblatt.")
-        assert ws is not None
-        sheet = ws.title
-        headers: list[str] = []
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v) for v in values]
-            if r == 1:
-                headers = cells
-                while headers and not headers[-1]:
-                    headers.pop()
-                continue
-            if not any(cells):
-                continue
-            cells = (cells + [""] * len(headers))[: len(headers)]
-            rows.append(cells)
-            numbers.append(r)
-    except TableError:
-        raise
-    except Exception:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        strings = _shared_strings(archive)
+        dates = _date_styles(archive)
+        sheet, part = _first_sheet(archive)
+        parsed = _sheet_rows(archive.read(part), strings, dates)
+    except (_Broken, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, KeyError, IndexError,
+            ValueError, OSError, EOFError, RuntimeError, NotImplementedError):  # fmt: skip
         _refuse(name, "Die Excel-Datei (XLSX) ist beschädigt und lässt sich nicht lesen.")
-    finally:
-        wb.close()
+    headers: list[str] = []
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for r, cells in parsed:
+        if not headers:
+            width = max(cells, default=-1) + 1
+            headers = [cells.get(i, "") for i in range(width)]
+            while headers and not headers[-1]:
+                headers.pop()
+            continue
+        values = [cells.get(i, "") for i in range(len(headers))]
+        if any(values):
+            rows.append(values)
+            numbers.append(r)
     if not headers:
         _refuse(name, f"Das erste Tabellenblatt ({sheet}) hat keine Kopfzeile.")
-    return Table(f"{sheet}", "xlsx", headers, rows, numbers)
+    return Table(sheet, "xlsx", headers, rows, numbers)

@@ -93,7 +93,8 @@ class SubmissionsError(ValueError):
 
 # -- metadata: what the tools add, and why none of it is stored ---------------------------
 _WHY_ID = (
-    "Kennung der Einsendung: nur als verschlüsselter Hash gespeichert (gegen doppelten Import)."
+    "Kennung der Einsendung: nicht gespeichert, nur ein Prüfwert daraus (mit dem geheimen "
+    "Schlüssel des Servers berechnet), damit ein zweiter Import nichts doppelt speichert."
 )
 _WHY_TIME = "Zeitpunkt: nicht gespeichert, nur der Monat des Interviews."
 _WHY_PERSON = "Name oder Konto der interviewenden Person: nicht gespeichert."

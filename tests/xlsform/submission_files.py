@@ -314,14 +314,28 @@ def kobo_rows(
     return rows
 
 
-def kobo_xlsx(form: Form, interviews: list[Interview], **kw: Any) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = form.id[:31]
-    for row in kobo_rows(form, interviews, **kw):
-        ws.append(row)
+def kobo_xlsx(
+    form: Form, interviews: list[Interview], *, writer: str = "xlsxwriter", **kw: Any
+) -> bytes:
+    """Kobo's XLSX (formpack writes it with xlsxwriter, ``constant_memory``); ``writer=
+    "openpyxl"`` for the same table saved again by a spreadsheet program (shared strings)."""
+    rows = kobo_rows(form, interviews, **kw)
     out = io.BytesIO()
-    wb.save(out)
+    if writer == "openpyxl":
+        wb = Workbook()
+        ws = wb.active
+        ws.title = form.id[:31]
+        for row in rows:
+            ws.append(row)
+        wb.save(out)
+        return out.getvalue()
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": True})
+    sheet = book.add_worksheet(form.id[:31])
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
     return out.getvalue()
 
 

@@ -237,7 +237,7 @@ def test_cli_previews_then_stores_with_yes_and_a_second_import_adds_nothing(cli,
     )
     assert dropped["deviceid"] == "Gerätekennung: nicht gespeichert."
     assert dropped["gps-Latitude"].startswith("Ortsangabe (GPS): nicht gespeichert")
-    assert dropped["meta-instanceID"].startswith("Kennung der Einsendung: nur als verschlüsselter")
+    assert dropped["meta-instanceID"].startswith("Kennung der Einsendung: nicht gespeichert, nur")
     assert (
         lines[-2] == "Beim Speichern: 3 neu, 0 ersetzen eine frühere Fassung, 0 schon importiert."
     )

@@ -86,7 +86,7 @@ FILES = [
     ("kobo-werte.xlsx", lambda f, i: kobo_xlsx(f, i), "en"),
     ("kobo-labels-de.csv", lambda f, i: kobo_csv(f, i, labels="German (de)"), "de"),
     ("kobo-en.xlsx", lambda f, i: kobo_xlsx(f, i, labels="English (en)", groups=False), "uk"),
-    ("kobo-labels-ar.xlsx", lambda f, i: kobo_xlsx(f, i, labels="Arabic (ar)"), "fa"),
+    ("kobo-ar.xlsx", lambda f, i: kobo_xlsx(f, i, labels="Arabic (ar)", writer="openpyxl"), "fa"),
     ("newcomer-ohne-gruppen.zip", lambda f, i: central_zip(f, i, group_paths=False), "tr"),
 ]  # fmt: skip
 
