@@ -40,6 +40,14 @@ encoding, a re-saved CSV) raises :class:`SubmissionsError` with every problem lo
 :func:`preview_import` adds what the database already holds (new, replaces an earlier
 version, imported before); :func:`store_import` stores in one transaction.
 
+Form version: ODK Central's ``FormVersion`` must be the questionnaire's version (a row of
+another version is left out, named); KoboToolbox's ``__version__`` is its own deployment
+id, which says nothing about ours: there the columns are the check (most of the
+questionnaire's fields must be in the file, each missing one is named, and a file with
+more foreign columns than ours is refused). Separators: KoboToolbox writes CSV with ``;``
+by default, ODK Central always with ``,``; a Central table with ``;`` has been saved again
+by a spreadsheet program (which may change dates and codes) and is refused.
+
 Ranking: the export asks "choose up to n" as ``select_multiple``; the order of the codes in
 the export's column is taken as the rank order. From the 0/1 columns alone no order can
 be read: the list order is taken and the plan says so. The language of an interview is
