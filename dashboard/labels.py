@@ -45,7 +45,12 @@ TIMES = {
     "weekend": "am Wochenende",
 }
 COSTS = {"free": "kostenlos", "low": "geringe Kosten", "fee": "kostenpflichtig"}
-MODES = {"online": "online", "assisted": "begleitet", "paper": "Papier"}
+MODES = {
+    "online": "online",
+    "assisted": "begleitet",
+    "paper": "Papier",
+    "offline": "Interview (offline)",
+}
 PLACES = {"all": "ganze Stadt", "online": "online"}
 """Offer locations that are not a Stadtteil."""
 YES_NO = {True: "ja", False: "nein"}

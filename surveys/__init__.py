@@ -3,13 +3,14 @@
 questionnaire/  the questionnaire as data: model, YAML loader, skip logic (relevance),
                 languages, codebook, need-area bases
 responses/      answers as submitted: validation (form <-> rows), storage, the survey's
-                compiled SQL
+                compiled SQL, offline interviews' identity (keyed hashes, replacement)
 translations/   the survey's own texts (ui_text), review status of every language, the
                 interpreters' workbook, recordings of texts read aloud
 free_text/      keyword suggestions and the guide's codes for free-text answers
 privacy/        retention and purge, the record of processing activities (GDPR Art. 30)
 web/            the public survey form (Starlette routes, Jinja2 templates, static files)
-xlsform/        XLSForm import and export (KoboToolbox, ODK)
+xlsform/        XLSForm import and export (KoboToolbox, ODK), and the interviews collected
+                with it offline, read back from ODK Central's or Kobo's export (submissions)
 offers.py       the catalogue of local offers (YAML/CSV in, database rows out)
 demo.py         the demo data with planted facts (demo_facts.md)
 

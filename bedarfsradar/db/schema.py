@@ -75,7 +75,9 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # draft | open | closed
     opens_on: Mapped[str | None] = mapped_column(String(10))  # ISO date
     closes_on: Mapped[str | None] = mapped_column(String(10))
-    modes: Mapped[list[Any]] = mapped_column(JSON, default=lambda: ["online", "assisted", "paper"])
+    modes: Mapped[list[Any]] = mapped_column(
+        JSON, default=lambda: ["online", "assisted", "paper", "offline"]
+    )
     targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Known population sizes or response targets, e.g. {"total": 400, "hallgarten": 40}."""
 
@@ -90,7 +92,9 @@ class Response(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
     language: Mapped[str] = mapped_column(String(16))
-    mode: Mapped[str] = mapped_column(String(16), default="online")  # online|assisted|paper
+    mode: Mapped[str] = mapped_column(String(16), default="online")
+    """online | assisted | paper | offline (an interview with ODK Collect or KoboCollect,
+    imported from the tool's export: :mod:`surveys.xlsform.submissions`)."""
     status: Mapped[str] = mapped_column(String(16), default="partial")  # partial | complete
     month: Mapped[str] = mapped_column(String(7))
     """Coarse month of the last change ("2026-03"): enough for waves and retention, never
@@ -125,6 +129,28 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class OfflineSubmission(Base):
+    """One imported version of an offline interview (ODK Collect, KoboCollect), known only
+    by keyed hashes of the tool's random ids (HMAC-SHA256 with the server secret): a second
+    import of the same export adds nothing, an edited submission replaces the response of
+    its earlier version. ``response_uuid`` names the response that holds the answers of
+    this version (no foreign key, so deleting a response never depends on this table);
+    ``None`` once a newer version replaced it. A row stays after its response was deleted,
+    so that a deleted interview does not come back with the next import."""
+
+    __tablename__ = "offline_submission"
+    __table_args__ = (UniqueConstraint("municipality_id", "instance_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    instance_hash: Mapped[str] = mapped_column(String(64))
+    """Keyed hash of the version's ``meta/instanceID``."""
+    root_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """Keyed hash of the first version's id (ODK Central ``KEY``, Kobo ``meta/rootUuid``),
+    the same for every version of one interview."""
+    response_uuid: Mapped[str | None] = mapped_column(String(36))
 
 
 class Recording(Base):

@@ -2,7 +2,9 @@
 paper entry by the guide (``/u/<slug>/?modus=assisted&sig=…``), QR code and A4 poster for the
 public link (:mod:`dashboard.materials`). Admin sets the public address, creates waves
 from the newest questionnaire version of an audience, sets targets and opens/closes them.
-While the public address is a local one, no QR code or poster is offered."""
+While the public address is a local one, no QR code or poster is offered.
+Interviews collected offline with ODK Collect or KoboCollect come in from their export
+(:mod:`dashboard.offline_import`)."""
 
 import re
 from datetime import date, datetime
@@ -12,7 +14,7 @@ import streamlit as st
 from analysis.display import SUPPRESSION_NOTE
 from analysis.published import response_table
 from bedarfsradar import audit
-from dashboard import auth, data, materials
+from dashboard import auth, data, materials, offline_import
 from dashboard.labels import AUDIENCES, MODES, REVIEW_FLAGS, STATUS, targets_text
 from dashboard.materials import AddressError
 from publicity.poster import MaterialsError
@@ -139,6 +141,8 @@ for c in campaigns:
                 audit.record(ctx.db, mid, user.username, f"campaign.{target}", slug=c.slug)
                 data.campaign_list.clear()
                 st.rerun()
+
+offline_import.import_section(ctx, user, campaigns)
 
 if not user.has_role("admin"):
     st.stop()

@@ -396,7 +396,8 @@ def breakdowns(deck: Deck) -> list[Slide]:
 def responses(deck: Deck) -> Slide:
     """Published respondents by questionnaire language and by way of answering."""
     rows = []
-    modes = {"online": "online", "assisted": "mit Unterstützung", "paper": "Papier"}
+    modes = {"online": "online", "assisted": "mit Unterstützung", "paper": "Papier",
+             "offline": "Interview (offline)"}  # fmt: skip
     cols = [wording.audience_label(a) for a in published.AUDIENCES] + ["Gesamt"]
     for by, prefix, label_of in (
         ("language", "Sprache", deck.labels.languages),

@@ -90,6 +90,10 @@ def record_markdown(facts: ProcessingFacts) -> str:
         "Protokoll (Audit-Log) über Exporte, Ansichten von Einzeldaten, Löschungen und "
         "Benutzeränderungen; Exporte neutralisieren Formeln (CSV/XLSX).",
         "Sensible Angaben (Art. 9 DSGVO) nur nach gesonderter, nicht vorausgewählter Einwilligung.",
+        "Interviews mit ODK Collect oder KoboCollect (offline): beim Import werden "
+        "Gerätekennungen, Namen der Interviewenden, Telefonnummern, Standorte und Zeitstempel "
+        "verworfen; die Kennung einer Einsendung nur als Prüfwert (HMAC-SHA256 mit dem "
+        "geheimen Schlüssel des Servers) gespeichert, damit sie nicht doppelt importiert wird.",
     ]
     roles = [
         f"{ROLE_TEXT.get(role, role)} – {n} aktive Person(en)"

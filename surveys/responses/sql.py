@@ -89,6 +89,13 @@ def positional_sql(stmt: ClauseElement, dialect_name: str) -> tuple[str, tuple[A
     return compiled.string, tuple(compiled.params[name] for name in compiled.positiontup or ())
 
 
+def prepare(stmt: ClauseElement, dialect_name: str) -> Prepared:
+    """``stmt`` compiled once for a DB-API cursor: positional SQL and its parameter names
+    (for statements outside :class:`ResponseStatements`, e.g. the offline import's)."""
+    compiled = cast(SQLCompiler, stmt.compile(dialect=_positional(dialect_name)))
+    return Prepared(compiled.string, tuple(compiled.positiontup or ()))
+
+
 def _params(names: tuple[str, ...]) -> dict[str, Any]:
     return {name: bindparam(name) for name in names}
 

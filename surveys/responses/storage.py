@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
+from uuid import uuid4
 
 import pandas as pd
 from sqlalchemy import (
@@ -42,7 +43,9 @@ from bedarfsradar.db.schema import (
     Response,
 )
 from surveys.questionnaire.model import QuestionnaireBundle
+from surveys.responses import offline
 from surveys.responses.answers import AnswerRow
+from surveys.responses.offline import OFFLINE_MODE
 from surveys.responses.sql import ResponseStatements, positional_sql
 
 ANSWER_COLUMNS = list(TIDY_ANSWER_COLUMNS)
@@ -52,7 +55,7 @@ _CHUNK = 200_000
 """Answer rows turned into a frame at a time (bounds the Python objects alive at once)."""
 """The frame :meth:`Storage.answers_frame` returns is the analysis layer's input contract."""
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
-MODES = ("online", "assisted", "paper")
+MODES = ("online", "assisted", "paper", OFFLINE_MODE)
 RECORD_KEY_RANGE = 2**31
 """Record keys are uniform in [0, RECORD_KEY_RANGE) (see :mod:`analysis.protection`)."""
 
@@ -157,6 +160,7 @@ class Storage:
         self.db = db
         self._secret = secret_key
         self._sql = ResponseStatements(db.engine.dialect.name)
+        self._offline: offline.OfflineStatements | None = None
 
     # -- codes ---------------------------------------------------------------------------
     def receipt_code(self, client_uuid: str) -> str:
@@ -539,6 +543,93 @@ class Storage:
             s.execute(delete(Answer).where(Answer.response_id.in_(ids)))
             done = cast(CursorResult, s.execute(delete(Response).where(Response.id.in_(ids))))
             return int(done.rowcount or 0)
+
+    # -- offline interviews (:mod:`surveys.responses.offline`) ---------------------------
+    def _offline_sql(self) -> offline.OfflineStatements:
+        if self._offline is None:
+            self._offline = offline.OfflineStatements(self.db.engine.dialect.name)
+        return self._offline
+
+    def _offline_known(self, cur: Any, municipality_id: int) -> offline.Known:
+        query = self._offline_sql().known
+        cur.execute(query.sql, query.args({"municipality_id": municipality_id}))
+        return offline.known_from_rows(cur.fetchall())
+
+    def offline_decisions(
+        self, municipality_id: int, responses: Sequence[offline.OfflineResponse]
+    ) -> list[offline.Decision]:
+        """What :meth:`store_offline` would do with each response now (for the preview)."""
+        with self.db.read_cursor() as cur:
+            known = self._offline_known(cur, municipality_id)
+        return offline.classify(self._secret, responses, known)
+
+    def store_offline(
+        self, campaign: CampaignInfo, responses: Sequence[offline.OfflineResponse]
+    ) -> offline.OfflineOutcome:
+        """Store imported offline interviews in one transaction (all or nothing): each a
+        complete response with mode ``offline``, like an assisted entry; an edited
+        interview replaces the answers of its earlier version; an interview imported
+        before changes nothing. Raises :class:`CampaignClosed` unless the campaign is open
+        in the database."""
+        self._check_mode(campaign, OFFLINE_MODE)
+        sql, osql = self._sql, self._offline_sql()
+        counts = {"new": 0, "replace": 0, "known": 0, "deleted": 0}
+        with self.db.write_cursor() as cur:
+            known = self._offline_known(cur, campaign.municipality_id)
+            live = dict(known.live)
+            decisions = offline.classify(self._secret, responses, known)
+            seen = set(known.roots)
+            for response, decision in zip(responses, decisions, strict=True):
+                counts[decision.status] += 1
+                if decision.status in ("known", "deleted"):
+                    continue
+                values = {
+                    "language": response.language,
+                    "mode": OFFLINE_MODE,
+                    "status": "complete",
+                    "month": response.month,
+                    "sensitive_consent": response.sensitive_consent,
+                }
+                record_key = None
+                if decision.status == "replace":
+                    # stored anew under the same UUID and record key: a new row id tells
+                    # every process's data version (count, highest id) that it changed
+                    uuid = live[decision.root_hash]
+                    cur.execute(osql.earlier.sql, osql.earlier.args({"uuid": uuid}))
+                    old, record_key = cur.fetchone()
+                    for stmt in (osql.forget_codes, sql.delete_answers, osql.forget_response):
+                        cur.execute(stmt.sql, (old,))
+                    cur.execute(
+                        osql.retire.sql, osql.retire.args({"uuid": uuid, "response_uuid": None})
+                    )
+                else:
+                    uuid = str(uuid4())
+                params = self._new_response(campaign, uuid, values, record_key)
+                params["receipt_hash"] = code_hash(self.receipt_code(uuid))
+                cur.execute(sql.submit_new.sql, sql.submit_new.args(params))
+                found = cur.fetchone()
+                if found is None:
+                    raise CampaignClosed(campaign.slug)
+                rid = found[0]
+                live[decision.root_hash] = uuid
+                self._write_answers(cur, rid, response.rows)
+                remember = [(decision.instance_hash, uuid)] + [
+                    (h, None) for h in decision.replaced_hashes if h not in seen
+                ]
+                for instance, holder in remember:
+                    seen.add(instance)
+                    cur.execute(osql.remember.sql, osql.remember.args({
+                        "municipality_id": campaign.municipality_id,
+                        "campaign_id": campaign.id,
+                        "instance_hash": instance,
+                        "root_hash": decision.root_hash,
+                        "response_uuid": holder,
+                    }))  # fmt: skip
+        return offline.OfflineOutcome(
+            added=counts["new"],
+            replaced=counts["replace"],
+            unchanged=counts["known"] + counts["deleted"],
+        )
 
     # -- reading for analysis ------------------------------------------------------------
     def answers_frame(

@@ -11,6 +11,10 @@ importieren"). Mapping: :mod:`surveys.xlsform._mapping`.
 
 Export: :func:`write_xlsform` (:mod:`surveys.xlsform.export`) writes a workbook that
 pyxform converts without warnings and that reads back into an identical questionnaire.
+
+Submissions: the interviews collected with that form in ODK Collect or KoboCollect come
+back from ODK Central's or KoboToolbox's export as responses
+(:mod:`surveys.xlsform.submissions`).
 """
 
 from __future__ import annotations

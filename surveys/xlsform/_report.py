@@ -24,14 +24,20 @@ class Finding:
     out or carries differently (needs the guide's confirmation)."""
 
     sheet: str
-    """As the workbook names it; empty for the file as a whole."""
+    """As the workbook names it; empty for the file as a whole; a file name (``.csv``,
+    ``.zip``, ``.xlsx``) for a file without sheets or the file itself."""
     row: int | None
     column: str | None
     message: str
     kind: Kind = "error"
 
     def where(self) -> str:
-        parts = [f"Blatt {self.sheet}" if self.sheet else "Datei"]
+        if not self.sheet:
+            parts = ["Datei"]
+        elif self.sheet.lower().endswith((".csv", ".zip", ".xlsx")):  # a file, not a sheet
+            parts = [f"Datei {self.sheet}"]
+        else:
+            parts = [f"Blatt {self.sheet}"]
         if self.row is not None:
             parts.append(f"Zeile {self.row}")
         if self.column:
