@@ -35,6 +35,18 @@ class Settings(BaseSettings):
     """Set true behind HTTPS so cookies carry the Secure flag."""
     public_base_url: str = "http://localhost:8501"
     """Address respondents reach the survey at (QR codes and posters): ``<base>/u/<slug>/``."""
+    smtp_host: str = ""
+    """Mail server for invitations and reminders (:mod:`surveys.invitations.mail`); empty =
+    no e-mail (letters only)."""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    """``starttls`` (port 587), ``ssl`` (implicit TLS, port 465) or ``none`` (only for a
+    server on this machine, e.g. in tests)."""
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = ""
+    """Sender address, e.g. ``Integrationsguide Oestrich-Winkel <integration@…>``."""
+    smtp_timeout: float = 20.0
 
     @property
     def effective_database_url(self) -> str:
