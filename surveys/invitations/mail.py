@@ -142,10 +142,10 @@ def compose(
     msg["Date"] = formatdate(localtime=True)
     domain = config.sender_address.rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
-    msg["Content-Language"] = "de"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, charset="utf-8")
     msg.add_alternative(_html(text), subtype="html", charset="utf-8")
+    msg["Content-Language"] = "de"  # after set_content, which replaces Content-* headers
     return msg
 
 
@@ -220,7 +220,7 @@ class SmtpTransport:
         breaks (then the transport is unusable)."""
         smtp = self._smtp
         assert smtp is not None, "use SmtpTransport as a context manager"
-        data = message.as_bytes()
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))  # SMTP lines
         try:
             code, reply = smtp.mail(self.config.sender_address)
             if code != 250:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 
 import pytest
@@ -82,11 +82,28 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+            self.messages.append(
+                (
+                    list(envelope.rcpt_tos),
+                    message_from_bytes(envelope.content, policy=policy.default),
+                )
+            )
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Message]:
         return [m for rcpt, m in self.messages if address in rcpt]
+
+    def start(self, port: int = 0) -> None:
+        """Serve on ``port`` (0: a free one; again after :meth:`stop`: the same one)."""
+        from aiosmtpd.controller import Controller
+
+        self.port = port or getattr(self, "port", 0) or free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+        self.controller = None
 
 
 def free_port() -> int:
@@ -97,14 +114,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_server():  # type: ignore[no-untyped-def]
-    from aiosmtpd.controller import Controller
-
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port  # type: ignore[attr-defined]
-    box.controller = controller  # type: ignore[attr-defined]
+    box.start()
     try:
         yield box
     finally:
-        controller.stop()
+        if box.controller is not None:
+            box.stop()
