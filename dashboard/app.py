@@ -33,6 +33,7 @@ PAGE_LIST = [  # file, title, roles
     ("free_text.py", "Freitext", ANALYSTS),
     ("privacy.py", "Datenschutz", ANALYSTS),
     ("campaigns.py", "Kampagnen", ANALYSTS),
+    ("invitations.py", "Einladungen", ANALYSTS),
     ("report.py", "Bericht", ALL),
     ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),
