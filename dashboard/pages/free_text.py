@@ -26,6 +26,27 @@ QUESTIONS = {"helps_most": "Was am meisten helfen würde", "barriers_other": "An
 st.title("Freitext")
 
 texts = data.free_texts(data.data_version())
+protected = data.protected_audiences()
+themes = data.protected_themes(data.data_version())
+with st.expander(
+    "Freitexte der Verwaltung" + (" und der Ehrenamtlichen" if "volunteer" in protected else "")
+):
+    st.write(
+        "Diese Freitexte liest niemand einzeln, auch nicht zum Codieren. Gezeigt werden nur "
+        "die Bedarfsfelder, die eine Stichwortliste in ihnen findet, und nur, wo mindestens "
+        "5 Texte dasselbe Feld nennen."
+    )
+    if themes.empty:
+        st.info("Noch kein Bedarfsfeld mit mindestens 5 Nennungen.")
+    else:
+        charts.show(
+            None,
+            coded_table(themes, L.areas, AUDIENCES),
+            "freitext-geschuetzt.csv",
+            user,
+            key="protected",
+        )
+texts = texts[~texts["audience"].isin(protected)]
 if texts.empty:
     st.info("Noch keine Freitext-Antworten.")
     st.stop()
