@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bedarfsradar import cli_materials, cli_privacy, cli_translations
+from bedarfsradar import cli_invitations, cli_materials, cli_privacy, cli_translations
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -196,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_translations.add_parsers(sub)
     cli_materials.add_parsers(sub)
     cli_privacy.add_parsers(sub)
+    cli_invitations.add_parsers(sub)
     return p
 
 
@@ -206,6 +207,7 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
 COMMANDS["report"] = cmd_report
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
+COMMANDS.update(cli_invitations.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
