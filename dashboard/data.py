@@ -366,17 +366,13 @@ def protected_themes(version: tuple[int, int]) -> pd.DataFrame:
 
 
 # -- invitations ------------------------------------------------------------------------------
-def invitation_store():  # type: ignore[no-untyped-def]
-    from surveys.invitations.store import InvitationStore
-
-    ctx = context()
-    return InvitationStore(ctx.db, ctx.settings.effective_secret_key)
-
-
 def invitation_rates() -> pd.DataFrame:
     """Per campaign with invited people: campaign, invited, finished, rate (not cached:
     one small query)."""
-    return invitation_store().rates(context().municipality_id)
+    from surveys.invitations.store import InvitationStore
+
+    ctx = context()
+    return InvitationStore(ctx.db, ctx.settings.effective_secret_key).rates(ctx.municipality_id)
 
 
 def codes() -> pd.DataFrame:

@@ -11,6 +11,7 @@ from publicity.letters import LetterPage, letters_pdf
 from surveys.invitations import rates
 from surveys.invitations.mail import DEFAULT_BODIES, SmtpConfig, fill
 from surveys.invitations.sending import JOBS, Letter, Mailings
+from surveys.invitations.store import InvitationStore
 from surveys.responses.storage import CampaignInfo
 
 STATUS = {
@@ -25,10 +26,15 @@ LETTER_TEXT = DEFAULT_BODIES["invitation"].replace(
 )
 
 
+def store() -> InvitationStore:
+    ctx = data.context()
+    return InvitationStore(ctx.db, ctx.settings.effective_secret_key)
+
+
 def mailings() -> Mailings:
     ctx = data.context()
     config = SmtpConfig.from_settings(ctx.settings)
-    return Mailings(ctx.db, data.invitation_store(), config, materials.public_base_url())
+    return Mailings(ctx.db, store(), config, materials.public_base_url())
 
 
 def people_table(people: pd.DataFrame) -> pd.DataFrame:

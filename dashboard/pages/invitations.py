@@ -32,7 +32,7 @@ slug = st.selectbox(
     "Befragung", list(by_slug), format_func=lambda s: by_slug[s].title, key="inv-campaign"
 )
 c = by_slug[slug]
-store, mailings = data.invitation_store(), invitation_views.mailings()
+store, mailings = invitation_views.store(), invitation_views.mailings()
 counts = store.counts(c.id)
 m = st.columns(4)
 m[0].metric("Auf der Liste", counts.total)
