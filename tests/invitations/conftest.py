@@ -61,8 +61,9 @@ def make_staff(ctx, slug: str = "personal-w1", people=STAFF, **campaign) -> Staf
 
 
 @pytest.fixture
-def staff(sqlite_ctx) -> Staff:
-    return make_staff(sqlite_ctx)
+def staff(ctx) -> Staff:
+    """On SQLite and on PostgreSQL (``ctx`` is parametrised)."""
+    return make_staff(ctx)
 
 
 # -- a real SMTP server ---------------------------------------------------------------------

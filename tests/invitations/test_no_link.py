@@ -8,6 +8,8 @@ import logging
 import sqlite3
 from datetime import date
 
+import pytest
+
 from bedarfsradar.backup import backup, restore
 from bedarfsradar.db import Database
 from tests.invitations.conftest import STAFF, make_staff
@@ -111,3 +113,39 @@ def test_restored_backup_cannot_link_a_finished_invitation_to_its_answers(
         "invitations.mailing_planned",
         "invitations.mailing",
     ] * 2
+
+
+@pytest.mark.postgres
+def test_on_postgresql_finishing_singles_out_no_row_by_transaction_id_or_order(postgres_url):
+    """PostgreSQL writes a new version of an updated row, stamped with the writing
+    transaction (``xmin``) and placed where there is room: the completing transaction
+    rewrites every invitation of the campaign, so all carry its id and keep their order."""
+    from sqlalchemy import text
+
+    from bedarfsradar.context import init_db
+    from tests.conftest import make_context
+
+    ctx = make_context(postgres_url)
+    init_db(ctx)
+    staff = make_staff(ctx)
+    order = "SELECT id FROM invitation WHERE campaign_id = :c"  # physical order, as pg_dump
+    with ctx.db.engine.connect() as conn:
+        before = conn.execute(text(order), {"c": staff.campaign.id}).scalars().all()
+    for name in ("Carla Dietz", "Anna Becker"):
+        b = Browser(staff.app)
+        b.open(f"/u/{staff.campaign.slug}/?t={staff.token(name)}")
+        b.click("de")
+        b.answer_everything()
+    with ctx.db.engine.connect() as conn:
+        after = conn.execute(text(order), {"c": staff.campaign.id}).scalars().all()
+        xmins = (
+            conn.execute(
+                text("SELECT DISTINCT xmin::text FROM invitation WHERE campaign_id = :c"),
+                {"c": staff.campaign.id},
+            )
+            .scalars()
+            .all()
+        )
+    assert after == before
+    assert len(xmins) == 1  # the last completing transaction wrote every row
+    ctx.db.dispose()
