@@ -90,3 +90,54 @@ def test_reminder_is_sent_from_the_page_in_a_thread_with_progress(as_role, monke
         assert len(box.messages) == 23  # the unfinished with a delivered e-mail, once each
     finally:
         box.stop()
+
+
+def test_staff_answers_are_left_out_of_the_raw_export_and_the_export_says_so(as_role):
+    from dashboard import exports
+
+    ctx = as_role("guide")
+    at = run_page("export.py")
+    assert any("Nicht enthalten: die Antworten der Beschäftigten der Verwaltung und der "
+               "Ehrenamtlichen" in i.value for i in at.info)  # fmt: skip
+    at.toggle(key="raw").set_value(True).run()
+    raw = exports.raw_export(data_version(ctx)).csv.decode("utf-8-sig")
+    for question in ("ip_importance", "department", "vol_needs", "hours_month"):
+        assert question not in raw  # staff and volunteer questions
+    assert "need" in raw and "stadtteil" in raw
+
+
+def test_staff_means_have_no_exact_n_for_any_role(as_role):
+    for role in ("viewer", "guide"):
+        as_role(role)
+        at = run_page("admin_volunteers.py")
+        means = table(at, "Einordnung")
+        assert "n" not in means.columns and "Schätzung" in means.columns
+
+
+def test_datenschutz_informs_the_personalrat_and_the_volunteer_switch_needs_a_reason(as_role):
+    from bedarfsradar.audit import entries
+
+    ctx = as_role("guide")
+    at = run_page("privacy.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Wer was sieht.**" in text and "auch nicht der Integrationsguide" in text
+    assert "mindestens 5 Personen" in text
+    at.button(key="vol-switch").click().run()
+    assert any("Bitte begründen Sie" in e.value for e in at.error)
+    at.text_input(key="vol-reason").input("Der Ehrenamtskreis hat dem Teilen zugestimmt.").run()
+    at.button(key="vol-switch").click().run()
+    log = entries(ctx.db, ctx.municipality_id)
+    switched = log[log["action"] == "privacy.volunteer_answers"]
+    assert switched.iloc[0]["detail"]["reason"] == "Der Ehrenamtskreis hat dem Teilen zugestimmt."
+    from dashboard import data
+
+    assert data.protected_audiences() == ("administration",)
+    at = run_page("privacy.py")
+    at.button(key="vol-switch").click().run()  # protection on again (no reason needed)
+    assert data.protected_audiences() == ("administration", "volunteer")
+
+
+def data_version(ctx):  # type: ignore[no-untyped-def]
+    from dashboard import data
+
+    return data.data_version()
