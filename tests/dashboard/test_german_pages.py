@@ -108,7 +108,7 @@ def test_app_shows_the_stand_and_links_only_to_the_roles_pages(as_role, monkeypa
     admin = SessionUser(1, "test-admin", "admin", ctx.municipality_id, time.time())
     monkeypatch.setattr(dashboard.auth, "current_user", lambda: admin)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert len(at.sidebar.get("page_link")) == 15
+    assert len(at.sidebar.get("page_link")) == 16  # with Einladungen
 
 
 def test_app_without_a_session_shows_only_the_login_notice(as_role):
