@@ -69,11 +69,11 @@ if pending is not None:
     if cols[1].button("Abbrechen", key="inv-cancel"):
         mailings.cancel(pending.id, user.username)
         st.rerun()
-elif (
-    job := next((j for j in map(JOBS.get, [h.id for h in mailings.history(c.id)]) if j), None)
-) and job.result:
-    r = job.result
-    st.success(f"Verschickt: {r.sent}; unzustellbar: {r.bounced}; unklar: {r.unclear}.")
+else:  # the newest mailing this process sent, if it has ended
+    done = [JOBS.get(h.id) for h in reversed(mailings.history(c.id))]
+    if (job := next((j for j in done if j is not None), None)) and job.result:
+        r = job.result
+        st.success(f"Verschickt: {r.sent}; unzustellbar: {r.bounced}; unklar: {r.unclear}.")
 
 tabs = st.tabs(["Liste", "Einladen", "Erinnern", "Briefe"])
 with tabs[0]:
