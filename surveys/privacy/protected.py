@@ -149,7 +149,7 @@ def staff_council_text(
             "Mindestgröße von Gruppen",
             "Ergebnisse gibt es nur für Gruppen von mindestens 5 Personen. Rücklaufquoten je "
             "Bereich erscheinen nur, wo mindestens 5 eingeladen wurden und mindestens 5 "
-            "geantwortet haben. Alle Zahlen sind leicht gerundet bzw. verrauscht, damit man "
+            "geantwortet haben. Die Zahlen der Ergebnisse sind leicht verrauscht, damit man "
             "aus zwei Tabellen keine kleine Gruppe zurückrechnen kann.",
         ),
         (
