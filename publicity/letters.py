@@ -80,8 +80,8 @@ def letters_pdf(pages: Sequence[LetterPage], title: str, sender: str = "") -> by
         _qr(pdf, page.link, pdf.l_margin, y, QR_MM)
         pdf.set_xy(pdf.l_margin + QR_MM + 6, y + 8)
         pdf.set_font("sans", "", 10)
-        pdf.multi_cell(width - QR_MM - 6, 5, "Mit dem Handy scannen oder die Adresse unter dem Code eingeben.",
-                       new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        hint = "Mit dem Handy scannen oder die Adresse unter dem Code eingeben."
+        pdf.multi_cell(width - QR_MM - 6, 5, hint, new_x="LMARGIN", new_y="NEXT")
         pdf.set_xy(pdf.l_margin, y + QR_MM + 2)
         pdf.set_font("sans", "B", 12)
         pdf.multi_cell(width, 6, page.link, new_x="LMARGIN", new_y="NEXT")  # one line, to type
