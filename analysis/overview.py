@@ -31,6 +31,11 @@ def campaign_progress(counts: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataF
     (:data:`PROGRESS_COLUMNS`): share_of_target = n / target; response_rate = n /
     population (only where the population is known); ``suppressed`` where the count is
     hidden (n and both shares NaN). A campaign without any response has n = 0.
+
+    Campaigns of people invited by name (optional columns ``invited`` and ``finished`` in
+    ``campaigns``, :mod:`surveys.invitations`) have a true response rate instead:
+    finished ÷ invited, shown only where at least MIN_CELL were invited and finished
+    (``rate_suppressed`` otherwise).
     """
     done = counts[counts["campaign"] != "Gesamt"].set_index("campaign")["n"]
     out = campaigns[["campaign", "title", "audience", "wave", "target", "population"]].copy()
@@ -45,7 +50,17 @@ def campaign_progress(counts: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataF
     out["n"] = n
     out["share_of_target"] = np.where(target > 0, n / target, np.nan)
     out["response_rate"] = np.where(population > 0, n / population, np.nan)
-    return out[PROGRESS_COLUMNS].sort_values(["wave", "campaign"], ignore_index=True)
+    out["rate_suppressed"] = False
+    if "invited" in campaigns.columns:
+        invited = pd.to_numeric(campaigns["invited"], errors="coerce").fillna(0).to_numpy()
+        finished = pd.to_numeric(campaigns["finished"], errors="coerce").fillna(0).to_numpy()
+        shown = (invited >= MIN_CELL) & (finished >= MIN_CELL)
+        rate = np.where(shown, finished / np.where(invited > 0, invited, 1), np.nan)
+        out["response_rate"] = np.where(invited > 0, rate, out["response_rate"])
+        out["rate_suppressed"] = (invited > 0) & ~shown
+    return out[[*PROGRESS_COLUMNS, "rate_suppressed"]].sort_values(
+        ["wave", "campaign"], ignore_index=True
+    )
 
 
 def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = AUDIENCE_LABELS):
@@ -76,7 +91,13 @@ def progress_table(progress: pd.DataFrame, audience_labels: Mapping[str, str] = 
                 share(x, h) for x, h in zip(progress["share_of_target"], hidden, strict=True)
             ],
             "Rücklaufquote": [
-                share(x, h) for x, h in zip(progress["response_rate"], hidden, strict=True)
+                share(x, h or bool(r))
+                for x, h, r in zip(
+                    progress["response_rate"],
+                    hidden,
+                    progress.get("rate_suppressed", pd.Series(False, index=progress.index)),
+                    strict=True,
+                )
             ],
         }
     )

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bedarfsradar import cli_materials, cli_privacy, cli_submissions, cli_translations
+from bedarfsradar import (
+    cli_invitations,
+    cli_materials,
+    cli_privacy,
+    cli_submissions,
+    cli_translations,
+)
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -228,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_materials.add_parsers(sub)
     cli_privacy.add_parsers(sub)
     cli_submissions.add_parsers(sub)
+    cli_invitations.add_parsers(sub)
     return p
 
 
@@ -240,6 +247,7 @@ COMMANDS["release"] = cmd_release
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
 COMMANDS.update(cli_submissions.COMMANDS)
+COMMANDS.update(cli_invitations.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

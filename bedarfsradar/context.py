@@ -155,6 +155,11 @@ def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
 
     measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
     stored = demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)
+    # the staff survey of wave 2 was answered through personal links (surveys.invitations)
+    secret = ctx.settings.effective_secret_key
+    demo.invite_staff(
+        ctx.storage, secret, "verwaltung-w2", finished=demo.SIZES["administration"][1]
+    )
     from bedarfsradar import releases
 
     for wave, state in releases.waves(ctx).items():

@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     download_minutes: float = 10
     """How long a dashboard download (``/media/…``) stays available to the session that
     made it after the page showing it last ran."""
+    smtp_host: str = ""
+    """Mail server for invitations and reminders (:mod:`surveys.invitations.mail`); empty =
+    no e-mail (letters only)."""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    """``starttls`` (port 587), ``ssl`` (implicit TLS, port 465) or ``none`` (only for a
+    server on this machine, e.g. in tests)."""
+    smtp_username: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = ""
+    """Sender address, e.g. ``Integrationsguide Oestrich-Winkel <integration@…>``."""
+    smtp_timeout: float = 20.0
 
     @property
     def effective_database_url(self) -> str:

@@ -34,6 +34,7 @@ PAGE_LIST = [  # file, title, roles; the explorer pages are internal (trusted ro
     ("free_text.py", "Freitext", ANALYSTS),
     ("privacy.py", "Datenschutz", ANALYSTS),
     ("campaigns.py", "Kampagnen", ANALYSTS),
+    ("invitations.py", "Einladungen", ANALYSTS),
     ("report.py", "Bericht", ANALYSTS),
     ("measures.py", "Maßnahmen", ANALYSTS),
     ("translations.py", "Übersetzungen", ANALYSTS),

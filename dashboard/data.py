@@ -186,14 +186,24 @@ def aggregate_sheets(version: tuple[int, int]) -> dict[str, pd.DataFrame]:
     return published.export_sheets(_survey_data(version), offers(), _population_sizes())
 
 
+def protected_audiences() -> tuple[str, ...]:
+    """Audiences whose answers are never shown one by one (:mod:`surveys.privacy.protected`)."""
+    from surveys.privacy.protected import protected_audiences as protected
+
+    ctx = context()
+    return protected(ctx.db, ctx.municipality_id)
+
+
 def raw_answers() -> pd.DataFrame:
     """Every answer of every complete response, free text included (guide/admin only),
     with the reason a response is marked for review (``review_flag``, German; empty for
-    the unmarked)."""
+    the unmarked) - except the answers of protected audiences (staff; volunteers unless
+    switched off), which no role gets one by one."""
     from dashboard.labels import REVIEW_FLAGS
+    from surveys.privacy.protected import without_protected
 
     ctx = context()
-    frame = ctx.storage.answers_frame(ctx.municipality_id)
+    frame = without_protected(ctx.storage.answers_frame(ctx.municipality_id), protected_audiences())
     flagged = ctx.storage.flagged_responses(ctx.municipality_id)
     reasons = {uuid: REVIEW_FLAGS.get(flag, flag) for uuid, flag in flagged.items()}
     frame["review_flag"] = frame["response_id"].map(reasons).fillna("") if reasons else ""
@@ -203,7 +213,8 @@ def raw_answers() -> pd.DataFrame:
 # -- Überblick -------------------------------------------------------------------------------
 def campaigns_frame() -> pd.DataFrame:
     """Campaigns with their targets: columns campaign, title, audience, wave, target,
-    population (see :func:`analysis.overview.campaign_progress`)."""
+    population, and for campaigns of invited people invited and finished (see
+    :func:`analysis.overview.campaign_progress`)."""
     rows = [
         {
             "campaign": c.slug,
@@ -216,7 +227,11 @@ def campaigns_frame() -> pd.DataFrame:
         for c in campaign_list()
     ]
     columns = ["campaign", "title", "audience", "wave", "target", "population"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    rates = invitation_rates().set_index("campaign")
+    frame["invited"] = frame["campaign"].map(rates["invited"]) if len(rates) else None
+    frame["finished"] = frame["campaign"].map(rates["finished"]) if len(rates) else None
+    return frame
 
 
 @dataclass(frozen=True)
@@ -326,6 +341,29 @@ def free_texts(version: tuple[int, int]) -> pd.DataFrame:
         suggest_areas(t, lang) for t, lang in zip(texts["text"], texts["language"], strict=True)
     ]
     return texts
+
+
+def protected_themes(version: tuple[int, int]) -> pd.DataFrame:
+    """Need areas in the free texts of protected audiences, found by the keyword list
+    alone and published like every code (fewer than 5 mentions hidden)."""
+    from surveys.privacy.protected import protected_free_text_codes
+
+    texts = free_texts(version)
+    protected = protected_audiences()
+    codes = protected_free_text_codes(texts, protected)
+    if codes.empty:
+        return pd.DataFrame()
+    return published.themes_view(codes, texts[texts["audience"].isin(protected)], "audience")
+
+
+# -- invitations ------------------------------------------------------------------------------
+def invitation_rates() -> pd.DataFrame:
+    """Per campaign with invited people: campaign, invited, finished, rate (not cached:
+    one small query)."""
+    from surveys.invitations.store import InvitationStore
+
+    ctx = context()
+    return InvitationStore(ctx.db, ctx.settings.effective_secret_key).rates(ctx.municipality_id)
 
 
 def codes() -> pd.DataFrame:

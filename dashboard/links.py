@@ -27,6 +27,7 @@ URL_PATHS = {
     "free_text.py": "freitext",
     "privacy.py": "datenschutz",
     "campaigns.py": "kampagnen",
+    "invitations.py": "einladungen",
     "report.py": "bericht",
     "measures.py": "massnahmen",
     "translations.py": "uebersetzungen",

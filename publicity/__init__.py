@@ -6,6 +6,8 @@ emblem   the EU emblem drawn from its official geometry (SVG for the web, fpdf2 
 fonts    the fonts of the PDFs (poster, Stadtrat report), from PyPI packages, as static
          instances cached on first use
 poster   the survey link as a QR code and the printable A4 poster
+letters  printed invitations with a personal link (one page each) and one-page
+         information sheets (the Personalrat's)
 
 May import: ``surveys.questionnaire`` (languages) and ``surveys.translations`` (the
 survey's texts). The survey, the dashboard and the reports import from here; nothing

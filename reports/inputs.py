@@ -55,6 +55,10 @@ class ReportCampaign:
     status: str = "closed"  # draft | open | closed
     opens_on: str | None = None  # ISO dates
     closes_on: str | None = None
+    invited: int | None = None
+    """People invited by name who were reached (:mod:`surveys.invitations`); None for a
+    campaign with an open link."""
+    finished: int | None = None
 
     @classmethod
     def of(cls, info: Any, opens_on: str | None = None, closes_on: str | None = None) -> Any:
@@ -201,6 +205,14 @@ def collect(
         c.slug: ReportCampaign.of(c, *dates.get(c.slug, (None, None)))
         for c in ctx.storage.campaigns(mid)
     }
+    from dataclasses import replace
+
+    from surveys.invitations.store import InvitationStore
+
+    rates = InvitationStore(ctx.db, ctx.settings.effective_secret_key).rates(mid)
+    for slug, invited, finished in rates[["campaign", "invited", "finished"]].itertuples(False):
+        if slug in every:
+            every[slug] = replace(every[slug], invited=int(invited), finished=int(finished))
     if campaign_slug not in every:
         raise ReportError(f"campaign {campaign_slug!r} not found")
     wave = every[campaign_slug].wave

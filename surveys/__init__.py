@@ -7,7 +7,11 @@ responses/      answers as submitted: validation (form <-> rows), storage, the s
 translations/   the survey's own texts (ui_text), review status of every language, the
                 interpreters' workbook, recordings of texts read aloud
 free_text/      keyword suggestions and the guide's codes for free-text answers
-privacy/        retention and purge, the record of processing activities (GDPR Art. 30)
+invitations/    people invited by name (staff, volunteers) answering anonymously: lists,
+                personal links stored as hashes, anonymise on completion, mailings and
+                reminders by SMTP, response rates
+privacy/        retention and purge, the record of processing activities (GDPR Art. 30),
+                audiences whose answers are never shown one by one (protected)
 web/            the public survey form (Starlette routes, Jinja2 templates, static files)
 xlsform/        XLSForm import and export (KoboToolbox, ODK), and the interviews collected
                 with it offline, read back from ODK Central's or Kobo's export (submissions)

@@ -479,3 +479,96 @@ def generate(
             if wave == 1:
                 storage.set_campaign_status(campaign.slug, "closed")
     return stored
+
+
+# -- the staff campaign's invitations (surveys.invitations) ----------------------------------
+STAFF_DEPARTMENTS = {  # department on the guide's list: people
+    "Bürgerbüro": 12,
+    "Ordnungsamt": 8,
+    "Soziales": 8,
+    "Kita- und Schulverwaltung": 6,
+    "Bauen und Wohnen": 3,
+    "Kreisverwaltung": 3,
+}
+FIRST_NAMES = ["Anna", "Bernd", "Carla", "Deniz", "Elena", "Frank", "Gül", "Hannes", "Ines",
+               "Jonas", "Katrin", "Lukas", "Maria", "Nils", "Olga", "Paul", "Rana", "Stefan",
+               "Tanja", "Uwe"]  # fmt: skip
+LAST_NAMES = ["Becker", "Schmitt", "Weber", "Yılmaz", "Wagner", "Klein", "Hoffmann", "Schulz",
+              "Koch", "Bauer", "Richter", "Wolf", "Neumann", "Schröder", "Zimmermann",
+              "Braun", "Krüger", "Hartmann", "Lange", "Kaya"]  # fmt: skip
+STAFF_INVITED_ON = "2026-09-01"
+STAFF_REMINDED_ON = "2026-09-15"
+
+
+class _DemoMailServer:
+    """Accepts every demo message and sends none anywhere; refuses ``bounce`` (550)."""
+
+    def __init__(self, bounce: str):
+        self.bounce = bounce
+
+    def __enter__(self) -> _DemoMailServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send(self, message: Any, to_address: str) -> Any:
+        from surveys.invitations.mail import Outcome
+
+        if to_address == self.bounce:
+            return Outcome("bounced", "550 5.1.1 Postfach unbekannt")
+        return Outcome("sent")
+
+
+def invite_staff(
+    storage: Storage, secret: str, slug: str, finished: int, seed: int = SEED
+) -> dict[str, int]:
+    """The demo's staff campaign of invited people: 40 on the list (4 without e-mail, one
+    address bounces and gets a letter), invited on 2026-09-01, reminded on 2026-09-15 -
+    exactly those not finished by then - and ``finished`` of them finished (the campaign's
+    responses; the demo marks them finished without any link to a response, as the
+    survey does). Returns the counts."""
+    from datetime import date
+
+    from surveys.invitations.lists import Person
+    from surveys.invitations.mail import SmtpConfig
+    from surveys.invitations.sending import Mailings
+    from surveys.invitations.store import InvitationStore
+
+    rng = np.random.default_rng([seed, 40])
+    campaign = storage.campaign(slug)
+    store = InvitationStore(storage.db, secret)
+    every = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+    names = [every[int(i)] for i in rng.choice(len(every), size=40, replace=False)]
+    departments = [d for d, n in STAFF_DEPARTMENTS.items() for _ in range(n)]
+    people = []
+    for i, (name, department) in enumerate(zip(names, departments, strict=True)):
+        address = name.lower().replace(" ", ".").replace("ı", "i").replace("ü", "ue")
+        address = address.replace("ö", "oe").replace("ä", "ae")
+        email = None if i % 10 == 9 else f"{address}@oestrich-winkel.example"
+        people.append(Person(name, email, department, i + 2))
+    store.add(campaign, people)
+    bounce = next(p.email for p in people if p.email)
+    mailings = Mailings(storage.db, store, SmtpConfig(host="demo", sender="demo@example"), "")
+    invited = date.fromisoformat(STAFF_INVITED_ON)
+    mailings.run(mailings.plan(campaign, "invitation", "demo", today=invited).id,
+                 transport=lambda: _DemoMailServer(bounce))  # fmt: skip
+    mailings.letters(campaign, "demo", today=invited)
+    reached = store.people(campaign.id)
+    order = [int(i) for i in rng.permutation(reached["id"].to_numpy())[:finished]]
+    early, late = order[: finished * 7 // 12], order[finished * 7 // 12 :]
+
+    def finish(ids: list[int]) -> None:
+        tokens = {int(i): store.hash_of(store.token(campaign.id, int(i))) for i in ids}
+        for digest in tokens.values():
+            with storage.db.write_cursor() as cur:
+                store.finisher(campaign.id, digest)(cur)
+
+    finish(early)
+    reminder = mailings.plan(
+        campaign, "reminder", "demo", today=date.fromisoformat(STAFF_REMINDED_ON)
+    )
+    mailings.run(reminder.id, transport=lambda: _DemoMailServer(bounce))
+    finish(late)
+    counts = store.counts(campaign.id)
+    return {"invited": counts.invited, "finished": counts.finished, "reminded": reminder.planned}

@@ -314,3 +314,52 @@ class Release(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     public_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Set while the guide has the release's public results page turned on."""
+
+
+class Mailing(Base):
+    """One sending of a campaign's invitations, reminders or printed letters
+    (:mod:`surveys.invitations.sending`): what was sent and how many, never to whom.
+    ``started_on`` is the campaign-level day (for the one-reminder-a-week rule)."""
+
+    __tablename__ = "mailing"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # invitation | reminder | letter
+    started_on: Mapped[str] = mapped_column(String(10))  # ISO date
+    status: Mapped[str] = mapped_column(String(16))  # running | interrupted | done | cancelled
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    planned: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    bounced: Mapped[int] = mapped_column(Integer, default=0)
+    unclear: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class Invitation(Base):
+    """A person invited by name to a campaign (volunteers, staff): who was invited and
+    whether they have finished - never what they answered.
+
+    Two stores, no link (:mod:`surveys.invitations`): no response id, no time finer than
+    the month; the personal link's token is stored only as its hash. When the person
+    finishes, the row keeps ``finished`` and loses its months and reminder count."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    department: Mapped[str | None] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    """new | sent | bounced | unclear (the server went away mid-message) | printed"""
+    status_note: Mapped[str | None] = mapped_column(String(200))
+    sent_month: Mapped[str | None] = mapped_column(String(7))
+    reminded_month: Mapped[str | None] = mapped_column(String(7))
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    pending_mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailing.id"))
+    pending_state: Mapped[str | None] = mapped_column(String(8))  # queued | sending
+    finished: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -50,6 +50,9 @@ else:
         .fillna("")
         .to_numpy()
     )
+    # no exact n beside the staff's means, for any role: with it, a mean that moves when
+    # one colleague answers gives that colleague's answer back (surveys.privacy.protected)
+    table = table.drop(columns=["n"])
     charts.show(fig, table, "verwaltung-ip.csv", user, key="ip")
     st.caption(
         "Mittelwerte mit 95-%-Bootstrap-Intervall; Linien bei den Mittelwerten aller "

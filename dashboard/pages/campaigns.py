@@ -14,7 +14,7 @@ import streamlit as st
 from analysis.display import SUPPRESSION_NOTE
 from analysis.published import response_table
 from bedarfsradar import audit
-from dashboard import auth, data, materials, offline_import
+from dashboard import auth, data, invitation_views, materials, offline_import
 from dashboard.labels import AUDIENCES, MODES, REVIEW_FLAGS, STATUS, targets_text
 from dashboard.materials import AddressError
 from publicity.poster import MaterialsError
@@ -116,6 +116,7 @@ if flags:
                          deleted=deleted)  # fmt: skip
             data.data_version.clear()
             st.rerun()
+invited = data.invitation_rates().set_index("campaign")
 for c in campaigns:
     with st.expander(
         f"{c.title} · {AUDIENCES.get(c.audience, c.audience)} · Welle {c.wave} · "
@@ -128,6 +129,10 @@ for c in campaigns:
                 link = f"{base}?modus={mode}&sig={codec.mode_signature(c.slug, mode)}"
                 st.markdown(f"Eingabe {MODES[mode]}: [{link}]({link})")
         st.write(targets_text(c.targets))
+        if c.slug in invited.index:  # people invited by name: the true response rate
+            row = invited.loc[c.slug]
+            st.write(invitation_views.rate_line(int(row["invited"]), int(row["finished"])) +
+                     " · nur mit persönlichem Link (Seite Einladungen)")  # fmt: skip
         url = materials.survey_url(c.slug, public)
         if local:
             st.caption("QR-Code und Plakat: erst wenn die öffentliche Adresse eingetragen ist.")

@@ -79,6 +79,13 @@ if not user.sees_raw_data:
     st.stop()
 
 st.header("Einzelantworten")
+protected = data.protected_audiences()
+st.info(
+    "Nicht enthalten: die Antworten der Beschäftigten der Verwaltung"
+    + (" und der Ehrenamtlichen" if "volunteer" in protected else "")
+    + ". Sie werden für keine Rolle einzeln gezeigt (Information für den Personalrat, Seite "
+    "Datenschutz); ihre Ergebnisse stehen in den Ergebnistabellen oben."
+)
 st.warning(
     "Einzelantworten enthalten Freitexte und können Personen erkennbar machen. Nur "
     "für die Auswertung im Team verwenden, nicht weitergeben; jeder Export wird "

@@ -26,6 +26,8 @@ QUESTIONS = {"helps_most": "Was am meisten helfen würde", "barriers_other": "An
 st.title("Freitext")
 
 texts = data.free_texts(data.data_version())
+protected = data.protected_audiences()
+texts = texts[~texts["audience"].isin(protected)]
 if texts.empty:
     st.info("Noch keine Freitext-Antworten.")
     st.stop()
@@ -77,7 +79,6 @@ st.caption(
     "„Code“ und „Thema“: Ihre eigene Codierung. Vorschläge stammen aus einer "
     "Stichwortliste je Sprache und ersetzen keine Entscheidung."
 )
-
 st.header("Codieren")
 if saved := st.session_state.pop("free_text_saved", None):
     st.success(saved)
@@ -145,3 +146,17 @@ else:
         "Je Antwort zählt der Code der Mehrheit (bei Gleichstand der zuerst "
         "gespeicherte). Anteile: an allen codierten Antworten der Gruppe."
     )
+
+themes = data.protected_themes(data.data_version())
+staff = "Verwaltung" + (" und der Ehrenamtlichen" if "volunteer" in protected else "")
+st.header(f"Freitexte der {staff}")
+st.write(
+    "Diese Freitexte liest niemand einzeln, auch nicht zum Codieren. Gezeigt werden nur die "
+    "Bedarfsfelder, die eine Stichwortliste in ihnen findet, und nur, wo mindestens 5 Texte "
+    "dasselbe Feld nennen."
+)
+if themes.empty:
+    st.info("Noch kein Bedarfsfeld mit mindestens 5 Nennungen.")
+else:
+    table = coded_table(themes, L.areas, AUDIENCES)
+    charts.show(None, table, "freitext-geschuetzt.csv", user, key="protected")

@@ -77,8 +77,9 @@ st.subheader("Antworten und Ziele je Kampagne")
 progress = campaign_progress(view.per_campaign, data.campaigns_frame())
 st.dataframe(progress_table(progress), hide_index=True, key="progress")
 st.caption(
-    "„Zielerreichung“: Antworten im Verhältnis zur Zielzahl der Kampagne. Rücklaufquote nur, "
-    "wo die Größe der Gruppe bekannt ist (z. B. Beschäftigte der Verwaltung)."
+    "„Zielerreichung“: Antworten im Verhältnis zur Zielzahl der Kampagne. Rücklaufquote: bei "
+    "Einladungen mit persönlichem Link Teilgenommene ÷ Eingeladene (erst ab je 5), sonst "
+    "nur, wo die Größe der Gruppe bekannt ist."
 )
 
 st.subheader("Verlauf: Antworten je Monat")

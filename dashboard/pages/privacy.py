@@ -7,7 +7,8 @@ import streamlit as st
 from analysis import method_note
 from bedarfsradar import audit
 from dashboard import auth, data
-from surveys.privacy import retention
+from publicity.letters import information_sheet_pdf
+from surveys.privacy import protected, retention
 from surveys.privacy.processing_record import record_markdown
 
 user = auth.require("admin", "guide")
@@ -29,6 +30,48 @@ st.caption(
     "für alle Rollen. Nur die Freitexte und die Rohdaten-Ansicht dieser Seite sehen "
     "Guide und Verwaltung ungefiltert."
 )
+
+st.header("Befragung der Beschäftigten: Information für den Personalrat")
+months = retention.retention_months(ctx.db, mid)
+volunteer = protected.volunteer_setting(ctx.db, mid)
+council = protected.staff_council_text(ctx.geography.name, months, not volunteer["visible"])
+for heading, text in council:
+    st.markdown(f"**{heading}.** {text}")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _council_pdf(sections: tuple[tuple[str, str], ...], town: str) -> bytes:
+    return information_sheet_pdf("Information für den Personalrat", sections, town)
+
+
+st.download_button(
+    "Information für den Personalrat (PDF, eine Seite)",
+    _council_pdf(tuple(council), ctx.geography.name),
+    file_name="information-personalrat.pdf",
+    mime="application/pdf",
+    key="staff-council-pdf",
+)
+with st.expander("Einzelantworten der Ehrenamtlichen"):
+    st.write(
+        "Antworten der Ehrenamtlichen sind wie die der Beschäftigten geschützt"
+        if not volunteer["visible"]
+        else f"Einzelantworten der Ehrenamtlichen sind sichtbar. Begründung: {volunteer['reason']}"
+    )
+    reason = st.text_input(
+        "Begründung (Pflicht, wenn Einzelantworten sichtbar werden)", key="vol-reason"
+    )
+    if st.button(
+        "Schutz wieder einschalten" if volunteer["visible"] else "Einzelantworten sichtbar machen",
+        key="vol-switch",
+    ):
+        try:
+            protected.set_volunteer_visibility(
+                ctx.db, mid, not volunteer["visible"], reason, user.username
+            )
+        except protected.ProtectionError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
 
 st.header("Aufbewahrungsfrist")
 months = retention.retention_months(ctx.db, mid)

@@ -29,7 +29,8 @@ def _slide(title: str, blocks: list, footnotes: list[str], lead: str = "", **kw)
 
 def method(deck: Deck) -> Slide:
     """Participation against targets ("Zielerreichung"; a response rate only where the
-    audience's size is known) and the short method bullets."""
+    audience's size is known - for people invited by name finished ÷ invited) and the
+    short method bullets."""
     rows = []
     pops = deck.res.population_sizes
     for c in deck.inp.campaigns:
@@ -40,6 +41,9 @@ def method(deck: Deck) -> Slide:
         reached = fmt.or_suppressed(fmt.share(n / target), small) if has_target else ""  # type: ignore[operator]
         population = pops.get(c.audience)
         rate = fmt.or_suppressed(fmt.share(n / population), small) if population else ""
+        if c.invited:  # invited by name: finished ÷ invited, only from 5 and 5 on
+            few = c.invited < an.MIN_CELL or (c.finished or 0) < an.MIN_CELL
+            rate = fmt.or_suppressed(fmt.share((c.finished or 0) / c.invited), few)
         rows.append(
             [
                 wording.audience_label(c.audience),
@@ -255,16 +259,17 @@ def admin_table(deck: Deck) -> Slide | None:
             deck.labels.services.get(r["service"], r["service"]),
             fmt.scale_with_ci(r["importance"], r["importance_low"], r["importance_high"]),
             fmt.scale_with_ci(r["performance"], r["performance_low"], r["performance_high"]),
-            fmt.count(min(r["n_importance"], r["n_performance"])),
             wording.quadrant(str(r["classification"])),
         ]
         for _, r in grid.iterrows()
     ]
+    # no exact n beside the staff's means: it would give one colleague's answer back when
+    # two decks differ by one response (surveys.privacy.protected)
     table = Table(
-        ["Leistung", "Wichtigkeit", "Umsetzung", "n", "Einordnung"],
+        ["Leistung", "Wichtigkeit", "Umsetzung", "Einordnung"],
         rows,
-        widths=[2.4, 1.5, 1.5, 0.6, 2.2],
-        align="lrrrl",
+        widths=[2.7, 1.7, 1.7, 2.6],
+        align="lrrl",
         font_size=12,
     )
     return _slide(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -415,6 +415,7 @@ class Storage:
         record_key: int | None = None,
         *,
         review_flag: str | None = None,
+        on_created: Callable[[Any], None] | None = None,
     ) -> Receipt:
         """Submit a response (idempotent on ``client_uuid``).
 
@@ -424,7 +425,10 @@ class Storage:
         published tables are reproducible); real responses always get a fresh random key.
         Raises :class:`CampaignClosed` when the campaign is not open in the database at
         the time of the submission (``campaign`` may be a cached copy). ``review_flag``:
-        as in :meth:`save_partial`."""
+        as in :meth:`save_partial`. ``on_created``: runs on the transaction's cursor when
+        this call completes the response (not on a retry); an exception from it undoes
+        the submission (an invited person's link marked finished, in the same
+        transaction: :meth:`surveys.invitations.store.InvitationStore.finisher`)."""
         self._check_mode(campaign, mode)
         if campaign.status != "open":
             raise CampaignClosed(campaign.slug)
@@ -446,6 +450,8 @@ class Storage:
             if found is not None:
                 self._write_answers(cur, found[0], rows or [])
                 self._flag(cur, found[0], review_flag)
+                if on_created is not None:
+                    on_created(cur)
                 return Receipt(receipt, created=True)
             cur.execute(sql.complete_partial.sql, sql.complete_partial.args(params))
             found = cur.fetchone()
@@ -457,6 +463,8 @@ class Storage:
                 cur.execute(sql.delete_answers.sql, (found[0],))
                 self._write_answers(cur, found[0], rows)
             self._flag(cur, found[0], review_flag)
+            if on_created is not None:
+                on_created(cur)
             return Receipt(receipt, created=True)
 
     def _check_mode(self, campaign: CampaignInfo, mode: str) -> None:

@@ -3,6 +3,8 @@
 Routes (mounted at ``/u``)::
 
     GET  /{slug}/                      language choice (each language named in itself)
+    GET  /{slug}/?t=<token>            a personal link of an invited person
+                                       (:mod:`surveys.web.invited`)
     GET  /{slug}/{lang}/               introduction and privacy notice
     POST /{slug}/{lang}/start          privacy notice accepted
     GET  /{slug}/{lang}/einwilligung   separate consent before sensitive questions

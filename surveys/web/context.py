@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from surveys.invitations.store import InvitationStore
 from surveys.questionnaire.languages import SOURCE_LANGUAGE, language
 from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.responses.answers import (
@@ -133,6 +134,8 @@ class SurveyCore:
         self._campaigns: dict[str, tuple[float, CampaignInfo]] = {}
         self._paging: dict[int, SectionPaging] = {}
         self.recordings = RecordingStore(config.storage.db)
+        self.invitations = InvitationStore(config.storage.db, config.secret)
+        self._invited: dict[int, tuple[float, bool, str | None]] = {}
         self._recordings: dict[int, tuple[float, dict[tuple[str, str], RecordingRef]]] = {}
         self.stylesheet = static_url(HERE / "static", "survey.css")
         self.env = Environment(
@@ -191,6 +194,26 @@ class SurveyCore:
         campaign = self.config.storage.campaign(slug)
         self._campaigns[slug] = (now, campaign)
         return campaign
+
+    def invited_only(self, campaign_id: int) -> tuple[bool, str | None]:
+        """Whether a campaign is answered only through personal links (it has a list of
+        invited people) and the month its responses carry (:mod:`surveys.invitations`),
+        read at most every :data:`CAMPAIGN_TTL_SECONDS`."""
+        now = time.monotonic()
+        hit = self._invited.get(campaign_id)
+        if hit is not None and now - hit[0] < CAMPAIGN_TTL_SECONDS:
+            return hit[1], hit[2]
+        required = self.invitations.requires_invitation(campaign_id)
+        month = self.invitations.campaign_month(campaign_id) if required else None
+        self._invited[campaign_id] = (now, required, month)
+        return required, month
+
+    def response_month(self, ctx: RequestContext) -> str | None:
+        """An invited person's response carries the campaign's month, not its own (see
+        :mod:`surveys.invitations`); None = the current month, as for everyone."""
+        if ctx.state is None or ctx.state.invitation is None:
+            return None
+        return self.invited_only(ctx.campaign.id)[1]
 
     def render(
         self,
@@ -257,8 +280,16 @@ class SurveyCore:
         return self.render(ctx, "message.html", status=status, lang=lang, message_key=key)
 
     def context(
-        self, request: Request, need_state: bool = False, allow_closed: bool = False
+        self,
+        request: Request,
+        need_state: bool = False,
+        allow_closed: bool = False,
+        public: bool = False,
     ) -> RequestContext | Response:
+        """The request's context, or the page to show instead (unknown campaign, closed,
+        no state yet). A campaign of invited people is open only to a state that came
+        through a personal link (or the guide's assisted/paper entry) unless ``public``
+        (deleting answers, the thank-you page)."""
         slug = request.path_params["slug"]
         lang = request.path_params.get("lang", SOURCE_LANGUAGE)
         try:
@@ -272,6 +303,9 @@ class SurveyCore:
         ctx = RequestContext(self, request, campaign, bundle, lang, state)
         if campaign.status != "open" and not allow_closed:
             return self.message(ctx, "survey_closed", 410)
+        uninvited = state is None or (state.invitation is None and state.mode == "online")
+        if not public and uninvited and self.invited_only(campaign.id)[0]:
+            return self.message(None, "invitation_required", 403, safe_lang(lang))
         if need_state and (state is None or not state.privacy):
             return RedirectResponse(ctx.url(), status_code=303)
         return ctx

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from surveys.invitations.store import InvitationError
 from surveys.questionnaire.languages import language
 from surveys.questionnaire.model import Section
 from surveys.responses.answers import (
@@ -29,7 +30,7 @@ from surveys.responses.storage import (
     CampaignClosed,
     CampaignNotFound,
 )
-from surveys.web import navigation
+from surveys.web import invited, navigation
 from surveys.web.context import (
     AUDIO_MAX_AGE,
     HERE_PAGE,
@@ -53,7 +54,9 @@ class SurveyApp(SurveyCore):
 
     # -- pages ---------------------------------------------------------------------------
     def choose_language(self, request: Request, form: FormData | None) -> Response:
-        ctx = self.context(request)
+        if "t" in request.query_params:  # a personal link (surveys.web.invited)
+            return invited.enter(self, request, request.query_params["t"])
+        ctx = self.context(request, public="modus" in request.query_params)
         if not isinstance(ctx, RequestContext):
             return ctx
         mode = request.query_params.get("modus")
@@ -71,6 +74,8 @@ class SurveyApp(SurveyCore):
         ctx = self.context(request)
         if not isinstance(ctx, RequestContext):
             return ctx
+        if ctx.state is not None and ctx.state.done and ctx.state.invitation:
+            return self.message(ctx, "invitation_used", 403)  # one response per link
         if ctx.state is None or ctx.state.done:
             ctx.new_cookie = new_state(ctx.state.mode if ctx.state else "online")
         elif ctx.state.privacy:
@@ -164,6 +169,7 @@ class SurveyApp(SurveyCore):
                 ctx.lang,
                 ctx.state.mode,
                 ctx.state.consent,
+                month=self.response_month(ctx),
                 review_flag=ctx.state.flag,
             )
         except AlreadyComplete:
@@ -286,10 +292,14 @@ class SurveyApp(SurveyCore):
                 ctx.lang,
                 ctx.state.mode,
                 ctx.state.consent,
+                month=self.response_month(ctx),
                 review_flag=flag,
+                on_created=invited.finisher(self, ctx),
             )
         except CampaignClosed:
             return self.message(ctx, "survey_closed", 410)
+        except InvitationError as exc:
+            return invited.refused(self, ctx, exc)
         except SQLAlchemyError:
             return self.review_page(ctx, answers, status=503, failure=ctx.t("error_try_again"))
         ctx.new_cookie = ctx.state.with_(done=True)
@@ -329,7 +339,7 @@ class SurveyApp(SurveyCore):
         )
 
     def thanks(self, request: Request, form: FormData | None) -> Response:
-        ctx = self.context(request, allow_closed=True)
+        ctx = self.context(request, allow_closed=True, public=True)
         if not isinstance(ctx, RequestContext):
             return ctx
         if ctx.state is None or not ctx.state.done:
@@ -365,6 +375,7 @@ class SurveyApp(SurveyCore):
                     privacy=True,
                     started=time.time() - self.config.min_fill_seconds,
                     flag=ctx.state.flag if ctx.state else None,  # a filled honeypot here too
+                    invitation=ctx.state.invitation if ctx.state else None,
                 )
                 ctx.state = ctx.new_cookie
                 return self.redirect(ctx, navigation.continue_url(ctx, self.stored_answers(ctx)))
@@ -372,7 +383,8 @@ class SurveyApp(SurveyCore):
         return self.code_page(ctx, "resume", "weiter", error=error)
 
     def delete(self, request: Request, form: FormData | None) -> Response:
-        ctx = self.context(request, allow_closed=True)  # deletion works after the survey
+        # deletion works after the survey, and without a personal link
+        ctx = self.context(request, allow_closed=True, public=True)
         if not isinstance(ctx, RequestContext):
             return ctx
         self.ensure_state(ctx)

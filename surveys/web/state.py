@@ -3,7 +3,8 @@
 The cookie holds only what the browser needs to continue: the client UUID, the mode
 (online, or assisted/paper when the guide opened the form), the answer to the sensitive
 consent, whether the privacy notice was accepted, when the respondent started (for
-the minimum fill time) and a review flag if the anti-bot field was filled. None of it
+the minimum fill time), a review flag if the anti-bot field was filled and, for people
+invited by name, the hash of their personal link's token. None of it
 is stored on the server; answers are stored as a partial response after each page.
 The cookie is HttpOnly, SameSite=Lax and scoped to the campaign's path.
 
@@ -40,6 +41,10 @@ class SurveyState:
     flag: str | None = None
     """Why this response is flagged for the guide's review (the hidden anti-bot field was
     filled); carried to every later save, None for everyone else."""
+    invitation: str | None = None
+    """The hash of the personal link's token this respondent came with (invited people,
+    :mod:`surveys.invitations`): kept only here in the respondent's browser, so that
+    completing marks the invitation finished; the server never stores it with a response."""
 
     def with_(self, **changes: object) -> SurveyState:
         return replace(self, **changes)  # type: ignore[arg-type]

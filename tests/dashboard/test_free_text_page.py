@@ -24,7 +24,10 @@ def test_guide_sees_texts_as_plain_text_with_suggestions_and_the_view_is_audited
     ctx = as_role("guide")
     at = run_page("free_text.py")
     table = at.dataframe[0].value
-    assert len(table) == len(free_text_answers(ctx.db, ctx.municipality_id))
+    texts = free_text_answers(ctx.db, ctx.municipality_id)
+    # staff and volunteers' texts are never listed (surveys.privacy.protected)
+    assert len(table) == (~texts["audience"].isin(["administration", "volunteer"])).sum()
+    assert set(table["Zielgruppe"]) == {"Zugewanderte"}
     wohnung = table[table["Text"] == "Eine Wohnung."]
     assert (wohnung["Vorschlag"].str.startswith("Wohnen")).all()
     assert at.text[0].value == table.iloc[0]["Text"]  # st.text: never Markdown or HTML

@@ -111,7 +111,7 @@ def test_app_shows_the_stand_and_links_only_to_the_roles_pages(as_role, monkeypa
     admin = SessionUser(1, "test-admin", "admin", ctx.municipality_id, time.time())
     monkeypatch.setattr(dashboard.auth, "current_user", lambda: admin)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert len(at.sidebar.get("page_link")) == 16
+    assert len(at.sidebar.get("page_link")) == 17  # with Einladungen
     assert at.title[0].value == "Überblick"  # the explorer, marked internal
     assert any("Interne Ansicht – nicht zur Weitergabe" in w.value for w in at.warning)
 

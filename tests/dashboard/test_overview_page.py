@@ -16,10 +16,14 @@ from tests.dashboard.conftest import run_page
 def _campaigns(ctx):
     import pandas as pd
 
+    from surveys.invitations.store import InvitationStore
+
+    rates = InvitationStore(ctx.db, "").rates(ctx.municipality_id).set_index("campaign")
     return pd.DataFrame(
         [
             {"campaign": c.slug, "title": c.title, "audience": c.audience, "wave": c.wave,
-             "target": c.targets.get("total"), "population": c.targets.get("population")}
+             "target": c.targets.get("total"), "population": c.targets.get("population"),
+             "invited": rates["invited"].get(c.slug), "finished": rates["finished"].get(c.slug)}
             for c in ctx.storage.campaigns(ctx.municipality_id)
         ]
     )  # fmt: skip
@@ -48,6 +52,9 @@ def test_overview_shows_progress_against_targets_as_analysis_computes(as_role):
     shown = table_with(at, "Rücklaufquote")
     assert shown.to_dict("list") == expected.to_dict("list")
     assert "Zielerreichung" in shown.columns and "Erreicht" not in shown.columns
+    # the staff campaign of wave 2 invited 40 by name, 12 finished: the true rate
+    staff = shown[shown["Kampagne"] == "Welle 2 – Herbst 2026 (Verwaltung)"]
+    assert staff["Rücklaufquote"].tolist() == ["30 %"]
     admin = shown[shown["Zielgruppe"] == "Verwaltung"]
     # the known population of 30 staff gives a response rate; newcomers have no population
     assert admin["Rücklaufquote"].str.endswith("%").all()

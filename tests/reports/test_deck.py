@@ -177,6 +177,10 @@ def test_method_slide_states_counts_rates_weighting_ci_and_suppression(demo):
     assert "Wilson" in text and "Ungewichtet" in text
     assert "weniger als 5" in text and "Freitexte" in text
     assert "N\u00a0=\u00a030" in text  # finite-population correction for the administration
+    # the staff campaign of wave 2 invited 40 by name, 12 finished: finished ÷ invited
+    [table] = tables(_slide(open_deck(demo["deck"]), "Anhang: Beteiligung"))
+    staff = next(row for row in table if "Verwaltung" in row[0])
+    assert staff[-1] == "30\u00a0%"
 
 
 def test_measures_have_cost_funding_lead_timeline_and_indicator_with_todays_value(demo):
