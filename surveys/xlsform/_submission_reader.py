@@ -37,8 +37,8 @@ the result is a :class:`SubmissionPlan` that lists
 
 A file that cannot be used at all (not an export, another form, a broken ZIP, another
 encoding, a re-saved CSV) raises :class:`SubmissionsError` with every problem located.
-:func:`preview_import` adds what the database already holds (new, replaces an earlier
-version, imported before); :func:`store_import` stores in one transaction.
+:mod:`surveys.xlsform.submission_import` adds what the database already holds (new,
+replaces an earlier version, imported before) and stores in one transaction.
 
 Form version: ODK Central's ``FormVersion`` must be the questionnaire's version (a row of
 another version is left out, named); KoboToolbox's ``__version__`` is its own deployment
@@ -56,12 +56,10 @@ not part of an ODK submission: the guide names it for the file.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from surveys.questionnaire.model import QuestionnaireBundle
@@ -69,25 +67,20 @@ from surveys.responses.answers import clean_answers, to_rows
 from surveys.responses.offline import OfflineResponse, normalise_instance_id
 from surveys.xlsform._report import Finding, Kind
 from surveys.xlsform._tables import DELIMITER_NAMES, Table, TableError, read_table
-from surveys.xlsform._texts import column_label
-from surveys.xlsform.export import xlsform_rows
 from surveys.xlsform.odk_relevance import CONSENT
 
 if TYPE_CHECKING:
-    from surveys.responses.offline import Decision, OfflineOutcome
-    from surveys.responses.storage import CampaignInfo, Storage
-
-__all__ = [
-    "CampaignRefused",
-    "DroppedColumn",
-    "ImportPreview",
-    "Submission",
-    "SubmissionPlan",
-    "SubmissionsError",
-    "preview_import",
-    "read_submissions",
-    "store_import",
-]
+    pass
+from surveys.xlsform._submission_form import (
+    _Field,
+    _Form,
+)
+from surveys.xlsform._submission_meta import (
+    _MONTH,
+    _REJECTED,
+    _TRUE,
+    _meta,
+)
 
 
 class SubmissionsError(ValueError):
@@ -97,194 +90,6 @@ class SubmissionsError(ValueError):
     def __init__(self, problems: list[Finding]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-# -- metadata: what the tools add, and why none of it is stored ---------------------------
-_WHY_ID = (
-    "Kennung der Einsendung: nicht gespeichert, nur ein Prüfwert daraus (mit dem geheimen "
-    "Schlüssel des Servers berechnet), damit ein zweiter Import nichts doppelt speichert."
-)
-_WHY_TIME = "Zeitpunkt: nicht gespeichert, nur der Monat des Interviews."
-_WHY_PERSON = "Name oder Konto der interviewenden Person: nicht gespeichert."
-_WHY_DEVICE = "Gerätekennung: nicht gespeichert."
-_WHY_PHONE = "Telefonnummer: nicht gespeichert."
-_WHY_GPS = "Ortsangabe (GPS): nicht gespeichert, sie würde Befragte erkennbar machen."
-_WHY_REVIEW = "Prüfstatus: abgelehnte Einsendungen werden nicht übernommen; nicht gespeichert."
-_WHY_VERSION = "Formularversion: geprüft, nicht gespeichert."
-_WHY_ADMIN = "Verwaltungsangabe des Servers: nicht gespeichert."
-_WHY_NAME = (
-    "Name der Einsendung (kann den Namen der befragten Person enthalten): nicht gespeichert."
-)
-
-_META: dict[str, tuple[str | None, str]] = {
-    "instanceid": ("instance", _WHY_ID),
-    "key": ("key", _WHY_ID),
-    "_uuid": ("uuid", _WHY_ID),
-    "rootuuid": ("root", _WHY_ID),
-    "deprecatedid": ("deprecated", _WHY_ID),
-    "_id": (None, "Laufende Nummer von KoboToolbox: nicht gespeichert."),
-    "_index": (None, "Laufende Nummer von KoboToolbox: nicht gespeichert."),
-    "instancename": (None, _WHY_NAME),
-    "submissiondate": ("submitted", _WHY_TIME),
-    "_submission_time": ("submitted", _WHY_TIME),
-    "start": ("start", _WHY_TIME),
-    "end": ("end", _WHY_TIME),
-    "today": ("today", _WHY_TIME),
-    "_duration": (None, "Dauer des Interviews: nicht gespeichert."),
-    "deviceid": (None, _WHY_DEVICE),
-    "imei": (None, _WHY_DEVICE),
-    "simserial": (None, _WHY_DEVICE),
-    "subscriberid": (None, _WHY_DEVICE),
-    "phonenumber": (None, _WHY_PHONE),
-    "username": (None, _WHY_PERSON),
-    "email": (None, _WHY_PERSON),
-    "submitterid": (None, _WHY_PERSON),
-    "submittername": (None, _WHY_PERSON),
-    "_submitted_by": (None, _WHY_PERSON),
-    "reviewstate": ("review", _WHY_REVIEW),
-    "_validation_status": ("validation", _WHY_REVIEW),
-    "status": ("status", "Entschlüsselungsstatus (ODK Central): geprüft, nicht gespeichert."),
-    "formversion": ("version", _WHY_VERSION),
-    "__version__": ("kobo_version", _WHY_VERSION),
-    "_version_": (None, _WHY_VERSION),
-    "version": (None, _WHY_VERSION),
-    "formhub/uuid": (None, "Kennung des Formulars bei KoboToolbox: nicht gespeichert."),
-    "_xform_id_string": (None, "Kennung des Formulars bei KoboToolbox: nicht gespeichert."),
-    "edits": ("edits", "Zahl der Bearbeitungen: nur zur Wahl der neuesten Fassung benutzt."),
-    "audit": (None, "Audit-Protokoll des Geräts: nicht gespeichert."),
-}
-_ADMIN = ("attachmentspresent", "attachmentsexpected", "_attachments", "_notes", "_tags",
-          "_status", "_geolocation", "_media_count", "_total_media", "_media_all_received",
-          "_supplementaldetails")  # fmt: skip
-_GPS = re.compile(
-    r"(^|[-/_])(gps|geopoint|geotrace|geoshape|location|coordinates|latitude|longitude|"
-    r"altitude|accuracy|precision)$|^_geolocation$",
-    re.IGNORECASE,
-)
-_PERSON = re.compile(r"enumerator|interviewer|erheber|befrager|enum_name", re.IGNORECASE)
-_GENERATED = ("generated_table_list_label_", "reserved_name_for_field_list_labels_")
-"""Fields pyxform adds to a table-list group (its heading); they carry no answer."""
-_REJECTED = {"rejected", "validation_status_not_approved", "not approved", "nicht genehmigt"}
-_TRUE = {"1", "true", "yes", "ja", "wahr", "x"}
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
-
-
-def _meta(header: str) -> tuple[str | None, str] | None:
-    """``(role, reason)`` of a metadata column (role: what the import reads from it)."""
-    low = header.strip().lower()
-    if any(g in low for g in _GENERATED):
-        return (None, "Hilfsfeld, das pyxform für die Tabellenansicht anlegt: ohne Antwort.")
-    names = {low, low.removeprefix("meta/"), low.removeprefix("meta-"), low.rsplit("/", 1)[-1]}
-    for name in names:
-        if name in _META:
-            return _META[name]
-        if name in _ADMIN:
-            return (None, _WHY_ADMIN)
-    if _GPS.search(low) or "geopoint" in low:
-        return (None, _WHY_GPS)
-    if _PERSON.search(low):
-        return (None, _WHY_PERSON)
-    return None
-
-
-# -- the form as the export wrote it --------------------------------------------------------
-@dataclass(frozen=True)
-class _Field:
-    key: str
-    """The form-mapping key: question id, ``question.row`` of a matrix, or the consent."""
-    kind: str
-    """``one`` | ``many`` | ``text`` | ``number`` | ``consent`` | ``note``."""
-    path: tuple[str, ...]
-    list_name: str | None
-    labels: dict[str, list[tuple[str, ...]]]
-    """Language code -> the labels along the path (group labels, then the field's), in
-    each way an export may write them."""
-
-
-@dataclass
-class _Form:
-    fields: list[_Field]
-    codes: dict[str, list[str]]
-    """List name -> codes in list order."""
-    labels: dict[str, dict[str, dict[str, str]]]
-    """List name -> language -> label -> code."""
-    languages: list[str]
-
-    @classmethod
-    def of(cls, bundle: QuestionnaireBundle) -> _Form:
-        sheets = xlsform_rows(bundle)
-        languages = bundle.languages()
-        columns = {code: f"label::{column_label(code)}" for code in languages}
-        fields: list[_Field] = []
-        stack: list[tuple[str, dict[str, tuple[str, ...]]]] = []
-        for row in sheets["survey"]:
-            kind, name = str(row["type"]), str(row.get("name") or "")
-            own = {code: str(row.get(col) or name) for code, col in columns.items()}
-            if kind == "begin_group":
-                # pyxform moves a table-list group's label into a note: Kobo then names
-                # the group by its name
-                table = row.get("appearance") == "table-list"
-                stack.append((name, {c: (t, name) if table else (t,) for c, t in own.items()}))
-                continue
-            if kind == "end_group":
-                stack.pop()
-                continue
-            base, _, list_name = kind.partition(" ")
-            mapped = {
-                "select_one": "one",
-                "select_multiple": "many",
-                "text": "text",
-                "integer": "number",
-                "decimal": "number",
-                "acknowledge": "consent",
-            }.get(base, "note")
-            path = (*(n for n, _ in stack), name)
-            along = {
-                code: [(*groups, own[code]) for groups in product(*(g[code] for _, g in stack))]
-                for code in languages
-            }
-            fields.append(_Field(name, mapped, path, list_name or None, along))
-        codes: dict[str, list[str]] = {}
-        labels: dict[str, dict[str, dict[str, str]]] = {}
-        for choice in sheets["choices"]:
-            list_name, code = str(choice["list_name"]), str(choice["name"])
-            codes.setdefault(list_name, []).append(code)
-            for lang, col in columns.items():
-                if text := choice.get(col):
-                    labels.setdefault(list_name, {}).setdefault(lang, {}).setdefault(
-                        str(text).strip(), code
-                    )
-        return cls(fields, codes, labels, languages)
-
-    def value_headers(self) -> dict[str, list[tuple[_Field, str | None]]]:
-        """Header -> the fields (in form order) an export names so; with the option code
-        for the 0/1 column of a multiple choice option."""
-        out: dict[str, list[tuple[_Field, str | None]]] = {}
-        for f in self.fields:
-            bases = dict.fromkeys(("-".join(f.path), "/".join(f.path), f.path[-1]))
-            for base in bases:
-                out.setdefault(base, []).append((f, None))
-                for code in self.codes.get(f.list_name or "", []) if f.kind == "many" else []:
-                    out.setdefault(f"{base}/{code}", []).append((f, code))
-        return out
-
-    def label_headers(self, language: str) -> dict[str, list[tuple[_Field, str | None]]]:
-        """Header -> fields as Kobo names them in a labels export in ``language`` (with
-        and without the group labels)."""
-        out: dict[str, list[tuple[_Field, str | None]]] = {}
-        for f in self.fields:
-            ways = f.labels[language]
-            bases = dict.fromkeys(["/".join(way) for way in ways] + [ways[0][-1]])
-            by_code = {c: lab for lab, c in self.labels_in(language, f.list_name or "").items()}
-            for base in bases:
-                out.setdefault(base, []).append((f, None))
-                for code in self.codes.get(f.list_name or "", []) if f.kind == "many" else []:
-                    label = by_code.get(code) or code
-                    out.setdefault(f"{base}/{label}", []).append((f, code))
-        return out
-
-    def labels_in(self, language: str, list_name: str) -> dict[str, str]:
-        return self.labels.get(list_name, {}).get(language, {})
 
 
 # -- the result -------------------------------------------------------------------------------
@@ -793,83 +598,3 @@ def _split_labels(text: str, labels: Mapping[str, str]) -> list[str] | None:
                     ends.setdefault(nxt, []).append([*way, code])
     ways = ends.get(len(text), [])
     return ways[0] if len(ways) == 1 else None
-
-
-# -- with the database ------------------------------------------------------------------------
-@dataclass
-class ImportPreview:
-    """A plan with what the database would make of each of its submissions."""
-
-    campaign: CampaignInfo
-    plan: SubmissionPlan
-    decisions: list[Decision]
-
-    def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(("new", "replace", "known", "deleted"), 0)
-        for d in self.decisions:
-            out[d.status] += 1
-        return out
-
-    def outcome_text(self) -> str:
-        c = self.counts()
-        parts = [f"{c['new']} neu", f"{c['replace']} ersetzen eine frühere Fassung"]
-        parts.append(f"{c['known']} schon importiert")
-        if c["deleted"]:
-            parts.append(f"{c['deleted']} gehören zu inzwischen gelöschten Antworten")
-        return "Beim Speichern: " + ", ".join(parts) + "."
-
-
-class CampaignRefused(ValueError):
-    """The campaign cannot take offline interviews now (German message, for the guide)."""
-
-
-def _campaign(storage: Storage, slug: str) -> CampaignInfo:
-    from surveys.responses.offline import OFFLINE_MODE
-    from surveys.responses.storage import CampaignNotFound
-
-    try:
-        campaign = storage.campaign(slug)
-    except CampaignNotFound:
-        raise CampaignRefused(f"Die Kampagne »{slug}« gibt es nicht.") from None
-    if OFFLINE_MODE not in campaign.modes:
-        raise CampaignRefused(
-            f"Die Kampagne »{campaign.title}« nimmt keine Interviews (offline) an: bei ihr "
-            "sind nur diese Wege eingestellt: " + ", ".join(campaign.modes) + "."
-        )
-    if campaign.status != "open":
-        raise CampaignRefused(
-            f"Die Kampagne »{campaign.title}« ist nicht offen. Interviews werden wie jede "
-            "Antwort nur in eine offene Kampagne übernommen: bitte sie für den Import öffnen."
-        )
-    return campaign
-
-
-def preview_import(
-    storage: Storage, campaign_slug: str, data: bytes, filename: str, *, language: str
-) -> ImportPreview:
-    """Read a file for a campaign and classify its submissions against the database;
-    raises :class:`SubmissionsError` (the file is refused) or :class:`CampaignRefused`."""
-    campaign = _campaign(storage, campaign_slug)
-    bundle = storage.questionnaire_bundle(campaign.questionnaire_version_id)
-    plan = read_submissions(data, filename, bundle, language=language)
-    decisions = storage.offline_decisions(
-        campaign.municipality_id, [s.response for s in plan.submissions]
-    )
-    return ImportPreview(campaign, plan, decisions)
-
-
-def store_import(storage: Storage, preview: ImportPreview) -> OfflineOutcome:
-    """Store the plan's submissions in one transaction (classified again inside it, so an
-    import in between changes nothing twice); raises :class:`CampaignRefused` when the
-    campaign was closed since the preview."""
-    from surveys.responses.storage import CampaignClosed
-
-    try:
-        return storage.store_offline(
-            preview.campaign, [s.response for s in preview.plan.submissions]
-        )
-    except CampaignClosed:
-        raise CampaignRefused(
-            f"Die Kampagne »{preview.campaign.title}« wurde inzwischen geschlossen: nichts "
-            "wurde gespeichert."
-        ) from None
