@@ -57,11 +57,12 @@ PRINT_CSS = """<style>
   h1, h2, h3 { break-after: avoid; }
 }
 </style>"""
+# The flexible explorer: filters over the live answers, for the guide's own work. Marked
+# internal on every page; what is handed on comes from a release ("Freigegebene
+# Ergebnisse", "Bericht"). (A comment, not a docstring: Streamlit would draw a bare
+# string of the app script on every page.)
 INTERNAL = {"overview.py", "needs.py", "perspectives.py", "offers.py", "admin_volunteers.py",
             "export.py", "free_text.py"}  # fmt: skip
-"""The flexible explorer: filters over the live answers, for the guide's own work. Marked
-internal on every page; what is handed on comes from a release ("Freigegebene
-Ergebnisse", "Bericht")."""
 INTERNAL_NOTE = (
     "**Interne Ansicht – nicht zur Weitergabe.** Für Stadtrat, Presse und Öffentlichkeit "
     "nur freigegebene Ergebnisse verwenden (Seiten „Freigegebene Ergebnisse“, „Bericht“)."
