@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import defer
 
 from analysis.catalogue import CATALOGUE_VERSION, Kind, check_release
 from bedarfsradar.db.engine import Database
@@ -120,7 +121,11 @@ class ReleaseStore:
         self, municipality_id: int, *, include_withdrawn: bool = False
     ) -> list[ReleaseInfo]:
         """Newest first."""
-        stmt = select(Release).where(Release.municipality_id == municipality_id)
+        stmt = (
+            select(Release)
+            .options(defer(Release.payload))  # the tables are read by payload() only
+            .where(Release.municipality_id == municipality_id)
+        )
         if not include_withdrawn:
             stmt = stmt.where(Release.withdrawn_at.is_(None))
         stmt = stmt.order_by(Release.wave.desc(), Release.number.desc())
@@ -129,7 +134,7 @@ class ReleaseStore:
 
     def info(self, municipality_id: int, release_id: int) -> ReleaseInfo | None:
         with self.db.read() as s:
-            row = s.get(Release, release_id)
+            row = s.get(Release, release_id, options=[defer(Release.payload)])
             if row is None or row.municipality_id != municipality_id:
                 return None
             return _info(row)
