@@ -237,10 +237,13 @@ def test_several_languages_become_translations_dari_included_and_unknown_ones_na
     assert result.bundle.questionnaire.question("job").label == "Do you have a job?"
 
 
-def test_a_german_form_with_english_imports_without_anything_to_confirm_but_the_audience():
+def test_a_german_form_with_english_imports_with_only_its_title_and_audience_to_confirm():
     result = run(form_named("german_and_english"))
     assert [f.message for f in result.findings] == [
+        "Der Formulartitel »Wohnen« steht nur in einer Sprache im Formular; als Titel steht auf "
+        "Englisch »Survey«. Auf der Seite Übersetzungen lässt sich das ändern.",
         "Zielgruppe nicht angegeben: als Fragebogen für Zugewanderte übernommen."]  # fmt: skip
+    assert result.bundle.missing_keys("en") == []  # English is offered as well
     q = result.bundle.questionnaire
     assert q.question("zimmer").relevance == 'wohnung == "yes"'
     assert result.bundle.translations["en"].strings["q.zimmer.label"] == "How many rooms?"
