@@ -150,9 +150,12 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _standard_message(q: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The survey's own message (interface string and placeholders) for a broken limit of
-    ``q``, as :mod:`surveys.responses.answers` shows it without the form's message."""
+def _standard_message(q: dict[str, Any], key: str) -> tuple[str, dict[str, Any]]:
+    """The survey's own message (interface string and placeholders) for ``key``
+    (``required_message`` or ``constraint_message``: a broken limit of ``q``), as
+    :mod:`surveys.responses.answers` shows it without the form's message."""
+    if key == "required_message":
+        return "error_required", {}
     if q["type"] == "number":
         if q.get("min") is not None and q.get("max") is not None:
             return "error_number_range", {"min": _number(q["min"]), "max": _number(q["max"])}
@@ -618,7 +621,7 @@ class Importer:
         texts = value if isinstance(value, dict) else {self.texts.default_language: value}
         if texts.get(self.langs.source):
             return value
-        fixed, params = _standard_message(q) if key == "constraint_message" else ("error_required", {})
+        fixed, params = _standard_message(q, key)
         standard = self.product.fixed(fixed, self.texts.source_code, **params)
         if standard is None:
             return value
@@ -632,7 +635,7 @@ class Importer:
     def _standard_message(self, q: dict[str, Any], key: str, row: int | None) -> None:
         """The form's own error message lacks some of its languages: there the survey's
         standard message for the same rule stands (the product's translation)."""
-        fixed, params = _standard_message(q) if key == "constraint_message" else ("error_required", {})
+        fixed, params = _standard_message(q, key)
         written = self.texts.fill(f"q.{q['id']}.{key}", fixed, **params)
         if written:
             message = (
