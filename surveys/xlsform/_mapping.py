@@ -121,6 +121,24 @@ class ImportResult:
     def needs_confirmation(self) -> bool:
         return bool(self.findings)
 
+    def where(self, key: str) -> tuple[str, int] | None:
+        """The sheet (key: survey, choices, settings) and row a translation key of the
+        questionnaire comes from; ``None`` for a text the import wrote itself."""
+        parts = key.split(".")
+        if key in ("title", *TEXT_FIELDS):
+            return None
+        if parts[0] == "options" and len(parts) >= 3:
+            wanted, rows, sheet = f"{parts[1]}.{parts[2]}", self.choices, "choices"
+        elif parts[0] == "section" and len(parts) >= 2:
+            wanted, rows, sheet = f"section:{parts[1]}", self.rows, "survey"
+        elif parts[0] == "q" and len(parts) >= 2:
+            rows, sheet = self.rows, "survey"
+            wanted = f"{parts[1]}.{parts[3]}" if parts[2:3] == ["row"] else parts[1]
+        else:
+            return None
+        found = [row for row, what in rows.items() if what == wanted]
+        return (sheet, found[0]) if found else None
+
     def summary(self) -> str:
         """One German line: what the questionnaire holds."""
         q = self.bundle.questionnaire
