@@ -1,4 +1,5 @@
-"""Command line: ``bedarfsradar init-db | demo | serve | user | backup | restore | purge``.
+"""Command line: ``bedarfsradar init-db | demo | serve | user | campaign | backup | restore |
+purge`` (and translations, xlsform, poster).
 
 Errors are one line on stderr with a specific exit code, never a traceback:
 1 unexpected, 2 usage, 3 database unreachable or misconfigured, 4 invalid data file,
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bedarfsradar import cli_materials, cli_privacy, cli_translations
+from bedarfsradar import cli_campaigns, cli_materials, cli_privacy, cli_translations
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_translations.add_parsers(sub)
     cli_materials.add_parsers(sub)
     cli_privacy.add_parsers(sub)
+    cli_campaigns.add_parsers(sub)
     return p
 
 
@@ -206,6 +208,7 @@ COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
 COMMANDS["report"] = cmd_report
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
+COMMANDS.update(cli_campaigns.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
