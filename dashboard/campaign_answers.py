@@ -31,6 +31,14 @@ def answers_table(bundle: QuestionnaireBundle, answers: pd.DataFrame,
     not a note, answered in German words (the source texts of the questionnaire)."""
     q = bundle.questionnaire
     questions = [x for _, x in q.questions() if x.type != "note"]
+    columns: dict[str, str] = {}  # question id -> column; a repeated label names its forerunner
+    previous = ""
+    for question in questions:
+        label = bundle.text(f"q.{question.id}.label", "de")
+        columns[question.id] = (
+            f"{label} (nach »{previous}«)" if label in columns.values() else label
+        )
+        previous = label
     rows = []
     for number, (response, frame) in enumerate(answers.groupby("response_id", sort=False), 1):
         stored = [
@@ -47,7 +55,7 @@ def answers_table(bundle: QuestionnaireBundle, answers: pd.DataFrame,
         }
         for question in questions:
             lines = answer_text(bundle, question, given, "de")
-            row[bundle.text(f"q.{question.id}.label", "de")] = "; ".join(
+            row[columns[question.id]] = "; ".join(
                 f"{lead} {text}" if lead else text for lead, text in lines
             )
         rows.append(row)

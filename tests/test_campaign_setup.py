@@ -21,12 +21,7 @@ from surveys.campaign_setup import (
 )
 from surveys.xlsform import import_xlsform, product_texts
 from tests.xlsform.corpus import xlsx_bytes
-from tests.xlsform.families import families_form
-
-ONLY_ARABIC_HINT = [
-    ["type", "name", "label::German", "label::Arabic", "hint::German"],
-    ["integer", "kinder", "Wie viele Kinder?", "كم طفلاً؟", "Nur im Haushalt"],
-]
+from tests.xlsform.families import families_form, kinder_form
 
 
 def stored(ctx, data: bytes, name: str) -> int:
@@ -54,7 +49,7 @@ def test_every_stored_version_is_a_choice_with_its_languages_and_review_state(sq
 
 def test_incomplete_languages_are_named_with_their_missing_texts_and_left_out(sqlite_ctx):
     ctx = sqlite_ctx
-    version = stored(ctx, xlsx_bytes({"survey": ONLY_ARABIC_HINT}), "kinder.xlsx")
+    version = stored(ctx, kinder_form(), "kinder.xlsx")
     request = CampaignRequest(slug="kinder-w1", title="Kinder", version_id=version, open_now=True)
     created = create_campaign(ctx.storage, ctx.municipality_id, request, ctx.ui_text)
     assert [lang.code for lang in created.offered] == ["de"]

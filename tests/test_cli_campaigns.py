@@ -10,10 +10,7 @@ from bedarfsradar.context import init_db
 from surveys.xlsform import import_xlsform, product_texts
 from tests.conftest import make_context
 from tests.test_cli import run_cli
-from tests.xlsform.corpus import xlsx_bytes
-
-SURVEY = [["type", "name", "label::German", "label::Arabic", "hint::German"],
-          ["integer", "kinder", "Wie viele Kinder?", "كم طفلاً؟", "Nur im Haushalt"]]  # fmt: skip
+from tests.xlsform.families import kinder_form
 
 
 @pytest.fixture
@@ -22,7 +19,7 @@ def env(tmp_path):
     ctx = make_context(url)
     init_db(ctx)
     product = product_texts(ctx.ui_text.strings, ctx.bundles())
-    result = import_xlsform(xlsx_bytes({"survey": SURVEY}), "kinder.xlsx", product=product)
+    result = import_xlsform(kinder_form(), "kinder.xlsx", product=product)
     version = ctx.storage.store_questionnaire_version(ctx.municipality_id, result.bundle)
     yield ctx, version, {"BEDARFSRADAR_DATABASE_URL": url,
                          "BEDARFSRADAR_SECRET_KEY": "test-secret"}  # fmt: skip

@@ -52,3 +52,14 @@ def families_form(german: bool = True) -> bytes:
     ]
     settings = [["form_title", "form_id", "version"], [TITLE, "families_kobo", "4"]]
     return xlsx_bytes({"survey": survey, "choices": choices, "settings": settings})
+
+
+KINDER = [
+    ["type", "name", "label::German", "label::Arabic", "hint::German"],
+    ["integer", "kinder", "Wie viele Kinder?", "كم طفلاً؟", "Nur im Haushalt"],
+]
+"""One question whose hint has no Arabic: Arabic is incomplete, German complete."""
+
+
+def kinder_form() -> bytes:
+    return xlsx_bytes({"survey": KINDER})
