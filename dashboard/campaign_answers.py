@@ -20,6 +20,10 @@ from surveys.responses.answers import AnswerRow, from_rows
 from surveys.responses.storage import CampaignInfo
 from surveys.web.views import answer_text
 
+MAX_TABLE_ROWS = 30
+"""Up to this many responses the page shows every cell in full (a table that wraps);
+more go into a scrolling data grid."""
+
 
 def _cell(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
@@ -82,7 +86,10 @@ def render(user: SessionUser, campaign: CampaignInfo) -> None:
     table = answers_table(questionnaires.bundle(campaign.questionnaire_version_id), answers, flags)
     n = len(table)
     st.write(f"{n} abgeschickte {'Antwort' if n == 1 else 'Antworten'}:")
-    st.dataframe(table, hide_index=True, key=f"answers-table-{campaign.slug}")
+    if n <= MAX_TABLE_ROWS:  # every text readable, wrapped
+        st.table(table, hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, key=f"answers-table-{campaign.slug}")
     st.caption(
         "Einzelantworten können Personen erkennbar machen: nur für die Auswertung im Team, "
         "nicht weitergeben. Die Ansicht steht im Protokoll."

@@ -47,6 +47,7 @@ def render(user: SessionUser, next_wave: int) -> None:
     st.header("Neue Welle anlegen")
     if done := st.session_state.pop("camp-done", None):
         st.success(done[0])
+        st.toast(done[0].split(".")[0])
         for line in done[1:]:
             st.warning(line)
     choices = questionnaires.choices()
@@ -114,6 +115,8 @@ def render(user: SessionUser, next_wave: int) -> None:
     data.campaign_list.clear()
     state = "offen" if open_now else "Entwurf; zum Start „Öffnen“ wählen"
     lines = created.messages()
+    for key in ("new-title", "new-slug", "new-opens", "new-closes", "new-open"):
+        st.session_state.pop(key, None)  # the form starts empty for the next wave
     st.session_state["camp-done"] = [
         f"Angelegt: {request.title.strip()} ({state}). {lines[0]} Link: /u/{request.slug}/",
         *(line for line in lines[1:] if not line.startswith("  ")),
