@@ -4,13 +4,15 @@ questionnaire/  the questionnaire as data: model, YAML loader, skip logic (relev
                 languages, codebook, need-area bases
 responses/      answers as submitted: validation (form <-> rows), storage, the survey's
                 compiled SQL
-translations/   the survey's own texts (ui_text), review status of every language, the
-                interpreters' workbook, recordings of texts read aloud
+translations/   the survey's own texts (ui_text), review status of every language and
+                why one is not offered (languages_report), the interpreters' workbook,
+                recordings of texts read aloud
 free_text/      keyword suggestions and the guide's codes for free-text answers
 privacy/        retention and purge, the record of processing activities (GDPR Art. 30)
 web/            the public survey form (Starlette routes, Jinja2 templates, static files)
 xlsform/        XLSForm import and export (KoboToolbox, ODK)
 offers.py       the catalogue of local offers (YAML/CSV in, database rows out)
+campaign_setup.py  a wave with any stored questionnaire version, who may create one
 demo.py         the demo data with planted facts (demo_facts.md)
 
 May import: ``analysis`` (pure functions and the tidy frame) and ``bedarfsradar.db`` (the
