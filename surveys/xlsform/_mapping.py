@@ -759,7 +759,7 @@ class Importer:
                     lang == name
                     or (name == DEFAULT and lang is None and fieldname in ("label", "hint"))
                 ):
-                    columns.append(f"{sheet.title} {sheet.column(header)}")
+                    columns.append(f"{sheet.title} {header}")
         message = (
             f"Sprache »{name}« nicht übernommen: {why} (Spalten: {', '.join(columns) or '–'})."
         )

@@ -230,7 +230,7 @@ def test_several_languages_become_translations_dari_included_and_unknown_ones_na
                                 "Dari (prs)": "prs"}  # fmt: skip
     assert set(result.left_out_languages) == {"Klingon"}
     [named] = find(result, "left_out", "Klingon")
-    assert "survey label::Klingon (G)" in named.message
+    assert "(Spalten: survey label::Klingon, choices label::Klingon)" in named.message
     tr = result.bundle.translations
     assert tr["prs"].strings["q.job.label"] == "آیا کار دارید؟"
     assert tr["fr"].strings["q.job.hint"] == "Travail payé"
