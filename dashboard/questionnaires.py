@@ -18,8 +18,16 @@ from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.xlsform import ProductTexts, product_texts
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def bundle(version_id: int) -> QuestionnaireBundle:
+    """A stored version's content, read once per content (the key includes its hash: a
+    restored backup may hold another content under the same number)."""
+    ctx = data.context()
+    hashes = {v.id: v.content_hash for v in ctx.storage.questionnaire_versions(ctx.municipality_id)}
+    return _bundle(version_id, hashes.get(version_id, ""))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _bundle(version_id: int, content_hash: str) -> QuestionnaireBundle:
     return data.context().storage.questionnaire_bundle(version_id)
 
 
@@ -31,7 +39,10 @@ def product() -> ProductTexts:
 
 def choices() -> list[QuestionnaireChoice]:
     ctx = data.context()
-    return questionnaire_choices(ctx.storage, ctx.municipality_id, ctx.ui_text, bundle)
+    hashes = {v.id: v.content_hash for v in ctx.storage.questionnaire_versions(ctx.municipality_id)}
+    return questionnaire_choices(
+        ctx.storage, ctx.municipality_id, ctx.ui_text, lambda v: _bundle(v, hashes.get(v, ""))
+    )
 
 
 def questionnaire_ids() -> dict[str, tuple[str, int | None]]:
