@@ -1,4 +1,5 @@
-"""Command line: ``bedarfsradar init-db | demo | serve | user | backup | restore | purge``.
+"""Command line: ``bedarfsradar init-db | demo | serve | user | campaign | backup | restore |
+purge`` (and translations, xlsform, poster).
 
 Errors are one line on stderr with a specific exit code, never a traceback:
 1 unexpected, 2 usage, 3 database unreachable or misconfigured, 4 invalid data file,
@@ -16,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bedarfsradar import (
+    cli_campaigns,
     cli_invitations,
     cli_materials,
     cli_privacy,
@@ -235,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_privacy.add_parsers(sub)
     cli_submissions.add_parsers(sub)
     cli_invitations.add_parsers(sub)
+    cli_campaigns.add_parsers(sub)
     return p
 
 
@@ -248,6 +251,7 @@ COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
 COMMANDS.update(cli_submissions.COMMANDS)
 COMMANDS.update(cli_invitations.COMMANDS)
+COMMANDS.update(cli_campaigns.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -256,11 +256,20 @@ def _export_recordings(
 
 def cmd_xlsform_import(ctx: AppContext, args: argparse.Namespace) -> int:
     """Check an XLSForm; print every problem (refused: exit 4) or everything it leaves out
-    or changes; store it as a questionnaire version only with ``--yes``."""
-    from surveys.xlsform import KIND_TITLES, XLSFormError, read_xlsform, write_yaml_files
+    or changes and the languages respondents will get; store it as a questionnaire version
+    only with ``--yes``, and only once (the same content again: nothing stored)."""
+    from surveys.translations.languages_report import language_states
+    from surveys.xlsform import (
+        KIND_TITLES,
+        XLSFormError,
+        product_texts,
+        read_xlsform,
+        write_yaml_files,
+    )
 
+    product = product_texts(ctx.ui_text.strings, ctx.bundles())
     try:
-        result = read_xlsform(Path(args.file), audience=args.audience)
+        result = read_xlsform(Path(args.file), audience=args.audience, product=product)
     except XLSFormError as exc:
         for p in exc.problems:
             _out(str(p) if p.kind == "error" else f"{KIND_TITLES[p.kind]}: {p}")
@@ -268,6 +277,13 @@ def cmd_xlsform_import(ctx: AppContext, args: argparse.Namespace) -> int:
         _out(f"{errors} Fehler: die Datei wird nicht übernommen, nichts wurde geändert.")
         return EXIT_DATA
     _out(result.summary())
+    _out("Sprachen in der Umfrage:")
+    for state in language_states(result.bundle, ctx.ui_text):
+        _out(f"  {state.summary()}")
+        for missing in state.missing[:MAX_LISTED]:
+            place = result.where(missing.key)
+            where = f"Blatt {place[0]}, Zeile {place[1]}: " if place else ""
+            _out(f"    fehlt: {where}{missing}")
     for kind in ("left_out", "changed", "depends"):
         found = [f for f in result.findings if f.kind == kind]
         if found:
@@ -284,8 +300,14 @@ def cmd_xlsform_import(ctx: AppContext, args: argparse.Namespace) -> int:
         for path in write_yaml_files(result.bundle, Path(args.write_yaml)):
             _out(f"geschrieben: {path}")
     init_db(ctx)
-    version = ctx.storage.store_questionnaire_version(ctx.municipality_id, result.bundle)
+    mid = ctx.municipality_id
+    stored = ctx.storage.version_by_hash(mid, result.bundle.content_hash())
+    if stored is not None:
+        _out(f"schon gespeichert als Fragebogen-Version {stored}: nichts geändert")
+        return 0
+    version = ctx.storage.store_questionnaire_version(mid, result.bundle)
     _out(f"gespeichert als Fragebogen-Version {version}")
+    _out(f"Welle anlegen: bedarfsradar campaign add KURZNAME --questionnaire {version} --title …")
     return 0
 
 

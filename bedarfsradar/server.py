@@ -157,7 +157,7 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
             ui=ctx.ui_text,
             submissions_per_minute=ctx.settings.survey_submissions_per_minute,
             secure_cookies=ctx.settings.effective_secure_cookies,
-            min_fill_seconds=ctx.settings.survey_min_fill_seconds,
+            seconds_per_question=ctx.settings.survey_seconds_per_question,
         )
     )
 

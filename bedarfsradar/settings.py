@@ -29,8 +29,9 @@ class Settings(BaseSettings):
     backup_dir: Path = PROJECT_ROOT / "backups"
     survey_submissions_per_minute: int = 120
     """Per-campaign limit on completed submissions (anti-bot; the town's peak is ~500/day)."""
-    survey_min_fill_seconds: float = 20
-    """Online answers submitted faster than this after the privacy notice are held back."""
+    survey_seconds_per_question: float = 2
+    """Online answers submitted sooner after the privacy notice than this many seconds per
+    question shown are flagged for review (:mod:`surveys.web.fill_time`); 0: off."""
     secure_cookies: bool | None = None
     """Cookies carry the Secure flag: unset = whenever :attr:`public_base_url` is https
     (see :attr:`effective_secure_cookies`); a request that arrived over https always gets

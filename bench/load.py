@@ -155,7 +155,7 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen:
     """The server on ``url`` with the anti-bot throttles off (a benchmark is no bot)."""
     env = {"BEDARFSRADAR_DATABASE_URL": url, "BEDARFSRADAR_SECRET_KEY": "load",
            "BEDARFSRADAR_SURVEY_SUBMISSIONS_PER_MINUTE": "0",
-           "BEDARFSRADAR_SURVEY_MIN_FILL_SECONDS": "0"}  # fmt: skip
+           "BEDARFSRADAR_SURVEY_SECONDS_PER_QUESTION": "0"}  # fmt: skip
     proc, _ = live.start(env, log, port)
     return proc
 

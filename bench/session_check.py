@@ -63,7 +63,7 @@ def _context():  # type: ignore[no-untyped-def]
         _env_file=None,
         database_url=os.environ["BENCH_DATABASE_URL"],
         secret_key=SECRET,
-        survey_min_fill_seconds=0,
+        survey_seconds_per_question=0,
         survey_submissions_per_minute=0,
     )
     return AppContext(settings)

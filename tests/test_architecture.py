@@ -35,6 +35,9 @@ ALLOWED: dict[str, set[str]] = {
     "surveys.xlsform": {"surveys.translations", "surveys.responses", *SURVEYS_CORE},
     "surveys.offers": {"bedarfsradar.db", *SURVEYS_CORE},
     "surveys.releases": {"analysis", "bedarfsradar.db"},
+    # a wave with any stored questionnaire version, and who may create one
+    "surveys.campaign_setup": {"bedarfsradar.db", "surveys.responses", "surveys.translations",
+                               *SURVEYS_CORE},
     "surveys.demo": {"bedarfsradar.db", "surveys.responses", "surveys.invitations",
                      *SURVEYS_CORE},
     # public materials: above the survey, below everything that shows them

@@ -26,7 +26,7 @@ def env(sqlite_ctx):
     version = ctx.storage.latest_version(mid, "newcomer")
     ctx.storage.create_campaign(mid, "neu", "Test", version)
     app = Starlette(routes=routes(ctx))
-    survey_of(app).config.min_fill_seconds = 0
+    survey_of(app).config.seconds_per_question = 0
     return ctx, app
 
 
@@ -294,7 +294,7 @@ def test_receipt_code_deletes_the_response(env):
 
 def test_too_fast_submission_is_stored_and_flagged_not_refused(env):
     ctx, app = env
-    survey_of(app).config.min_fill_seconds = 3600
+    survey_of(app).config.seconds_per_question = 3600
     r = Respondent(app)
     run_to_review(r)
     client_uuid = submit(r)
@@ -302,7 +302,7 @@ def test_too_fast_submission_is_stored_and_flagged_not_refused(env):
     assert ctx.storage.count_responses() == 1
     assert ctx.storage.review_flag(client_uuid) == "too_fast"
     other = Respondent(app)  # a person who took their time is not flagged
-    survey_of(app).config.min_fill_seconds = 0
+    survey_of(app).config.seconds_per_question = 0
     run_to_review(other)
     assert ctx.storage.review_flag(submit(other)) is None
 

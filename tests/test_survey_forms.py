@@ -55,7 +55,7 @@ def surveys(sqlite_ctx):
     for slug, kind in CAMPAIGNS.items():
         ctx.storage.create_campaign(mid, slug, kind, ctx.storage.latest_version(mid, kind))
     app = Starlette(routes=routes(ctx))
-    survey_of(app).config.min_fill_seconds = 0
+    survey_of(app).config.seconds_per_question = 0
     return ctx, app
 
 

@@ -1,30 +1,40 @@
 """Kampagnen: survey waves with their links - public, and signed links for assisted and
 paper entry by the guide (``/u/<slug>/?modus=assisted&sig=…``), QR code and A4 poster for the
-public link (:mod:`dashboard.materials`). Admin sets the public address, creates waves
-from the newest questionnaire version of an audience, sets targets and opens/closes them.
-While the public address is a local one, no QR code or poster is offered.
+public link (:mod:`dashboard.materials`), and each campaign's individual answers
+(:mod:`dashboard.campaign_answers`). Admin sets the public address. Waves are created
+with any stored questionnaire version (:mod:`dashboard.campaign_form`), opened and closed
+by the admin and — unless the admin restricts it — by the guide. While the public address
+is a local one, no QR code or poster is offered.
 Interviews collected offline with ODK Collect or KoboCollect come in from their export
 (:mod:`dashboard.offline_import`)."""
 
-import re
-from datetime import date, datetime
 
 import streamlit as st
 
 from analysis.display import SUPPRESSION_NOTE
 from analysis.published import response_table
 from bedarfsradar import audit
-from dashboard import auth, data, invitation_views, materials, offline_import
+from dashboard import (
+    auth,
+    campaign_answers,
+    campaign_form,
+    data,
+    invitation_views,
+    materials,
+    offline_import,
+)
 from dashboard.labels import AUDIENCES, MODES, REVIEW_FLAGS, STATUS, targets_text
 from dashboard.materials import AddressError
 from publicity.poster import MaterialsError
-from surveys.responses.storage import CampaignExists
+from surveys.campaign_setup import may_manage_campaigns
+from surveys.web.fill_time import SECONDS_PER_QUESTION
 from surveys.web.state import StateCodec
 
 user = auth.require("admin", "guide")
 ctx = data.context()
 mid = ctx.municipality_id
 codec = StateCodec(ctx.settings.effective_secret_key)
+manager = may_manage_campaigns(user.role, ctx.db, mid)
 st.title("Kampagnen")
 public = materials.public_base_url()
 local = materials.is_local(public)
@@ -94,14 +104,18 @@ if len(respondents):
     )
     st.caption(SUPPRESSION_NOTE)
 flags = ctx.storage.review_flags(mid)
+if deleted := st.session_state.pop("flag-deleted", None):
+    st.success(deleted)
 if flags:
     reasons = "; ".join(f"{n} {REVIEW_FLAGS.get(flag, flag)}" for flag, n in sorted(flags.items()))
     total = sum(flags.values())
+    one = total == 1
     st.info(
-        f"{total} {'Antwort ist' if total == 1 else 'Antworten sind'} zur Prüfung markiert: "
-        f"{reasons}. Sie sind gespeichert und in den Auswertungen enthalten. In den "
-        "Einzelantworten (Seite Export) steht bei ihnen der Grund in der letzten Spalte. "
-        "Antworten, die offensichtlich kein Mensch gegeben hat, können Sie hier löschen."
+        f"{total} {'Antwort ist' if one else 'Antworten sind'} zur Prüfung markiert: "
+        f"{reasons}. {'Sie ist' if one else 'Sie sind'} gespeichert und in den Auswertungen "
+        f"enthalten. In den Einzelantworten (Seite Export) steht bei {'ihr' if one else 'ihnen'} "
+        "der Grund in der letzten Spalte. Antworten, die offensichtlich kein Mensch gegeben "
+        "hat, können Sie hier löschen."
     )
     for flag, n in sorted(flags.items()):
         reason = REVIEW_FLAGS.get(flag, flag)
@@ -115,7 +129,18 @@ if flags:
             audit.record(ctx.db, mid, user.username, "response.delete_flagged", flag=flag,
                          deleted=deleted)  # fmt: skip
             data.data_version.clear()
+            st.session_state["flag-deleted"] = (
+                f"{deleted} {'Antwort' if deleted == 1 else 'Antworten'} mit dem Hinweis "
+                f"„{reason}“ endgültig gelöscht."
+            )
             st.rerun()
+st.caption(
+    "Zur Prüfung markiert wird eine Antwort, wenn das unsichtbare Feld ausgefüllt ist (das tun "
+    "nur Programme) oder wenn sie online schneller abgeschickt wurde, als ein Mensch liest: "
+    f"weniger als {SECONDS_PER_QUESTION:g} Sekunden je gezeigter Frage, gerechnet ab dem "
+    f"Datenschutzhinweis (8 Fragen: {8 * SECONDS_PER_QUESTION:g} Sekunden). Markierte Antworten "
+    "werden gespeichert, nie abgewiesen."
+)
 invited = data.invitation_rates().set_index("campaign")
 for c in campaigns:
     with st.expander(
@@ -138,7 +163,8 @@ for c in campaigns:
             st.caption("QR-Code und Plakat: erst wenn die öffentliche Adresse eingetragen ist.")
         else:
             _materials(c, url)
-        if user.has_role("admin"):
+        campaign_answers.render(user, c)
+        if manager:
             target = {"open": "closed", "closed": "open", "draft": "open"}[c.status]
             label = "Schließen" if target == "closed" else "Öffnen"
             if st.button(label, key=f"status-{c.slug}"):
@@ -149,81 +175,8 @@ for c in campaigns:
 
 offline_import.import_section(ctx, user, campaigns)
 
-if not user.has_role("admin"):
+campaign_form.permission(user)
+if not manager:
+    st.info("Neue Wellen legt die Verwaltung (Admin) an.")
     st.stop()
-st.header("Neue Welle anlegen")
-with st.form("new-campaign"):
-    audience = st.selectbox("Zielgruppe", list(AUDIENCES), format_func=AUDIENCES.get)
-    title = st.text_input(
-        "Titel", placeholder="Welle 3 – Frühjahr 2027 (Zugewanderte)", key="new-title"
-    )
-    slug = st.text_input(
-        "Kurzname im Link (a–z, 0–9, -)", placeholder="zugewanderte-w3", key="new-slug"
-    )
-    wave = st.number_input(
-        "Welle", min_value=1, max_value=99, value=max([c.wave for c in campaigns], default=0) + 1
-    )
-    total = st.number_input("Zielzahl Antworten", min_value=0, value=0, step=10)
-    population = st.number_input("Bekannte Größe der Gruppe (0 = unbekannt)", min_value=0)
-    cols = st.columns(2)
-    # Text, not st.date_input: its calendar names months and weekdays in English only.
-    opens_text = cols[0].text_input("Start (TT.MM.JJJJ, optional)", key="new-opens")
-    closes_text = cols[1].text_input("Ende (TT.MM.JJJJ, optional)", key="new-closes")
-    modes = st.multiselect(
-        "Wege", list(MODES), default=list(MODES), format_func=MODES.get, placeholder="Wege wählen"
-    )
-    submitted = st.form_submit_button("Anlegen")
-
-
-def _date(text: str, label: str) -> date | None:
-    """The date typed as TT.MM.JJJJ (also T.M.JJJJ), ``None`` when empty; raises
-    ``ValueError`` with a German message naming the field."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return datetime.strptime(text, "%d.%m.%Y").date()
-    except ValueError:
-        raise ValueError(
-            f"{label}: „{text}“ ist kein gültiges Datum. Bitte als TT.MM.JJJJ eingeben, "
-            "z. B. 01.03.2027."
-        ) from None
-
-
-if submitted:
-    version = ctx.storage.latest_version(mid, audience)
-    try:
-        opens = _date(opens_text, "Start")
-        closes = _date(closes_text, "Ende")
-        if opens and closes and closes < opens:
-            raise ValueError("Das Ende liegt vor dem Start. Bitte die Daten prüfen.")
-    except ValueError as exc:
-        st.error(str(exc))
-        st.stop()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", slug) or not title.strip() or not modes:
-        st.error(
-            "Bitte Titel, einen Kurznamen aus a–z, 0–9 und „-“ und mindestens einen Weg angeben."
-        )
-    elif version is None:
-        st.error("Für diese Zielgruppe ist kein Fragebogen gespeichert (bedarfsradar init-db).")
-    else:
-        targets = {k: int(v) for k, v in (("total", total), ("population", population)) if v}
-        try:
-            ctx.storage.create_campaign(
-                mid,
-                slug,
-                title.strip(),
-                version,
-                wave=int(wave),
-                status="draft",
-                targets=targets,
-                opens_on=opens.isoformat() if opens else None,
-                closes_on=closes.isoformat() if closes else None,
-                modes=modes,
-            )
-        except CampaignExists:
-            st.error(f"Den Kurznamen „{slug}“ gibt es schon.")
-        else:
-            audit.record(ctx.db, mid, user.username, "campaign.create", slug=slug)
-            data.campaign_list.clear()
-            st.success(f"Angelegt (Entwurf): {title}. Zum Start „Öffnen“ wählen.")
+campaign_form.render(user, max([c.wave for c in campaigns], default=0) + 1)

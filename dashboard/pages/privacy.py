@@ -1,12 +1,13 @@
 """Datenschutz: retention period and purge (admin), deletion by receipt code on behalf of a
 respondent (guide/admin), the record of processing activities (Art. 30 DSGVO) and the
-audit log (admin). Every change and the record's download go to the audit log."""
+audit log in German words (:mod:`dashboard.audit_view`): the admin reads all of it, the
+guide her own entries. Every change and the record's download go to the audit log."""
 
 import streamlit as st
 
 from analysis import method_note
 from bedarfsradar import audit
-from dashboard import auth, data
+from dashboard import audit_view, auth, data
 from publicity.letters import information_sheet_pdf
 from surveys.privacy import protected, retention
 from surveys.privacy.processing_record import record_markdown
@@ -159,12 +160,13 @@ st.download_button(
     kwargs={"kind": "record_of_processing"},
 )
 
+st.header("Protokoll")
 if is_admin:
-    st.header("Protokoll")
+    st.write("Wer wann was getan hat: Anmeldungen, Exporte, Ansichten von Einzelantworten, "
+             "Löschungen, Änderungen (die neuesten 500).")  # fmt: skip
     log = audit.entries(ctx.db, mid)
-    log["detail"] = log["detail"].map(lambda d: ", ".join(f"{k}={v}" for k, v in d.items()))
-    st.dataframe(
-        log.rename(columns={"at": "Zeit", "actor": "Wer", "action": "Was", "detail": "Details"}),
-        hide_index=True,
-        key="audit-log",
-    )
+else:
+    st.write(f"Ihre eigenen Einträge ({user.username}, die neuesten 500). Das ganze Protokoll "
+             "liest die Verwaltung (Admin).")  # fmt: skip
+    log = audit.entries(ctx.db, mid, actor=user.username)
+st.dataframe(audit_view.log_table(log), hide_index=True, key="audit-log")

@@ -3,7 +3,9 @@ public survey hides and why, the translation workbook for interpreters, and the 
 a returned workbook — validated first (problems by sheet, row and key, nothing written),
 then a diff, then on confirmation written and published through the same function as
 ``bedarfsradar translations import --yes`` (:func:`bedarfsradar.cli_translations.write_import`),
-which may move open campaigns onto the new questionnaire version.
+which may move open campaigns onto the new questionnaire version. Imported questionnaires
+(XLSForm) are listed like the built-in ones; their translations live in the database and
+an import stores a new version of them (:mod:`bedarfsradar.stored_translations`).
 
 Uploads are limited to :data:`MAX_UPLOAD_MB`; the workbook reader refuses archive bombs
 and formulas, and any file that cannot be read is reported, never raised."""
@@ -15,9 +17,9 @@ import streamlit as st
 
 from bedarfsradar import audit
 from bedarfsradar.cli_translations import plan_workbook, questionnaire_bundle, write_import
-from dashboard import auth, data, recording_upload
+from bedarfsradar.stored_translations import plan_stored, write_stored
+from dashboard import auth, data, questionnaires, recording_upload
 from dashboard.exports import XLSX_MIME
-from dashboard.labels import AUDIENCES
 from dashboard.translation_views import (
     coverage_table,
     diff_table,
@@ -25,6 +27,7 @@ from dashboard.translation_views import (
     summary_table,
     workbook_bytes,
 )
+from surveys.campaign_setup import BUILT_IN
 from surveys.questionnaire.languages import PREFERRED_ORDER, SOURCE_LANGUAGE, is_known
 from surveys.translations.checks import TranslationImportError
 from surveys.translations.status import coverage, hidden_languages, load_ui_string_sets
@@ -37,8 +40,11 @@ mid = ctx.municipality_id
 st.title("Übersetzungen")
 if done := st.session_state.pop("tr-done", None):
     st.success(done)
-qid = st.selectbox("Fragebogen", list(AUDIENCES), format_func=AUDIENCES.get, key="tr-q")
-bundle = questionnaire_bundle(ctx, qid)
+listed = questionnaires.questionnaire_ids()
+titles = {q: title for q, (title, _) in listed.items()}
+qid = st.selectbox("Fragebogen", list(listed), format_func=titles.__getitem__, key="tr-q")
+stored = None if qid in BUILT_IN else listed[qid][1]  # imported: only in the database
+bundle = questionnaire_bundle(ctx, qid) if stored is None else questionnaires.bundle(stored)
 ui_sets = load_ui_string_sets(ctx.settings.data_dir / "ui")
 ui_source = ctx.ui_text.strings[SOURCE_LANGUAGE]
 
@@ -94,7 +100,10 @@ with tempfile.TemporaryDirectory() as tmp:
     path = Path(tmp) / "returned.xlsx"
     path.write_bytes(upload.getvalue())
     try:
-        bundle, plan = plan_workbook(ctx, path, qid)
+        if stored is None:
+            bundle, plan = plan_workbook(ctx, path, qid)
+        else:
+            bundle, plan = plan_stored(ctx, path, stored)
     except TranslationImportError as exc:
         st.error("Die Arbeitsmappe kann nicht gelesen werden. Es wurde nichts geändert.")
         st.dataframe(problems_table(exc.problems), hide_index=True, key="tr-problems")
@@ -117,8 +126,11 @@ if not plan.has_changes:
     st.info("Keine Änderungen gegenüber den gespeicherten Übersetzungen.")
     st.stop()
 st.dataframe(diff_table(plan, bundle, ui_sets), hide_index=True, key="tr-diff")
+versions_of_q = {v.id for v in ctx.storage.questionnaire_versions(mid) if v.questionnaire_id == qid}
 open_campaigns = [
-    c.slug for c in ctx.storage.campaigns(mid) if c.audience == qid and c.status != "closed"
+    c.slug
+    for c in ctx.storage.campaigns(mid)
+    if c.status != "closed" and c.questionnaire_version_id in versions_of_q
 ]
 st.write(
     "Beim Übernehmen entsteht eine neue Fragebogen-Version. Nicht geschlossene Kampagnen "
@@ -126,7 +138,10 @@ st.write(
     "wenn ihre Fragen gleich sind; bisherige Antworten behalten ihre Version."
 )
 if st.button("Übernehmen und veröffentlichen", type="primary", key="tr-apply"):
-    result = write_import(ctx, bundle, plan)
+    if stored is None:
+        result = write_import(ctx, bundle, plan)
+    else:
+        result = write_stored(ctx, stored, bundle, plan)
     audit.record(
         ctx.db,
         mid,

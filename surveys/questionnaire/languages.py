@@ -98,6 +98,18 @@ def english_name(code: str) -> str:
     return Locale.parse(language(code).babel_locale).get_display_name("en") or code
 
 
+_GERMAN_OVERRIDES = {"de-x-ls": "Leichte Sprache", "fa": "Farsi/Dari", "prs": "Dari"}
+
+
+@lru_cache(maxsize=256)
+def german_name(code: str) -> str:
+    """``Arabisch``, ``Leichte Sprache``: a language named for the guide (German); an
+    unknown code unchanged."""
+    if code in _GERMAN_OVERRIDES:
+        return _GERMAN_OVERRIDES[code]
+    return Locale("de").languages.get(_base(code).split("-")[0].lower()) or code
+
+
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     names: dict[str, str] = {}

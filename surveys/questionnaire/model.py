@@ -118,6 +118,18 @@ class Questionnaire(_Strict):
     thank_you: str | None = None
     option_sets: dict[str, list[Option]] = Field(default_factory=dict)
     sections: list[Section] = Field(min_length=1)
+    source_language: str = "de"
+    """The language the source texts are written in. German, except for a form imported
+    without German texts (:mod:`surveys.xlsform`): its texts stand in the source slot, and
+    the survey does not offer them as German (:mod:`surveys.translations.status`)."""
+
+    @model_serializer(mode="wrap")
+    def _omit_german_source(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # Versions stored before this field existed must keep their content hash.
+        data = handler(self)
+        if data.get("source_language") == "de":
+            data.pop("source_language")
+        return data
 
     # -- structure -----------------------------------------------------------------------
     def questions(self) -> Iterator[tuple[Section, Question]]:

@@ -95,6 +95,19 @@ class CampaignInfo:
 
 
 @dataclass(frozen=True)
+class VersionInfo:
+    """A stored questionnaire version as lists show it (without its content)."""
+
+    id: int
+    questionnaire_id: str
+    audience: str
+    version_label: str
+    title: str
+    content_hash: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Receipt:
     code: str
     created: bool
@@ -218,6 +231,36 @@ class Storage:
         if bundle.content_hash() != v.content_hash:
             raise StorageError(f"questionnaire version {version_id} fails its content hash")
         return bundle
+
+    def questionnaire_versions(self, municipality_id: int) -> list[VersionInfo]:
+        """Every stored questionnaire version of the town, newest first."""
+        title = QuestionnaireVersion.content["questionnaire"]["title"].as_string()
+        stmt = (
+            select(
+                QuestionnaireVersion.id,
+                QuestionnaireVersion.questionnaire_id,
+                QuestionnaireVersion.audience,
+                QuestionnaireVersion.version_label,
+                title,
+                QuestionnaireVersion.content_hash,
+                QuestionnaireVersion.created_at,
+            )
+            .where(QuestionnaireVersion.municipality_id == municipality_id)
+            .order_by(QuestionnaireVersion.id.desc())
+        )
+        with self.db.read() as s:
+            return [VersionInfo(*row) for row in s.execute(stmt).all()]
+
+    def version_by_hash(self, municipality_id: int, content_hash: str) -> int | None:
+        """The stored version with exactly this content (its
+        :meth:`QuestionnaireBundle.content_hash`), ``None`` if there is none."""
+        with self.db.read() as s:
+            return s.scalar(
+                select(QuestionnaireVersion.id).where(
+                    QuestionnaireVersion.municipality_id == municipality_id,
+                    QuestionnaireVersion.content_hash == content_hash,
+                )
+            )
 
     def latest_version(self, municipality_id: int, questionnaire_id: str) -> int | None:
         with self.db.read() as s:

@@ -13,9 +13,11 @@ differs from the current German text's), otherwise its status. Files written bef
 hashes existed have none: their strings count as current.
 
 The rule for the public survey (:func:`offered_languages`): a language is offered only
-when every questionnaire string and every interface string is translated. Outdated and
-draft strings do not hide a language — they are shown to the guide in the coverage report
-(:func:`coverage`), together with the reason a language is hidden
+when every questionnaire string and every interface string is translated; German only
+when the source texts are German (a form imported without German keeps its texts in the
+source slot, ``Questionnaire.source_language``, and offers them under their own code).
+Outdated and draft strings do not hide a language — they are shown to the guide in the
+coverage report (:func:`coverage`), together with the reason a language is hidden
 (:func:`hidden_languages`).
 """
 
@@ -28,7 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from surveys.questionnaire.languages import SOURCE_LANGUAGE, is_known, language, ordered
+from surveys.questionnaire.languages import (
+    SOURCE_LANGUAGE,
+    german_name,
+    is_known,
+    language,
+    ordered,
+)
 from surveys.questionnaire.model import QuestionnaireBundle, Translation
 from surveys.translations.ui_text import UiText
 
@@ -125,6 +133,9 @@ def hidden_languages(bundle: QuestionnaireBundle, ui: UiText) -> dict[str, str]:
     out: dict[str, str] = {}
     for code in _candidates(bundle, ui.strings):
         reasons = []
+        if code == SOURCE_LANGUAGE and bundle.questionnaire.source_language != SOURCE_LANGUAGE:
+            written = german_name(bundle.questionnaire.source_language)
+            reasons.append(f"der Fragebogen hat keine deutschen Texte (er ist auf {written})")
         if code not in bundle.translations and code != SOURCE_LANGUAGE:
             reasons.append("keine Übersetzung des Fragebogens")
         elif missing := bundle.missing_keys(code):

@@ -517,11 +517,13 @@ def apply_import(
     plan: ImportPlan,
     bundle: QuestionnaireBundle,
     ui_source: Mapping[str, str],
-    translations_dir: Path,
+    translations_dir: Path | None,
     ui_dir: Path,
 ) -> list[Path]:
     """Write the changed translation files (questionnaire and interface). Refuses a plan
-    with errors; builds and validates every file before writing the first."""
+    with errors; builds and validates every file before writing the first.
+    ``translations_dir`` None: only the interface files (an imported questionnaire lives
+    in the database, :mod:`bedarfsradar.stored_translations`)."""
     if not plan.ok:
         raise ValueError("import plan has errors; nothing written")
     q = bundle.questionnaire
@@ -529,7 +531,7 @@ def apply_import(
     for code, lp in plan.languages.items():
         if not lp.has_changes:
             continue
-        if lp.touches_questionnaire():
+        if lp.touches_questionnaire() and translations_dir is not None:
             tr = new_translation(q, lp)
             pending.append(
                 (

@@ -20,10 +20,11 @@ Routes (mounted at ``/u``)::
 
 Every POST carries a CSRF token bound to the respondent's state and a honeypot field
 (``hidden``: invisible even when the stylesheet never arrives). A filled honeypot or a
-submission faster than :data:`MIN_FILL_SECONDS` does not refuse anything: the answers
-are stored and the response is flagged for the guide's review (a person must never be
-turned away by an anti-bot rule). A storage failure never loses what was typed: the
-page is shown again with the answers in the form and a request to try again (HTTP 503).
+submission faster than the form allows (:mod:`surveys.web.fill_time`) does not refuse
+anything: the answers are stored and the response is flagged for the guide's review (a
+person must never be turned away by an anti-bot rule). A storage failure never loses
+what was typed: the page is shown again with the answers in the form and a request to try
+again (HTTP 503).
 
 Long sections are shown in parts of about three phone screens (:mod:`surveys.web.paging`).
 A follow-up question that appears because of an answer (children: yes → their ages) is

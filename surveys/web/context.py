@@ -34,6 +34,7 @@ from surveys.responses.storage import (
 )
 from surveys.translations.recordings import RecordingRef, RecordingStore
 from surveys.translations.ui_text import UiText
+from surveys.web.fill_time import SECONDS_PER_QUESTION
 from surveys.web.paging import SectionPaging
 from surveys.web.prepared import PreparedQuestionnaire, prepare
 from surveys.web.security import RateLimiter, code_limiter
@@ -42,10 +43,6 @@ from surveys.web.static import static_url
 
 HERE = Path(__file__).resolve().parent
 HONEYPOT = "website"
-MIN_FILL_SECONDS = 20
-"""Online responses submitted faster than this after the privacy notice are flagged
-``too_fast`` for the guide's review (and stored: someone who skips the optional
-questions may be that fast)."""
 MAX_FORM_BYTES = 100_000
 CAMPAIGN_TTL_SECONDS = 2.0
 """How long pages reuse a campaign read from the database: a campaign the guide closes
@@ -69,7 +66,8 @@ class SurveyConfig:
     ui: UiText
     submissions_per_minute: int = 120
     secure_cookies: bool = False
-    min_fill_seconds: float = MIN_FILL_SECONDS
+    seconds_per_question: float = SECONDS_PER_QUESTION
+    """The "too fast" rule (:mod:`surveys.web.fill_time`): 0 switches it off."""
     worker_threads: int = 8
     """Survey pages in progress at once (each in a worker thread); more requests wait
     for a turn without holding a thread."""

@@ -38,6 +38,7 @@ from surveys.web.context import (
     SurveyCore,
     ltr,
 )
+from surveys.web.fill_time import shown_questions, too_fast
 from surveys.web.paging import PageKeys
 from surveys.web.state import SurveyState, new_state
 from surveys.web.views import (
@@ -278,8 +279,10 @@ class SurveyApp(SurveyCore):
         if form.get("client_uuid") != ctx.state.uuid:
             return self.message(ctx, "error_session_expired", 403)
         flag = ctx.state.flag
-        online = ctx.state.mode == "online"
-        if online and time.time() - ctx.state.started < self.config.min_fill_seconds:
+        shown = shown_questions(ctx.q, answers, ctx.state.consent)
+        elapsed = time.time() - ctx.state.started
+        per_question = self.config.seconds_per_question
+        if ctx.state.mode == "online" and too_fast(elapsed, shown, per_question):
             flag = flag or "too_fast"  # stored and flagged for review, never refused
         already = self.config.storage.response_status(ctx.state.uuid) == "complete"
         if not already and not self.limiter.allow(ctx.campaign.slug):
@@ -320,6 +323,8 @@ class SurveyApp(SurveyCore):
             return ui.get("rank_label", ctx.lang, n=n)
 
         for section in navigation.visible_sections(ctx, answers):
+            if all(question.type == "note" for question in section.questions):
+                continue  # nothing to answer (a welcome text): not "keine Antwort"
             items = []
             for question in section.questions:
                 lines = answer_text(ctx.bundle, question, answers, ctx.lang, rank)
@@ -373,7 +378,7 @@ class SurveyApp(SurveyCore):
                     uuid=client_uuid,
                     consent=consent,
                     privacy=True,
-                    started=time.time() - self.config.min_fill_seconds,
+                    started=0.0,  # begun in another session: its time is unknown, not fast
                     flag=ctx.state.flag if ctx.state else None,  # a filled honeypot here too
                     invitation=ctx.state.invitation if ctx.state else None,
                 )

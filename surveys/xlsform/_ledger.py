@@ -227,6 +227,26 @@ class Ledger:
                         reason = REASONS.get(fieldname, GENERIC)
                         self.add(key, row, sheet.column(header), reason, "left_out")
 
+    def labels(self, source: str) -> dict[tuple[str, int], str]:
+        """(sheet title, row) -> the row's label as written, in the language ``source``
+        where it has one (else its first label, else its name): what the guide calls it."""
+        out: dict[tuple[str, int], str] = {}
+        for key in ("survey", "choices"):
+            sheet = self.sheets.get(key)
+            if sheet is None:
+                continue
+            tokens = self.tokens[key]
+            columns = [(h, field_of(t)[1] or self.default_language) for h, t in tokens.items()
+                       if field_of(t)[0] == "label"]  # fmt: skip
+            columns.sort(key=lambda c: c[1] != source)
+            names = [h for h, t in tokens.items() if t == ("name",)]
+            for i, raw in enumerate(sheet.rows):
+                found = next((str(raw[h]) for h, _ in columns if raw.get(h)), None)
+                found = found or next((str(raw[h]) for h in names if raw.get(h)), None)
+                if found:
+                    out[(sheet.title, i + 2)] = " ".join(found.split())
+        return out
+
     def _unread_row(self, key: str, row: int) -> None:
         from pyxform import aliases
 
@@ -237,7 +257,7 @@ class Ledger:
         self.note(
             row,
             None,
-            f"Diese {what} übernimmt pyxform nicht (z. B. »disabled«, ohne Typ oder außerhalb "
+            f"Diese {what} wird nicht gelesen (z. B. »disabled«, ohne Typ oder außerhalb "
             "jeder Liste); ihr Inhalt wird nicht übernommen.",
             "left_out",
             key,

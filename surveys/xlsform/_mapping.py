@@ -30,14 +30,18 @@ that has no place in the model (defaults, media, choice filters …, see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from surveys.questionnaire import relevance as rel
+from surveys.questionnaire.languages import SOURCE_LANGUAGE, german_name
 from surveys.questionnaire.loader import QuestionnaireError, parse_questionnaire, parse_translation
 from surveys.questionnaire.model import CODE_PATTERN, QuestionnaireBundle
 from surveys.xlsform._ledger import SETTINGS_ROW, Ledger, field_of
 from surveys.xlsform._options import INLINE, Options, flag
+from surveys.xlsform._product import CONSENT as FIXED_CONSENT
+from surveys.xlsform._product import OTHER, TITLE, ProductTexts
 from surveys.xlsform._reader import Workbook
 from surveys.xlsform._report import Finding, XLSFormError
 from surveys.xlsform._skip_logic import Conditions, SkipLogic
@@ -109,10 +113,31 @@ class ImportResult:
     languages: dict[str, str]
     left_out_languages: dict[str, str]
     left_out: set[tuple[str, int]]
+    labels: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(sheet as the workbook names it, row) -> the form's own label of that row (its
+    source language), so the guide finds each finding by the question she wrote."""
 
     @property
     def needs_confirmation(self) -> bool:
         return bool(self.findings)
+
+    def where(self, key: str) -> tuple[str, int] | None:
+        """The sheet (key: survey, choices, settings) and row a translation key of the
+        questionnaire comes from; ``None`` for a text the import wrote itself."""
+        parts = key.split(".")
+        if key in ("title", *TEXT_FIELDS):
+            return None
+        if parts[0] == "options" and len(parts) >= 3:
+            wanted, rows, sheet = f"{parts[1]}.{parts[2]}", self.choices, "choices"
+        elif parts[0] == "section" and len(parts) >= 2:
+            wanted, rows, sheet = f"section:{parts[1]}", self.rows, "survey"
+        elif parts[0] == "q" and len(parts) >= 2:
+            rows, sheet = self.rows, "survey"
+            wanted = f"{parts[1]}.{parts[3]}" if parts[2:3] == ["row"] else parts[1]
+        else:
+            return None
+        found = [row for row, what in rows.items() if what == wanted]
+        return (sheet, found[0]) if found else None
 
     def summary(self) -> str:
         """One German line: what the questionnaire holds."""
@@ -128,6 +153,36 @@ class ImportResult:
         )
 
 
+def _names(codes: Iterable[str]) -> str:
+    """``Arabisch und Englisch``: languages named for the guide."""
+    names = [german_name(c) for c in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
+
+
+def _each(texts: dict[str, str]) -> str:
+    """``auf Arabisch »استبيان«, auf Englisch »Survey«``."""
+    return ", ".join(f"auf {german_name(c)} »{t}«" for c, t in texts.items())
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _standard_message(q: dict[str, Any], key: str) -> tuple[str, dict[str, Any]]:
+    """The survey's own message (interface string and placeholders) for ``key``
+    (``required_message`` or ``constraint_message``: a broken limit of ``q``), as
+    :mod:`surveys.responses.answers` shows it without the form's message."""
+    if key == "required_message":
+        return "error_required", {}
+    if q["type"] == "number":
+        if q.get("min") is not None and q.get("max") is not None:
+            return "error_number_range", {"min": _number(q["min"]), "max": _number(q["max"])}
+        return "error_number", {}
+    if q["type"] in ("multiple", "ranking") and q.get("max_choices"):
+        return "error_too_many", {"max": q["max_choices"]}
+    return "error_too_long", {"max": q.get("max_length", 2000)}
+
+
 def _ident(name: str) -> str:
     out = re.sub(r"_+", "_", re.sub(r"[^a-z0-9_]+", "_", name.lower())).strip("_")
     return out if out[:1].isalpha() else f"q_{out}".rstrip("_")
@@ -140,8 +195,11 @@ def _generated(el: dict[str, Any], which: int) -> bool:
 class Importer:
     """One pass over pyxform's form; :meth:`run` returns the result or raises."""
 
-    def __init__(self, wb: Workbook, audience: str | None = None):
+    def __init__(
+        self, wb: Workbook, audience: str | None = None, product: ProductTexts | None = None
+    ):
         self.wb, self.form, self.audience = wb, wb.form, audience
+        self.product = product or ProductTexts()
         default_language = str(self.form.get("default_language") or DEFAULT)
         self.ledger = ledger = Ledger(wb.sheets, default_language)
         ledger.findings += wb.findings
@@ -149,7 +207,7 @@ class Importer:
         hint_languages = [k.split("::", 1)[1].strip() for _, v in wb.choice_hints for k in v
                           if k.startswith("hint::") and v[k]]  # fmt: skip
         self.langs = LanguageMap.build(language_names(self.form, hint_languages), default_language)
-        self.texts = Texts(ledger, self.langs, default_language)
+        self.texts = Texts(ledger, self.langs, default_language, self.product)
         self.options = Options(ledger, self.texts, dict(self.form.get("choices") or {}),
                                wb.choice_hints)  # fmt: skip
         self.logic = SkipLogic(ledger, self.options.literals)
@@ -188,6 +246,14 @@ class Importer:
         if isinstance(translated := form.get("translated_title"), dict):
             self.text({**translated, self.langs.source: title}, "title", SETTINGS_ROW,
                       "translated_title", sheet="settings")  # fmt: skip
+        if written := self.texts.fill("title", TITLE):
+            message = (
+                f"Der Formulartitel »{title}« steht nur in einer Sprache im Formular; als "
+                f"Titel steht {_each(written)}. Auf der Seite Übersetzungen lässt sich das "
+                "ändern."
+            )
+            note(SETTINGS_ROW, "title" if "title" in given else None, message, "changed",
+                 "settings")  # fmt: skip
         form_id = str(form.get("id_string") or "fragebogen")
         self.top["id"] = _ident(form_id)
         if self.top["id"] != form_id:
@@ -212,6 +278,7 @@ class Importer:
         if self.implicit is None:
             sid = self.new_id("section", None, self.section_ids)
             self.implicit = {"id": sid, "title": self.top["title"], "questions": []}
+            self.texts.copy("title", f"section.{sid}.title")
             self.sections.append(self.implicit)
         return self.implicit
 
@@ -274,6 +341,8 @@ class Importer:
         label_el = self._table_label(el) or el
         title = self.text(label_el.get("label"), f"section.{sid}.title", row, "label")
         section: dict[str, Any] = {"id": sid, "title": title or self.top["title"], "questions": []}
+        if not title:
+            self.texts.copy("title", f"section.{sid}.title")
         if intro := self.text(label_el.get("hint"), f"section.{sid}.intro", row, "hint"):
             section["intro"] = intro
         if flag(el.get("sensitive")):
@@ -488,9 +557,10 @@ class Importer:
             self.ledger.use(row, "appearance")
         if or_other:
             q["label"] = self.texts.or_other(f"q.{qid}.label", 1)
+            other = self.product.fixed(OTHER, self.texts.source_code) or "Other"
             message = (
-                f"»or_other«: pyxform ergänzt die Antwort »other« und die Textfrage »{name}«; "
-                f"übernommen als »{q['label']}«."
+                f"»or_other«: zur Auswahl kommen die Antwort »{other}« und die Textfrage "
+                f"»{q['label']}« hinzu, in jeder Sprache des Formulars."
             )
             base = self.index.by_name.get(name.removesuffix("_other"), [None])[0]
             self.ledger.note(base, "type", message, "changed")
@@ -556,8 +626,41 @@ class Importer:
                 key == "required_message" or limited
             ):
                 continue
-            if text := self.text(bind.get(column), f"q.{qid}.{key}", row, key):
+            value = self._own_message(q, key, bind.get(column), row)
+            if text := self.text(value, f"q.{qid}.{key}", row, key):
                 q[key] = text
+                self._standard_message(q, key, row)
+
+    def _own_message(self, q: dict[str, Any], key: str, value: Any, row: int | None) -> Any:
+        """The form's message; where it has none in the source language but in others, the
+        source slot gets the survey's standard message (not another language's text)."""
+        if not value:
+            return value
+        texts = value if isinstance(value, dict) else {self.texts.default_language: value}
+        if texts.get(self.langs.source):
+            return value
+        fixed, params = _standard_message(q, key)
+        standard = self.product.fixed(fixed, self.texts.source_code, **params)
+        if standard is None:
+            return value
+        message = (
+            f"Die Fehlermeldung hat keinen Text in »{self.langs.source}«: dort steht die "
+            f"Standardmeldung der Umfrage »{standard}«."
+        )
+        self.ledger.note(row, key, message, "changed")
+        return {**texts, self.langs.source: standard}
+
+    def _standard_message(self, q: dict[str, Any], key: str, row: int | None) -> None:
+        """The form's own error message lacks some of its languages: there the survey's
+        standard message for the same rule stands (the product's translation)."""
+        fixed, params = _standard_message(q, key)
+        written = self.texts.fill(f"q.{q['id']}.{key}", fixed, **params)
+        if written:
+            message = (
+                f"Die Fehlermeldung »{q[key]}« fehlt in einigen Sprachen des Formulars: dort "
+                f"steht die Standardmeldung der Umfrage, {_each(written)}."
+            )
+            self.ledger.note(row, key, message, "changed")
 
     def _range(self, q: dict[str, Any], params: dict[str, Any], row: int | None) -> None:
         try:
@@ -595,6 +698,7 @@ class Importer:
         for message in self.langs.notes:
             self.ledger.note(None, None, message, "changed")
         self.sections = [s for s in self.sections if s["questions"]]  # e.g. only metadata rows
+        self.standard_texts()
         option_sets = self.options.option_sets()
         self.ledger.unused_cells(self.langs.left_out)
         if not any(s["questions"] for s in self.sections):
@@ -611,7 +715,39 @@ class Importer:
             dict(self.langs.codes),
             dict(self.langs.left_out),
             set(self.ledger.whole),
+            self.ledger.labels(self.langs.source),
         )
+
+    def standard_texts(self) -> None:
+        """The town's privacy notice and the consent step, as the built-in questionnaires
+        have them, where the form brings none of its own."""
+        note = self.ledger.note
+        if "privacy" not in self.top:
+            texts = self.product.privacy.get(self.top["audience"], {})
+            source = texts.get(self.texts.source_code) or texts.get(SOURCE_LANGUAGE)
+            if source:
+                self.top["privacy"] = source
+                for code in self.texts.targets:
+                    if code != self.texts.source_code and texts.get(code):
+                        self.texts.strings.setdefault(code, {})["privacy"] = texts[code]
+                message = (
+                    "Datenschutzhinweis: das Formular hat keinen eigenen; der Hinweis der Stadt "
+                    "(wie bei den mitgelieferten Fragebögen) steht auf der ersten Seite."
+                )
+                note(None, None, message, "changed", "settings")
+        sensitive = any(
+            s.get("sensitive") or any(q.get("sensitive") for q in s["questions"])
+            for s in self.sections
+        )
+        if sensitive and "consent_sensitive" not in self.top:
+            source, _ = self.texts.fixed("consent_sensitive", FIXED_CONSENT)
+            if source:
+                self.top["consent_sensitive"] = source
+                message = (
+                    "Einwilligung vor den persönlichen Fragen: der Standardtext der Umfrage wird "
+                    "verwendet (das Formular hat keinen eigenen)."
+                )
+                note(None, None, message, "changed", "settings")
 
     def _language_left_out(self, name: str, why: str) -> None:
         columns = []
@@ -623,17 +759,23 @@ class Importer:
                     lang == name
                     or (name == DEFAULT and lang is None and fieldname in ("label", "hint"))
                 ):
-                    columns.append(f"{sheet.title} {sheet.column(header)}")
+                    columns.append(f"{sheet.title} {header}")
         message = (
             f"Sprache »{name}« nicht übernommen: {why} (Spalten: {', '.join(columns) or '–'})."
         )
         self.ledger.note(1, None, message, "left_out")
 
     def _bundle(self, raw: dict[str, Any]) -> QuestionnaireBundle:
+        source_code = self.texts.source_code
+        if source_code != SOURCE_LANGUAGE:
+            raw["source_language"] = source_code
         try:
             questionnaire = parse_questionnaire(raw, self.wb.filename)
             source = questionnaire.source_strings()
             translations = {}
+            if source_code != SOURCE_LANGUAGE:  # offered under its own code, complete
+                own = self.texts.strings.setdefault(source_code, {})
+                self.texts.strings[source_code] = {**source, **own}
             for code, texts in sorted(self.texts.strings.items()):
                 strings = {k: v for k, v in texts.items() if k in source}
                 if strings:

@@ -121,8 +121,8 @@ class Options:
         if row is None and name == "other":  # added by pyxform for or_other
             opt["label"] = self.texts.or_other(key, 0)
             message = (
-                f"Liste »{list_name}«: pyxform ergänzt für »or_other« die Antwort »other«; "
-                f"übernommen als »{opt['label']}«."
+                f"Liste »{list_name}«: für »or_other« kommt die Antwort »{opt['label']}« hinzu, "
+                "in jeder Sprache des Formulars."
             )
             ledger.note(None, None, message, "changed", "choices")
         else:

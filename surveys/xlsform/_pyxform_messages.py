@@ -132,5 +132,6 @@ def german(exc: Exception, sheets: Mapping[str, Sheet]) -> Finding:
         title,
         row,
         column,
-        f"Die Datei entspricht nicht dem XLSForm-Standard (Meldung von pyxform: »{plain}«).",
+        f"Die Datei entspricht nicht dem XLSForm-Standard (Meldung der Prüfung, englisch: "
+        f"»{plain}«).",
     )

@@ -276,7 +276,7 @@ def _unread(scan: _Scan, sheets: dict[str, Sheet]) -> list[Finding]:
                         sheet.title,
                         1,
                         f"{header} ({letter})",
-                        "Diese Spalte liest pyxform nicht (sie steht nach mehr als 20 leeren "
+                        "Diese Spalte wird nicht gelesen (sie steht nach mehr als 20 leeren "
                         "Spalten); ihr Inhalt wird nicht übernommen.",
                         "left_out",
                     )
@@ -288,7 +288,7 @@ def _unread(scan: _Scan, sheets: dict[str, Sheet]) -> list[Finding]:
                     sheet.title,
                     len(sheet.rows) + 2,
                     None,
-                    f"Die Zeilen {len(sheet.rows) + 2} bis {last} liest pyxform nicht (sie "
+                    f"Die Zeilen {len(sheet.rows) + 2} bis {last} werden nicht gelesen (sie "
                     "stehen nach mehr als 60 leeren Zeilen); ihr Inhalt wird nicht übernommen.",
                     "left_out",
                 )
@@ -351,7 +351,11 @@ def read_workbook(data: bytes, filename: str) -> Workbook:
         problems.insert(
             0,
             Finding(
-                "", None, None, f"pyxform kann die Datei nicht umwandeln ({type(exc).__name__})."
+                "",
+                None,
+                None,
+                f"Die Datei lässt sich nicht als XLSForm lesen ({type(exc).__name__}). Bitte in "
+                "KoboToolbox oder ODK prüfen, ob das Formular dort funktioniert.",
             ),
         )
     if problems:

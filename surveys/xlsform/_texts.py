@@ -21,13 +21,14 @@ from typing import Any
 
 from surveys.questionnaire.languages import SOURCE_LANGUAGE, code_for_name, english_name, is_known
 from surveys.xlsform._ledger import Ledger, field_of
+from surveys.xlsform._product import OTHER, SPECIFY, ProductTexts
 
 DEFAULT = "default"
 """pyxform's name for the language of text columns without a language."""
 TRANSLATABLE = ("label", "hint", "guidance_hint")
-OTHER_TEXTS = {"de": ("Sonstiges", "Bitte näher angeben:"), "en": ("Other", "Specify other.")}
-"""What pyxform adds for ``or_other`` (the option, the text question), per source language."""
-OR_OTHER_LABEL = OTHER_TEXTS["en"][1]
+OR_OTHER_LABEL = "Specify other."
+"""The label pyxform gives the text question it adds for ``or_other`` (replaced: the
+import writes the product's own texts, :mod:`surveys.xlsform._product`)."""
 _COLUMN = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\)\s*$")
 
 
@@ -103,8 +104,10 @@ class LanguageMap:
                 default_language if default_language in out.codes else next(iter(out.codes))
             )
             out.notes.append(
-                f"Das Formular hat keine deutschen Texte: die Texte in »{out.source}« stehen "
-                "an Stelle der deutschen. Bitte vor dem Einsatz ins Deutsche übersetzen."
+                f"Das Formular hat keine deutschen Texte: es wird in »{out.source}« und seinen "
+                "anderen Sprachen angeboten, nicht auf Deutsch. Für Deutsch die Spalten "
+                "»label::Deutsch (de)« (und »hint::Deutsch (de)«) ergänzen und das Formular "
+                "erneut importieren."
             )
         else:
             out.source = ordered[0]
@@ -200,10 +203,60 @@ def language_names(form: Mapping[str, Any], extra: Iterable[str] = ()) -> list[s
 class Texts:
     """Texts of the form: source text returned, translations collected by key."""
 
-    def __init__(self, ledger: Ledger, langs: LanguageMap, default_language: str):
+    def __init__(
+        self,
+        ledger: Ledger,
+        langs: LanguageMap,
+        default_language: str,
+        product: ProductTexts | None = None,
+    ):
         self.ledger, self.langs, self.default_language = ledger, langs, default_language
+        self.product = product or ProductTexts()
         self.strings: dict[str, dict[str, str]] = {}
         """Our language code -> translation key -> text."""
+
+    @property
+    def source_code(self) -> str:
+        """Our code of the language in the source slot (German unless the form has none)."""
+        return self.langs.codes.get(self.langs.source, SOURCE_LANGUAGE)
+
+    @property
+    def targets(self) -> list[str]:
+        """Our codes of the translations the form has (the source's own code included when
+        it is not German: its texts are offered under that code)."""
+        return [c for c in dict.fromkeys(self.langs.codes.values()) if c != SOURCE_LANGUAGE]
+
+    def fixed(self, key: str, fixed_key: str, **params: Any) -> tuple[str | None, list[str]]:
+        """A text the import writes itself, from the product's translations: the source
+        text (``None`` if the product has none in the source language) and the languages
+        it was written in; languages the product lacks stay without it (and are hidden)."""
+        written = []
+        for code in self.targets:
+            if (text := self.product.fixed(fixed_key, code, **params)) is not None:
+                self.strings.setdefault(code, {})[key] = text
+                written.append(code)
+        source = self.product.fixed(fixed_key, self.source_code, **params)
+        if source is None:
+            source = self.product.fixed(fixed_key, "en", **params)
+        return source, written
+
+    def fill(self, key: str, fixed_key: str, **params: Any) -> dict[str, str]:
+        """The product's text ``fixed_key`` for each language of the form that has no
+        text for ``key``; the texts written by language."""
+        written = {}
+        for code in self.targets:
+            if self.strings.get(code, {}).get(key) or code == self.source_code:
+                continue
+            if (text := self.product.fixed(fixed_key, code, **params)) is not None:
+                self.strings.setdefault(code, {})[key] = text
+                written[code] = text
+        return written
+
+    def copy(self, source_key: str, key: str) -> None:
+        """``key`` gets the translations of ``source_key`` (a section titled like the form)."""
+        for texts in self.strings.values():
+            if source_key in texts and key not in texts:
+                texts[key] = texts[source_key]
 
     def text(
         self,
@@ -267,9 +320,7 @@ class Texts:
         return out if isinstance(value, dict) else out[self.default_language]
 
     def or_other(self, key: str, which: int) -> str:
-        """Source text (and English translation) for what pyxform adds for ``or_other``:
-        ``which`` 0 is the option, 1 the text question."""
-        source_code = self.langs.codes.get(self.langs.source, SOURCE_LANGUAGE)
-        if "en" in self.langs.codes.values() and source_code != "en":
-            self.strings.setdefault("en", {})[key] = OTHER_TEXTS["en"][which]
-        return OTHER_TEXTS.get(source_code, OTHER_TEXTS["en"])[which]
+        """Source text (and its translations) for what ``or_other`` adds: ``which`` 0 is
+        the option ("Sonstiges"), 1 the text question ("Bitte näher angeben:")."""
+        source, _ = self.fixed(key, (OTHER, SPECIFY)[which])
+        return source or ("Other", "Please specify:")[which]

@@ -111,11 +111,11 @@ def test_offers_page_finds_the_uncovered_mobility_need_in_hallgarten(as_role):
     assert (first["Bedarfsfeld"], first["Gruppe"]) == ("Mobilität", "Hallgarten")
 
 
-def test_campaign_links_carry_a_valid_signature_and_only_admin_can_create(as_role):
+def test_campaign_links_carry_a_valid_signature_and_the_admin_may_keep_waves_to_herself(as_role):
     ctx = as_role("guide")
     at = run_page("campaigns.py")
     links = [m.value for m in at.markdown if "modus=assisted" in m.value]
-    assert links and len(at.get("form")) == 0
+    assert links and len(at.get("form")) == 1  # guides may create waves unless restricted
     link = links[0].split("(")[1].rstrip(")")
     slug = link.split("/")[2]
     sig = link.split("sig=")[1]
@@ -123,6 +123,16 @@ def test_campaign_links_carry_a_valid_signature_and_only_admin_can_create(as_rol
     as_role("admin")
     at = run_page("campaigns.py")
     assert any(b.label == "Schließen" for b in at.button)
+    at.checkbox(key="guides-may-create").uncheck().run()
+    as_role("guide")
+    at = run_page("campaigns.py")
+    assert len(at.get("form")) == 0 and not any(b.label == "Schließen" for b in at.button)
+    assert any("legt die Verwaltung (Admin) an" in i.value for i in at.info)
+    as_role("admin")
+    at = run_page("campaigns.py")
+    at.checkbox(key="guides-may-create").check().run()
+    newcomer = ctx.storage.latest_version(ctx.municipality_id, "newcomer")
+    at.selectbox(key="new-questionnaire").set_value(newcomer).run()
     at.text_input(key="new-title").set_value("Welle 3 Test")
     at.text_input(key="new-slug").set_value("test-w3")
     next(b for b in at.button if b.label == "Anlegen").click().run()
@@ -131,7 +141,8 @@ def test_campaign_links_carry_a_valid_signature_and_only_admin_can_create(as_rol
     assert (created.status, created.wave, created.audience) == ("draft", 3, "newcomer")
     from bedarfsradar.audit import entries
 
-    assert "campaign.create" in set(entries(ctx.db, ctx.municipality_id)["action"])
+    actions = set(entries(ctx.db, ctx.municipality_id)["action"])
+    assert {"campaign.create", "setting.campaign_creation"} <= actions
 
 
 def test_new_wave_dates_are_typed_in_german_and_a_wrong_one_is_named(as_role):

@@ -1,9 +1,10 @@
 """Datenschutz: retention and purge (admin only, confirmed, audited), deletion by receipt
-code (guide), record of processing, audit log (admin only). Own demo database: these
-tests delete data."""
+code (guide), record of processing, audit log in German words (admin: all of it; guide:
+her own entries). Own demo database: these tests delete data."""
 
 from sqlalchemy import func, select
 
+from bedarfsradar import audit
 from bedarfsradar.audit import entries
 from bedarfsradar.db.schema import Response
 from surveys.privacy import retention
@@ -25,12 +26,14 @@ def test_privacy_page_requires_login_and_is_closed_to_viewers(as_role):
     assert len(at.dataframe) == 0 and not at.get("download_button")
 
 
-def test_guide_deletes_by_receipt_code_but_sees_no_purge_and_no_audit_log(as_role):
+def test_guide_deletes_by_receipt_code_and_reads_only_her_own_audit_entries(as_role):
     ctx = as_role("guide")
+    audit.record(ctx.db, ctx.municipality_id, "admin", "user.role", username="x", role="viewer")
     at = run_page("privacy.py")
     labels = _labels(at)
     assert "Endgültig löschen" not in labels and "Frist speichern" not in labels
-    assert "Verzeichnis herunterladen" in labels and len(at.dataframe) == 0
+    assert "Verzeichnis herunterladen" in labels
+    assert set(at.dataframe[0].value["Wer"]) <= {"test-guide"}  # not the admin's entries
     client_uuid = ctx.storage.answers_frame(ctx.municipality_id)["response_id"].iloc[0]
     code = ctx.storage.receipt_code(client_uuid)
     before = ctx.storage.count_responses(ctx.municipality_id)
@@ -48,6 +51,10 @@ def test_guide_deletes_by_receipt_code_but_sees_no_purge_and_no_audit_log(as_rol
     at.checkbox(key="receipt-confirm").check()
     next(b for b in at.button if b.label == "Löschen").click().run()
     assert "keine Antwort" in at.error[0].value
+    own = at.dataframe[0].value
+    assert set(own["Wer"]) == {"test-guide"}
+    assert "Antwort mit Quittungscode gelöscht" in set(own["Was"])
+    assert "gelöscht: ja" in set(own["Einzelheiten"])
 
 
 def test_admin_sets_retention_and_purges_old_responses_after_confirmation(as_role):
@@ -77,8 +84,12 @@ def test_admin_sets_retention_and_purges_old_responses_after_confirmation(as_rol
     log = entries(ctx.db, mid)
     assert log.iloc[0]["action"] == "purge" and log.iloc[0]["detail"]["responses"] == old
     assert "retention.set" in set(log["action"])
+    at.run()
     audit_table = at.dataframe[0].value
-    assert list(audit_table.columns) == ["Zeit", "Wer", "Was", "Details"]
+    assert list(audit_table.columns) == ["Zeit", "Wer", "Was", "Einzelheiten"]
+    purged = audit_table[audit_table["Was"] == "alte Antworten gelöscht"].iloc[0]
+    assert f"Antworten: {old}" in purged["Einzelheiten"]
+    assert not any("." in str(w) and " " not in str(w) for w in audit_table["Was"])
 
 
 def test_record_of_processing_is_offered_with_facts_from_the_code(as_role):

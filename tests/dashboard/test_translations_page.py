@@ -179,3 +179,38 @@ def test_a_good_workbook_shows_the_diff_then_writes_and_moves_the_open_campaign(
     log = entries(tr_ctx.db, mid)
     assert log.iloc[0]["action"] == "translations.import"
     assert log.iloc[0]["detail"]["moved"] == ["zw-offen"]
+
+
+@pytest.mark.usefixtures("media_store")
+def test_an_imported_questionnaire_is_listed_and_translated_like_a_built_in_one(tr_ctx):
+    """The missing Arabic hint of an imported form is added through the workbook: a new
+    version in the database, the open campaign moved onto it, no file written."""
+    from surveys.xlsform import import_xlsform, product_texts
+    from tests.xlsform.families import kinder_form
+
+    ctx, mid = tr_ctx, tr_ctx.municipality_id
+    product = product_texts(ctx.ui_text.strings, ctx.bundles())
+    bundle = import_xlsform(kinder_form(), "kinder.xlsx", product=product).bundle
+    version = ctx.storage.store_questionnaire_version(mid, bundle)
+    ctx.storage.create_campaign(mid, "kinder-w1", "Kinder", version)
+    before = _digest(ctx.settings.questionnaire_dir)
+
+    at = run_page("translations.py")
+    at.selectbox(key="tr-q").set_value("kinder").run()
+    assert not at.exception, at.exception
+    coverage = at.dataframe[0].value.set_index("Sprache")
+    arabic = coverage[coverage.index.str.endswith("(ar)")].iloc[0]
+    assert arabic["in der Umfrage"] == "nein"
+    wb = load_workbook(io.BytesIO(payload(at, "Arbeitsmappe")))
+    ws = wb["ar"]
+    ws[f"D{_row(ws, 'q.kinder.hint')}"] = "في البيت فقط"
+    _upload(at, wb)
+    assert not at.exception, at.exception
+    at.button(key="tr-apply").click().run()
+    assert "Übernommen" in at.success[0].value
+    moved = ctx.storage.campaign("kinder-w1").questionnaire_version_id
+    assert moved != version
+    stored = ctx.storage.questionnaire_bundle(moved)
+    assert stored.translations["ar"].strings["q.kinder.hint"] == "في البيت فقط"
+    assert stored.missing_keys("ar") == []
+    assert _digest(ctx.settings.questionnaire_dir) == before  # only the database changed

@@ -55,7 +55,7 @@ def make_staff(ctx, slug: str = "personal-w1", people=STAFF, **campaign) -> Staf
     store = InvitationStore(ctx.db, ctx.settings.effective_secret_key)
     store.add(info, [Person(n, e, d, i) for i, (n, e, d) in enumerate(people, start=2)])
     app = Starlette(routes=routes(ctx))
-    app.routes[1].app.state.survey.config.min_fill_seconds = 0
+    app.routes[1].app.state.survey.config.seconds_per_question = 0
     ids = {row.name: int(row.id) for row in store.people(info.id).itertuples()}
     return Staff(ctx, app, info, store, ids)
 

@@ -109,7 +109,7 @@ def test_full_disk_shows_retry_page_and_keeps_the_answers(sqlite_ctx):
     mid = ctx.municipality_id
     ctx.storage.create_campaign(mid, "voll", "Voll", ctx.storage.latest_version(mid, "newcomer"))
     app = Starlette(routes=routes(ctx))
-    app.routes[1].app.state.survey.config.min_fill_seconds = 0
+    app.routes[1].app.state.survey.config.seconds_per_question = 0
     browser = Browser(app)
     browser.get("/u/voll/de/")
     page = browser.submit()  # the privacy notice accepted

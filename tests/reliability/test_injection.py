@@ -27,7 +27,7 @@ def env(sqlite_ctx):
     mid = ctx.municipality_id
     ctx.storage.create_campaign(mid, "neu", "Test", ctx.storage.latest_version(mid, "newcomer"))
     app = Starlette(routes=routes(ctx))
-    app.routes[1].app.state.survey.config.min_fill_seconds = 0
+    app.routes[1].app.state.survey.config.seconds_per_question = 0
     return ctx, app
 
 

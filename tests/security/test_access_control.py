@@ -19,6 +19,7 @@ from bedarfsradar.db.schema import AppUser
 from bedarfsradar.login import CSRF_COOKIE
 from bedarfsradar.server import routes
 from bedarfsradar.session import COOKIE, SessionUser
+from surveys.campaign_setup import set_guides_may_create
 from tests.dashboard.conftest import run_page
 from tests.dashboard.downloads import media_store  # noqa: F401 - fixture
 from tests.security.conftest import MARK_A, MARK_B, PASSWORD
@@ -104,9 +105,19 @@ def test_the_same_free_text_is_visible_to_a_guide(login_as, media_store):  # noq
     assert MARK_A in everything_shown(at)
 
 
-def test_guide_gets_no_admin_action(login_as):
+def test_guide_gets_no_admin_action(login_as, towns):
+    """Guides run waves (create, open, close) unless the admin restricts it; the public
+    address, that restriction and the purge stay the admin's."""
+    ctx = towns.a
     login_as("guide")
     at = run_page("campaigns.py")
+    keys = {str(w.key) for w in [*at.button, *at.checkbox, *at.text_input]}
+    assert not keys & {"public-address", "save-public-address", "guides-may-create"}, keys
+    set_guides_may_create(ctx.db, ctx.municipality_id, False)
+    try:
+        at = run_page("campaigns.py")
+    finally:
+        set_guides_may_create(ctx.db, ctx.municipality_id, True)
     assert len(at.get("form")) == 0
     assert not [b for b in at.button if str(b.key).startswith("status-")]
     if "privacy.py" in PAGE_ROLES:

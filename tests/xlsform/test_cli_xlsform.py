@@ -1,5 +1,5 @@
 """``bedarfsradar xlsform import|export``: a refused file changes nothing (exit 4); an
-import that leaves rows out is only stored after ``--yes``."""
+import that leaves rows out is only stored after ``--yes``, and only once."""
 
 from __future__ import annotations
 
@@ -68,7 +68,12 @@ def test_left_out_rows_are_listed_and_nothing_is_stored_without_yes(env):
     assert done.returncode == 0, done.stderr
     version = stored(url, "kobo_default")
     assert version is not None
-    assert done.stdout.splitlines()[-1] == f"gespeichert als Fragebogen-Version {version}"
+    assert f"gespeichert als Fragebogen-Version {version}" in done.stdout.splitlines()
+    assert "Sprachen in der Umfrage:" in lines and "  Deutsch: angeboten, Quelltext" in lines
+    again = run_cli("xlsform", "import", str(path), "--audience", "volunteer", "--yes", env=cli_env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == (
+        f"schon gespeichert als Fragebogen-Version {version}: nichts geändert")  # fmt: skip
     ctx = make_context(url)
     bundle = ctx.storage.questionnaire_bundle(version)
     ctx.db.dispose()

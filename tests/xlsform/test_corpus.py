@@ -230,17 +230,20 @@ def test_several_languages_become_translations_dari_included_and_unknown_ones_na
                                 "Dari (prs)": "prs"}  # fmt: skip
     assert set(result.left_out_languages) == {"Klingon"}
     [named] = find(result, "left_out", "Klingon")
-    assert "survey label::Klingon (G)" in named.message
+    assert "(Spalten: survey label::Klingon, choices label::Klingon)" in named.message
     tr = result.bundle.translations
     assert tr["prs"].strings["q.job.label"] == "آیا کار دارید؟"
     assert tr["fr"].strings["q.job.hint"] == "Travail payé"
     assert result.bundle.questionnaire.question("job").label == "Do you have a job?"
 
 
-def test_a_german_form_with_english_imports_without_anything_to_confirm_but_the_audience():
+def test_a_german_form_with_english_imports_with_only_its_title_and_audience_to_confirm():
     result = run(form_named("german_and_english"))
     assert [f.message for f in result.findings] == [
+        "Der Formulartitel »Wohnen« steht nur in einer Sprache im Formular; als Titel steht auf "
+        "Englisch »Survey«. Auf der Seite Übersetzungen lässt sich das ändern.",
         "Zielgruppe nicht angegeben: als Fragebogen für Zugewanderte übernommen."]  # fmt: skip
+    assert result.bundle.missing_keys("en") == []  # English is offered as well
     q = result.bundle.questionnaire
     assert q.question("zimmer").relevance == 'wohnung == "yes"'
     assert result.bundle.translations["en"].strings["q.zimmer.label"] == "How many rooms?"

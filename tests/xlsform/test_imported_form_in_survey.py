@@ -36,7 +36,7 @@ def respondent(sqlite_ctx):
     version = ctx.storage.store_questionnaire_version(ctx.municipality_id, result.bundle)
     ctx.storage.create_campaign(ctx.municipality_id, "kobo", "Kobo-Import", version)
     app = Starlette(routes=routes(ctx))
-    survey_of(app).config.min_fill_seconds = 0
+    survey_of(app).config.seconds_per_question = 0
     r = Respondent(app, slug="kobo")
     r.accept_privacy()
     return ctx, r

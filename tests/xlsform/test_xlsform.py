@@ -160,7 +160,9 @@ def test_a_hand_written_xlsform_becomes_a_questionnaire_with_translations():
     ]  # fmt: skip
     data = xlsx_bytes({"survey": survey, "choices": CHOICES, "settings": SETTINGS})
     result = import_xlsform(data, "kita.xlsx")
-    assert result.findings == []
+    [title] = result.findings  # KoboToolbox forms have their title in one language only
+    assert (title.sheet, title.row, title.kind) == ("settings", 2, "changed")
+    assert result.bundle.translations["en"].strings["title"] == "Survey"
     q = result.bundle.questionnaire
     assert (q.id, q.title, q.version, q.audience) == ("kita", "Kita-Umfrage", "1", "newcomer")
     section = q.sections[0]
