@@ -15,6 +15,7 @@ from bedarfsradar import audit
 from bedarfsradar.session import SessionUser
 from dashboard import data, questionnaires
 from dashboard.labels import MODES, REVIEW_FLAGS, language_name
+from surveys.privacy.protected import protected_audiences
 from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.responses.answers import AnswerRow, from_rows
 from surveys.responses.storage import CampaignInfo
@@ -67,12 +68,20 @@ def answers_table(bundle: QuestionnaireBundle, answers: pd.DataFrame,
 
 
 def render(user: SessionUser, campaign: CampaignInfo) -> None:
-    """A toggle that shows the campaign's individual answers (audited)."""
+    """A toggle that shows the campaign's individual answers (audited); never for an
+    audience whose answers are protected (:mod:`surveys.privacy.protected`: the staff,
+    and the volunteers unless the guide switched that off)."""
     if not user.sees_raw_data:
+        return
+    ctx = data.context()
+    if campaign.audience in protected_audiences(ctx.db, ctx.municipality_id):
+        st.caption(
+            "Die Antworten dieser Befragung werden nicht einzeln gezeigt – für niemanden "
+            "(Vereinbarung mit dem Personalrat); Ergebnisse nur als Tabellen ab 5 Antworten."
+        )
         return
     if not st.toggle("Antworten ansehen (Einzelantworten)", key=f"answers-{campaign.slug}"):
         return
-    ctx = data.context()
     logged = f"answers-logged-{campaign.slug}"
     if not st.session_state.get(logged):
         audit.record(ctx.db, ctx.municipality_id, user.username, "raw.view", page="Kampagnen",

@@ -44,9 +44,9 @@ def page_ctx(tmp_path, monkeypatch):
     ctx.db.dispose()
 
 
-def store(ctx, data: bytes, name: str) -> int:
+def store(ctx, data: bytes, name: str, audience: str | None = None) -> int:
     product = product_texts(ctx.ui_text.strings, ctx.bundles())
-    bundle = import_xlsform(data, name, product=product).bundle
+    bundle = import_xlsform(data, name, product=product, audience=audience).bundle
     return ctx.storage.store_questionnaire_version(ctx.municipality_id, bundle)
 
 
@@ -135,3 +135,16 @@ def test_a_deletion_of_flagged_responses_is_confirmed_and_one_is_singular(page_c
         "1 Antwort mit dem Hinweis „in sehr kurzer Zeit abgeschickt“ endgültig gelöscht."
     )
     assert ctx.storage.review_flags(ctx.municipality_id) == {}
+
+
+def test_a_staff_wave_offers_no_individual_answers(page_ctx):
+    """The staff's answers are never shown one by one (Personalrat), not even here."""
+    ctx = page_ctx
+    version = store(ctx, families_form(), "staff.xlsx", audience="administration")
+    campaign = ctx.storage.create_campaign(ctx.municipality_id, "team", "Team", version)
+    ctx.storage.complete_response(campaign, str(uuid.uuid4()), [AnswerRow("children",
+                                  value="yes")], language="de")  # fmt: skip
+    at = run_page(PAGE)
+    assert not [t for t in at.toggle if t.key == "answers-team"]
+    assert any("nicht einzeln gezeigt" in c.value for c in at.caption)
+    assert not [t for t in at.table if "Weg" in t.value.columns]
