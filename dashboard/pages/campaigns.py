@@ -8,7 +8,6 @@ is a local one, no QR code or poster is offered.
 Interviews collected offline with ODK Collect or KoboCollect come in from their export
 (:mod:`dashboard.offline_import`)."""
 
-
 import streamlit as st
 
 from analysis.display import SUPPRESSION_NOTE

@@ -79,8 +79,9 @@ if len(res.supply):
 if res.ip is not None:
     st.header("Verwaltung: Wichtigkeit und Zufriedenheit")
     services = L.of("ip_importance")
-    st.dataframe(results_table(res.ip.results, "Leistung", services, kind="mean"),
-                 hide_index=True)  # fmt: skip
+    # no n beside the staff's means (surveys.privacy.protected), as in the explorer
+    means = results_table(res.ip.results, "Leistung", services, kind="mean").drop(columns=["n"])
+    st.dataframe(means, hide_index=True)
     st.caption(QUADRANT_NOTE)
 
 if len(res.volunteers):
