@@ -64,6 +64,7 @@ UI_CONTEXT = (
     ("privacy_", "Datenschutzhinweis vor dem Start"),
     ("receipt_", "Dankeseite mit dem Code zum Löschen"),
     ("thank_you", "Dankeseite"),
+    ("results_", "Dankeseite: wo die Ergebnisse erscheinen (danach die Adresse)"),
     ("rank_", "Frage mit Rangfolge (Platz 1, 2, 3)"),
     ("poster_", "Plakat und Handzettel: Einladung in einer Zeile, neben dem QR-Code"),
     ("survey_", "Meldung, wenn die Umfrage nicht erreichbar ist"),
