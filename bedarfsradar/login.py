@@ -66,6 +66,7 @@ MESSAGES = {
 }
 PUBLIC_PREFIXES = (
     "/u/",
+    "/ergebnisse",
     "/login",
     "/logout",
     "/healthz",

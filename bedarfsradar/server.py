@@ -2,7 +2,8 @@
 
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
 current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
-``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
+``/u/<campaign>/…`` public survey (its own issue) · ``/ergebnisse/…`` public results pages
+(:mod:`bedarfsradar.results_site`). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
 Every response gets the security headers of :mod:`bedarfsradar.headers`; Streamlit's own
@@ -153,17 +154,21 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
             submissions_per_minute=ctx.settings.survey_submissions_per_minute,
             secure_cookies=ctx.settings.secure_cookies,
             min_fill_seconds=ctx.settings.survey_min_fill_seconds,
+            results_path="/ergebnisse/",  # bedarfsradar.results_site.BASE
         )
     )
 
 
 def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
-    """The Starlette routes beside the dashboard (public survey under /u, login)."""
+    """The Starlette routes beside the dashboard (public survey under /u, public results
+    under /ergebnisse, login)."""
     from bedarfsradar.login import login_routes
+    from bedarfsradar.results_site import BASE, results_app
 
     return [
         Route("/healthz", healthz_endpoint(ctx)),
         Mount("/u", app=survey_app(ctx)),
+        Mount(BASE, app=results_app(ctx or _ctx())),
         *login_routes(ctx or _ctx()),
         Route("/healthz/dashboard", dashboard_caches),
     ]

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import defer
 
 from analysis.catalogue import CATALOGUE_VERSION, Kind, check_release
 from bedarfsradar.db.engine import Database
@@ -119,8 +120,12 @@ class ReleaseStore:
     def releases(
         self, municipality_id: int, *, include_withdrawn: bool = False
     ) -> list[ReleaseInfo]:
-        """Newest first."""
-        stmt = select(Release).where(Release.municipality_id == municipality_id)
+        """Newest first. The payloads are not read (:meth:`payload` reads one)."""
+        stmt = (
+            select(Release)
+            .options(defer(Release.payload))
+            .where(Release.municipality_id == municipality_id)
+        )
         if not include_withdrawn:
             stmt = stmt.where(Release.withdrawn_at.is_(None))
         stmt = stmt.order_by(Release.wave.desc(), Release.number.desc())
