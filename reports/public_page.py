@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import findings as rule
-from analysis.counts import AUDIENCE_LABELS
+from analysis.display import AUDIENCE_LABELS
 from analysis.method_note import method_paragraphs
 from analysis.results import MISSING_GROUP
 from publicity.results_page.model import (
