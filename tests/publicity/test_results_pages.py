@@ -204,7 +204,7 @@ def test_the_page_is_made_from_the_release_and_never_reads_an_answer(town, tmp_p
 def test_switched_off_withdrawn_and_unknown_releases_are_a_german_404(town, tmp_path):
     c = client(town)
     info, _ = release_of(town)
-    missing = ["welle-2/", "welle-1-freigabe-9/", "nix/", "welle-1/methode/x/",
+    missing = ["welle-7/", "welle-1-freigabe-9/", "nix/", "welle-1/methode/x/",
                "welle-3/de/bedarfe.csv"]  # fmt: skip
     for path in (f"/ergebnisse/{m}" for m in missing):
         page = c.get(path, follow_redirects=True)
@@ -323,3 +323,19 @@ def test_the_thank_you_page_names_the_results_address(sqlite_ctx):
     (link,) = doc.xpath('//a[@href="/ergebnisse/"]')
     assert text_of(link) == "http://testserver/ergebnisse/"
     assert re.search(r"Die Ergebnisse der Befragung veröffentlichen wir hier:", text_of(doc))
+
+
+def test_an_interim_release_of_the_running_wave_gets_its_page_too(town):
+    info = releases.release_wave(town, 2, "interim", "test")  # wave 2 still runs
+    c = client(town)
+    assert c.get("/ergebnisse/welle-2/").status_code == 404  # released, not yet public
+    releases.set_public(town, info.id, True, "test")
+    page = c.get("/ergebnisse/welle-2/")
+    assert page.status_code == 200
+    doc = lxml.html.fromstring(page.text)
+    body = text_of(doc)
+    assert "Zwischenstand. Die Befragung läuft noch" in body
+    assert "Lücken, die die Stadt gefunden hat" not in body  # not in an interim release
+    assert len(doc.xpath("//div[@class='chart']")) == 1  # the needs, in total only
+    index = c.get("/ergebnisse/").text
+    assert index.index('href="/ergebnisse/welle-2/"') < index.index('href="/ergebnisse/welle-1/"')
