@@ -78,7 +78,7 @@ def check_readable(page) -> None:  # type: ignore[no-untyped-def]
     ):
         left, right, width, height, text = box
         assert left >= 0 and right <= SCREEN + 0.5 and width > 0 and height > 0, box
-        assert re.fullmatch(r"[0-9.]+|[0-9]+–[0-9]+|·", text.strip()), text
+        assert re.fullmatch(r"[0-9]+ \([0-9]+–[0-9]+\)|[0-9.]+|·", text.strip()), text
 
 
 @pytest.mark.parametrize("lang", ["fa", "de-x-ls"])

@@ -98,17 +98,17 @@ def test_every_number_in_the_tables_is_the_releases_number(town):
          totals(res.barriers, "barrier_share")),
     ]:  # fmt: skip
         rows = found[caption]
-        assert rows[0] == ["Bereich" if "Bereich" in caption else "Grund", "Anteil in %",
-                           "Spanne in %", "Antworten"]  # fmt: skip
+        label_column = "Bereich" if "Bereich" in caption else "Grund"
+        assert rows[0] == [label_column, "Anteil in % (Spanne)", "Antworten"]
         by_code = {str(r["level"]): r for _, r in frame.iterrows()}
         assert sorted(codes[r[0]] for r in rows[1:]) == sorted(by_code)  # every row, no other
-        for label, share, interval, n in rows[1:]:
+        for label, share, n in rows[1:]:
             row = by_code[codes[label]]
             if bool(row["suppressed"]):
                 assert share == "·"
                 continue
-            assert int(share) == points(row["estimate"])
-            assert interval == f"{points(row['ci_low'])}–{points(row['ci_high'])}"
+            expected = [points(row["estimate"]), points(row["ci_low"]), points(row["ci_high"])]
+            assert share == "{} ({}–{})".format(*expected)
             assert int(n.replace(".", "")) == int(row["n"])
     counts = found["Wer mitgemacht hat"]
     published = {"Zugewanderte": "newcomer", "Ehrenamtliche": "volunteer",
@@ -257,9 +257,9 @@ def test_the_csv_holds_the_numbers_of_its_chart(town):
     text = response.content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0] == ["Bereich", "Anteil in %", "Spanne von", "Spanne bis", "Antworten"]
-    for (label, share, interval, n), csv_row in zip(rows[1:], lines[1:], strict=True):
-        assert csv_row[:2] == [label, share]
-        assert "–".join(csv_row[2:4]) == interval and csv_row[4] == n
+    for (label, share, n), csv_row in zip(rows[1:], lines[1:], strict=True):
+        assert csv_row[0] == label and csv_row[4] == n
+        assert "{} ({}–{})".format(*csv_row[1:4]) == share
 
 
 def test_a_first_visit_is_small_and_a_repeat_visit_is_a_304(town):
