@@ -159,6 +159,15 @@ VOLUNTEER_NEED_LABELS: dict[str, str] = {
 }
 FINDING_COLUMNS = ["kind", "indicator", "group_var", "group", "level", "n", "estimate",
                    "ci_low", "ci_high", "evidence", "sentence"]  # fmt: skip
+PARTS = "parts"
+"""With ``with_parts=True``: a last column holding, per finding, the results rows it rests
+on (a list of dicts, in the order the sentence names them), so a page in another
+language can word the same finding from the same numbers (the public results page)."""
+_WITH_PARTS = [*FINDING_COLUMNS, PARTS]
+
+
+def _parts(rows: pd.DataFrame) -> list[dict[str, object]]:
+    return [dict(r) for _, r in rows.iterrows()]
 
 
 def format_share(x: float, locale: str = LOCALE) -> str:
@@ -277,9 +286,10 @@ def findings(
     locale: str = LOCALE,
     kind: str = "",
     rule: FindingsRule = RULE,
+    with_parts: bool = False,
 ) -> pd.DataFrame:
     """Sentences for all eligible rows, in the order of ``results`` (sort it first):
-    columns :data:`FINDING_COLUMNS`."""
+    columns :data:`FINDING_COLUMNS` (and :data:`PARTS` ``with_parts``)."""
     out = []
     for _, row in results.iterrows():
         s = sentence(row, area_labels, locale, rule)
@@ -290,9 +300,10 @@ def findings(
                     **{c: row.get(c, np.nan) for c in FINDING_COLUMNS[1:-2]},
                     "evidence": row.get("evidence", ""),
                     "sentence": s,
+                    PARTS: [dict(row)],
                 }
             )
-    return pd.DataFrame(out, columns=FINDING_COLUMNS)
+    return pd.DataFrame(out, columns=_WITH_PARTS if with_parts else FINDING_COLUMNS)
 
 
 def _shown(df: pd.DataFrame | None, indicator: str, totals_only: bool = True) -> pd.DataFrame:
@@ -312,10 +323,12 @@ def key_findings(
     volunteers: pd.DataFrame | None = None,
     area_labels: Mapping[str, str] | None = None,
     rule: FindingsRule = RULE,
+    with_parts: bool = False,
 ) -> pd.DataFrame:
     """The key findings of one selection (see the module docstring), columns
     :data:`FINDING_COLUMNS`: ``kind`` is "need", "perception", "supply", "change" or
-    "volunteer". Takes published (protected) results tables; any may be None or empty."""
+    "volunteer". Takes published (protected) results tables; any may be None or empty.
+    ``with_parts``: also the column :data:`PARTS` (the rows each finding rests on)."""
     parts = []
     parts.append(_need_findings(needs, area_labels, rule))
     if perception is not None and not perception.empty:
@@ -325,18 +338,20 @@ def key_findings(
         open_gaps = _shown(open_gaps, "supply_gap", totals_only=False).sort_values(
             "estimate", ascending=False, kind="stable"
         )
-        found = findings(open_gaps, area_labels, kind="supply", rule=rule)
+        found = findings(open_gaps, area_labels, kind="supply", rule=rule, with_parts=True)
         parts.append(found.head(rule.supply_gaps))
     if change is not None and not change.empty:
         moved = change[change["indicator"] == "need_prevalence_change"]
         moved = moved.reindex(moved["estimate"].abs().sort_values(ascending=False).index)
-        parts.append(findings(moved, area_labels, kind="change", rule=rule).head(rule.changes))
+        changed = findings(moved, area_labels, kind="change", rule=rule, with_parts=True)
+        parts.append(changed.head(rule.changes))
     parts.append(_volunteer_findings(volunteers, rule))
+    columns = _WITH_PARTS if with_parts else FINDING_COLUMNS
     found = [p for p in parts if not p.empty]
     if not found:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
+        return pd.DataFrame(columns=columns)
     out = pd.concat(found, ignore_index=True)
-    return out.drop_duplicates("sentence").reset_index(drop=True)
+    return out.drop_duplicates("sentence").reset_index(drop=True)[columns]
 
 
 def _need_findings(
@@ -349,7 +364,7 @@ def _need_findings(
     severe = severe[[eligible(r, rule) for _, r in severe.iterrows()]] if len(severe) else severe
     top = severe.head(rule.severe_needs)
     if top.empty:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
+        return pd.DataFrame(columns=_WITH_PARTS)
     labels = {**AREA_LABELS, **(area_labels or {})}
     shares = [
         (labels.get(r["level"], r["level"]),
@@ -361,8 +376,8 @@ def _need_findings(
     text += "Problem" + "".join(f", für {a} {v}" for a, v in shares[1:])
     text += f"; {N}{format_decimal(int(top['n'].max()), locale=LOCALE)}."
     row = {"kind": "need", **{c: top.iloc[0].get(c, np.nan) for c in FINDING_COLUMNS[1:-2]},
-           "evidence": "", "sentence": text}  # fmt: skip
-    return pd.DataFrame([row], columns=FINDING_COLUMNS)
+           "evidence": "", "sentence": text, PARTS: _parts(top)}  # fmt: skip
+    return pd.DataFrame([row], columns=_WITH_PARTS)
 
 
 def _perception_findings(
@@ -374,7 +389,7 @@ def _perception_findings(
     gaps = gaps[[eligible(r, rule) and r.get("flag", "") in FLAG_VERBS for _, r in
                  gaps.iterrows()]] if len(gaps) else gaps  # fmt: skip
     if gaps.empty:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
+        return pd.DataFrame(columns=_WITH_PARTS)
     gaps = gaps.reindex(gaps["estimate"].abs().sort_values(ascending=False).index)
     labels = {**AREA_LABELS, **(area_labels or {})}
     rows = []
@@ -393,8 +408,9 @@ def _perception_findings(
         )
         first = top.iloc[0]
         rows.append({"kind": "perception", **{c: first.get(c, np.nan) for c in
-                     FINDING_COLUMNS[1:-2]}, "evidence": CLEAR, "sentence": text})  # fmt: skip
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS).head(rule.perception_sentences)
+                     FINDING_COLUMNS[1:-2]}, "evidence": CLEAR, "sentence": text,
+                     PARTS: _parts(top)})  # fmt: skip
+    return pd.DataFrame(rows, columns=_WITH_PARTS).head(rule.perception_sentences)
 
 
 def _volunteer_findings(volunteers: pd.DataFrame | None, rule: FindingsRule) -> pd.DataFrame:
@@ -403,7 +419,7 @@ def _volunteer_findings(volunteers: pd.DataFrame | None, rule: FindingsRule) -> 
     vol = vol[[eligible(r, rule) for _, r in vol.iterrows()]] if len(vol) else vol
     top = vol.head(rule.volunteer_needs)
     if top.empty:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
+        return pd.DataFrame(columns=_WITH_PARTS)
     details = [
         f"{VOLUNTEER_NEED_LABELS.get(r['level'], r['level'])} ({format_share(r['estimate'])}, "
         f"{format_share_ci(r['ci_low'], r['ci_high'])})"
@@ -413,8 +429,8 @@ def _volunteer_findings(volunteers: pd.DataFrame | None, rule: FindingsRule) -> 
     text = f"Ehrenamtliche wünschen sich am häufigsten {' und '.join(details)}; {N}{n}."
     first = top.iloc[0]
     row = {"kind": "volunteer", **{c: first.get(c, np.nan) for c in FINDING_COLUMNS[1:-2]},
-           "evidence": "", "sentence": text}  # fmt: skip
-    return pd.DataFrame([row], columns=FINDING_COLUMNS)
+           "evidence": "", "sentence": text, PARTS: _parts(top)}  # fmt: skip
+    return pd.DataFrame([row], columns=_WITH_PARTS)
 
 
 __all__ = [
@@ -422,6 +438,7 @@ __all__ = [
     "HINT_NOTE",
     "MAX_HALF_WIDTH",
     "MIN_N_FINDING",
+    "PARTS",
     "RULE",
     "RULE_NOTE",
     "FindingsRule",

@@ -42,6 +42,16 @@ def questionnaire_bundle(ctx: AppContext, questionnaire: str):  # type: ignore[n
     return load_bundle(path, qdir / "translations", ctx.taxonomy)
 
 
+RESULTS_QUESTIONNAIRE = "newcomer"
+"""The results pages speak the newcomers' languages: their texts travel in this
+questionnaire's workbook."""
+
+
+def result_texts_for(ctx: AppContext, questionnaire: str):  # type: ignore[no-untyped-def]
+    """The results pages' texts when ``questionnaire``'s workbook carries them, else None."""
+    return ctx.result_texts if questionnaire == RESULTS_QUESTIONNAIRE else None
+
+
 def cmd_translations_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from surveys.translations.status import load_ui_string_sets
     from surveys.translations.workbook import write_workbook
@@ -64,6 +74,7 @@ def cmd_translations_export(ctx: AppContext, args: argparse.Namespace) -> int:
             ui.strings["de"],
             load_ui_string_sets(ctx.settings.data_dir / "ui"),
             languages,
+            results=result_texts_for(ctx, args.questionnaire),
         )
     except ValueError as exc:
         raise LookupError(str(exc)) from exc
@@ -117,7 +128,8 @@ def plan_workbook(
         raise LookupError("the workbook does not name its questionnaire; use --questionnaire")
     bundle = questionnaire_bundle(ctx, questionnaire)
     ui_sets = load_ui_string_sets(ctx.settings.data_dir / "ui")
-    return bundle, plan_import(content, bundle, ctx.ui_text.strings["de"], ui_sets)
+    results = result_texts_for(ctx, questionnaire)
+    return bundle, plan_import(content, bundle, ctx.ui_text.strings["de"], ui_sets, results)
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,8 @@ def write_import(ctx: AppContext, bundle: QuestionnaireBundle, plan: ImportPlan)
         ctx.ui_text.strings["de"],
         ctx.settings.questionnaire_dir / "translations",
         ctx.settings.data_dir / "ui",
+        results=result_texts_for(ctx, plan.questionnaire),
+        results_dir=ctx.settings.data_dir / "results",
     )
     ctx.reload_ui_text()
     version, moved = publish_translations(ctx, plan.questionnaire)

@@ -25,6 +25,7 @@ from surveys.questionnaire.loader import NeedArea, load_bundle, load_taxonomy
 from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.releases.store import ReleaseStore
 from surveys.responses.storage import Storage
+from surveys.translations.result_texts import ResultTexts, load_result_texts
 from surveys.translations.ui_text import UiText, load_ui_text
 
 AUDIENCES = ("newcomer", "volunteer", "administration")
@@ -105,8 +106,15 @@ class AppContext:
         return load_ui_text(self.settings.data_dir / "ui")
 
     def reload_ui_text(self) -> None:
-        """Read ``data/ui`` again on next use (after a translation import)."""
+        """Read ``data/ui`` (and ``data/results``) again on next use (after a translation
+        import)."""
         self.__dict__.pop("ui_text", None)
+        self.__dict__.pop("result_texts", None)
+
+    @cached_property
+    def result_texts(self) -> ResultTexts:
+        """The public results pages' texts (``data/results``)."""
+        return load_result_texts(self.settings.data_dir / "results")
 
     @cached_property
     def municipality_id(self) -> int:
@@ -164,5 +172,7 @@ def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
 
     for wave, state in releases.waves(ctx).items():
         if not state.open:  # the closed wave is released, so the viewer sees it at once
-            releases.release_wave(ctx, wave, "final", "demo")
+            info = releases.release_wave(ctx, wave, "final", "demo")
+            # and its public results page is on: `make run` shows it at /ergebnisse/
+            releases.set_public(ctx, info.id, True, "demo")
     return stored

@@ -81,6 +81,7 @@ MESSAGES = {
 }
 PUBLIC_PREFIXES = (
     "/u/",
+    "/ergebnisse",
     "/login",
     "/logout",
     "/healthz",

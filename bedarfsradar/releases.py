@@ -100,6 +100,16 @@ def release_wave(ctx: AppContext, wave: int, kind: Kind, actor: str) -> ReleaseI
     return info
 
 
+def set_public(ctx: AppContext, release_id: int, public: bool, actor: str) -> bool:
+    """Turn the public results page of a release on (from now) or off (at once);
+    audit-logged. False when the release is unknown, another town's or withdrawn."""
+    done = ctx.releases.set_public(ctx.municipality_id, release_id, public)
+    if done:
+        audit.record(ctx.db, ctx.municipality_id, actor, "release.public",
+                     release=release_id, public=public)  # fmt: skip
+    return done
+
+
 def release_results(ctx: AppContext, release_id: int) -> ReportResults | None:
     """The report's results of a stored release (None when unknown or of another town)."""
     payload = ctx.releases.payload(ctx.municipality_id, release_id)

@@ -2,7 +2,8 @@
 
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
 current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
-``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
+``/u/<campaign>/…`` public survey (its own issue) · ``/ergebnisse/…`` public results pages
+(:mod:`bedarfsradar.results_site`). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
 Everything but the survey, the login and Streamlit's public files passes the server-side
@@ -158,14 +159,17 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
             submissions_per_minute=ctx.settings.survey_submissions_per_minute,
             secure_cookies=ctx.settings.effective_secure_cookies,
             seconds_per_question=ctx.settings.survey_seconds_per_question,
+            results_path="/ergebnisse/",  # bedarfsradar.results_site.BASE
         )
     )
 
 
 def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
-    """The Starlette routes beside the dashboard (public survey under /u, login)."""
+    """The Starlette routes beside the dashboard (public survey under /u, public results
+    under /ergebnisse, login)."""
     from bedarfsradar.limits import SURVEY_MAX_BODY, BodyLimit
     from bedarfsradar.login import login_routes
+    from bedarfsradar.results_site import BASE, results_app
 
     survey = survey_app(ctx)
     # bodies counted as they arrive (chunked too), before the survey's form parser
@@ -173,6 +177,7 @@ def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
     return [
         Route("/healthz", healthz_endpoint(ctx)),
         Mount("/u", app=survey),
+        Mount(BASE, app=results_app(ctx or _ctx())),
         *login_routes(ctx or _ctx()),
         Route("/healthz/dashboard", dashboard_caches),
     ]

@@ -12,7 +12,8 @@ import pandas as pd
 
 from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.translations.checks import ImportProblem
-from surveys.translations.status import Coverage, StringSet
+from surveys.translations.result_texts import ResultTexts
+from surveys.translations.status import RESULTS_PREFIX, Coverage, StringSet
 from surveys.translations.workbook import write_workbook
 from surveys.translations.workbook_import import ImportPlan
 
@@ -71,17 +72,23 @@ def summary_table(plan: ImportPlan) -> pd.DataFrame:
 
 
 def diff_table(
-    plan: ImportPlan, bundle: QuestionnaireBundle, ui_sets: dict[str, StringSet]
+    plan: ImportPlan,
+    bundle: QuestionnaireBundle,
+    ui_sets: dict[str, StringSet],
+    results_sets: dict[str, StringSet] | None = None,
 ) -> pd.DataFrame:
     """The changed strings: language, key, kind, text before and after, review status."""
     rows = []
     for code, lp in plan.languages.items():
         tr = bundle.translations.get(code)
         ui = ui_sets.get(code)
+        res = (results_sets or {}).get(code)
         for kind, label in KINDS.items():
             for key in getattr(lp, kind):
                 if key.startswith("ui."):
                     before = ui.strings.get(key[3:], "") if ui else ""
+                elif key.startswith(RESULTS_PREFIX):
+                    before = res.strings.get(key.removeprefix(RESULTS_PREFIX), "") if res else ""
                 else:
                     before = tr.strings.get(key, "") if tr else ""
                 entry = lp.entries[key]
@@ -103,8 +110,11 @@ def workbook_bytes(
     ui_source: dict[str, str],
     ui_sets: dict[str, StringSet],
     languages: Sequence[str],
+    results: ResultTexts | None = None,
 ) -> bytes:
     """The translation workbook (as ``translations export`` writes it) as bytes."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_workbook(Path(tmp) / "t.xlsx", bundle, ui_source, ui_sets, languages)
+        path = write_workbook(
+            Path(tmp) / "t.xlsx", bundle, ui_source, ui_sets, languages, results=results
+        )
         return path.read_bytes()

@@ -1,4 +1,5 @@
-"""Campaign materials: the survey link as a QR code and a printable A4 poster (PDF).
+"""Campaign materials: the survey link as a QR code and a printable A4 poster (PDF), and
+its "Ergebnisse" variant leading to the public results pages (:func:`write_results_poster`).
 
 The poster carries the questionnaire's German title, the QR code (vector, error correction
 level M, so a creased or partly covered print still scans), the link in plain text for
@@ -58,11 +59,14 @@ class PosterLine:
     text: str
 
 
-def poster_lines(ui: UiText, languages: Sequence[str]) -> list[PosterLine]:
-    """The invitation in each language that has one (German first, then survey order)."""
+def poster_lines(
+    ui: UiText, languages: Sequence[str], key: str = INVITATION_KEY
+) -> list[PosterLine]:
+    """The invitation (text ``key``) in each language that has one (German first, then
+    survey order)."""
     out = []
     for code in ordered(list(dict.fromkeys([SOURCE_LANGUAGE, *languages]))):
-        text = ui.strings.get(code, {}).get(INVITATION_KEY)
+        text = ui.strings.get(code, {}).get(key)
         if not text:
             continue
         meta = language(code)
@@ -92,15 +96,24 @@ def _funding_foot(pdf: Any) -> None:
 
 
 def write_poster(
-    path: Path, url: str, ui: UiText, languages: Sequence[str], title: str | None = None
+    path: Path,
+    url: str,
+    ui: UiText,
+    languages: Sequence[str],
+    title: str | None = None,
+    *,
+    invitation_key: str = INVITATION_KEY,
+    document_title: str = "Bedarfsradar – Einladung zur Befragung",
 ) -> Path:
-    """Write a one-page A4 poster PDF; raises :class:`MaterialsError` without fonts."""
+    """Write a one-page A4 poster PDF; raises :class:`MaterialsError` without fonts. The
+    lines under the QR code are the texts ``invitation_key`` of ``ui`` (the results
+    variant: :func:`write_results_poster`)."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(18, 16, 18)
-    pdf.set_title("Bedarfsradar – Einladung zur Befragung")
+    pdf.set_title(document_title)
     pdf.set_creator("Bedarfsradar")
     try:
         add_fonts(pdf, arabic=True)
@@ -142,7 +155,7 @@ def write_poster(
     pdf.ln(4)
 
     # the invitation in every language, each in its own direction
-    lines = poster_lines(ui, languages)
+    lines = poster_lines(ui, languages, invitation_key)
     text_size = 13 if len(lines) <= 8 else 11
     for poster_line in lines:
         family = SCRIPT_FONT.get(_script(poster_line.language) or "", "sans")
@@ -166,3 +179,31 @@ def write_poster(
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
+
+
+RESULTS_KEY = "poster_results"
+
+
+def results_url(base_url: str) -> str:
+    """The public results pages of a town: ``<base>/ergebnisse/``."""
+    return f"{base_url.rstrip('/')}/ergebnisse/"
+
+
+def write_results_poster(path: Path, url: str, texts: UiText, languages: Sequence[str]) -> Path:
+    """The poster "Ergebnisse": the same design, the QR code leading to the results
+    pages, the heading and one line per offered language from the results pages' texts
+    (``poster_title``, ``poster_results``)."""
+    lines = {
+        code: {RESULTS_KEY: texts.get(RESULTS_KEY, code)}
+        for code in languages
+        if texts.strings.get(code, {}).get(RESULTS_KEY)
+    }
+    return write_poster(
+        path,
+        url,
+        UiText({SOURCE_LANGUAGE: {}, **lines}),
+        languages,
+        title=texts.get("poster_title", SOURCE_LANGUAGE),
+        invitation_key=RESULTS_KEY,
+        document_title="Bedarfsradar – Ergebnisse der Befragung",
+    )

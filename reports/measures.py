@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,7 +40,17 @@ FIELD_LABELS = {
     "target": "Zielwert",
     "position": "Reihenfolge",
     "active": "Im Bericht",
+    "status": "Stand",
 }
+STATUSES: dict[str, str] = {
+    "proposed": "vorgeschlagen",
+    "adopted": "vom Stadtrat beschlossen",
+    "running": "in Umsetzung",
+    "done": "umgesetzt",
+}
+"""Where a measure stands, with its German label (dashboard page "Maßnahmen")."""
+ADOPTED = ("adopted", "running", "done")
+"""The statuses of a measure the Stadtrat adopted: the public results page shows these."""
 
 
 class MeasureError(ValueError):
@@ -64,6 +74,7 @@ class MeasureSpec(BaseModel):
     target: str = Field(default="", max_length=120)
     position: int = Field(default=0, ge=0, le=999)
     active: bool = True
+    status: Literal["proposed", "adopted", "running", "done"] = "proposed"
 
     @field_validator("indicator_ref")
     @classmethod

@@ -286,6 +286,8 @@ class Measure(Base):
     indicator_ref: Mapped[str] = mapped_column(String(120), default="")
     target: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(16), default="proposed", server_default="proposed")
+    """proposed | adopted (by the council) | running | done (:data:`reports.measures.STATUSES`)"""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_by: Mapped[str] = mapped_column(String(64))
 

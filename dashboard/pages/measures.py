@@ -10,7 +10,7 @@ import streamlit as st
 from bedarfsradar import audit
 from bedarfsradar import measures as store
 from dashboard import auth, data
-from reports.measures import FIELD_LABELS, MAX_ON_DECK, MeasureError
+from reports.measures import FIELD_LABELS, MAX_ON_DECK, STATUSES, MeasureError
 
 NEW = 0
 ACTIONS = {
@@ -38,6 +38,7 @@ if stored:
                 "Titel": m.spec.title,
                 "Kosten (€)": m.spec.cost_eur,
                 "Federführung": m.spec.lead,
+                "Stand": STATUSES[m.spec.status],
                 "Im Bericht": "ja" if m.spec.active else "nein",
                 "Geändert von": m.updated_by,
             }
@@ -98,6 +99,13 @@ with st.form(f"measure-form-{choice}"):
     active = c6.checkbox(
         "Im Bericht", value=current.active if current else True, key=f"m-active-{choice}"
     )
+    status = st.selectbox(
+        "Stand (beschlossene Maßnahmen erscheinen auf der öffentlichen Ergebnisseite)",
+        list(STATUSES),
+        index=list(STATUSES).index(current.status) if current else 0,
+        format_func=STATUSES.get,
+        key=f"m-status-{choice}",
+    )
     saved = st.form_submit_button("Speichern")
 if saved:
     fields = {
@@ -113,6 +121,7 @@ if saved:
         "target": target,
         "position": int(position),
         "active": active,
+        "status": status,
     }
     try:
         store.save_measure(ctx.db, mid, user.username, fields, None if choice == NEW else choice)

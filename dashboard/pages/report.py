@@ -4,13 +4,15 @@ charts) and the PDF are made from a release (:mod:`bedarfsradar.releases`).
 What leaves the guide's desk is a release: the wave's published tables computed once by
 the fixed catalogue and frozen, so the same deck twice gives the same numbers and no
 filter combination can be replayed against it. A preview shows exactly what a release
-would publish before anything is stored. Every release and download is audit-logged."""
+would publish before anything is stored. Every release and download is audit-logged.
+The public results page of a release is turned on and off here too
+(:mod:`dashboard.public_results`)."""
 
 import streamlit as st
 
 from analysis.catalogue import KIND_LABELS, MIN_NEW_RESPONSES, MIN_RESPONSES, ReleaseRefused
 from bedarfsradar import audit, releases
-from dashboard import auth, data
+from dashboard import auth, data, public_results
 from dashboard import releases as released
 from reports import MEDIA_TYPES, MeasureError, ReportError
 from reports.release import results_of
@@ -73,6 +75,8 @@ else:
                 st.session_state.pop("release-shown", None)
                 released.release_list.clear()
                 st.success(f"Freigegeben: {info.label}.")
+
+public_results.section(user)
 
 st.header("Präsentation und Bericht")
 finals = [r for r in released.release_list() if r.kind == "final"]

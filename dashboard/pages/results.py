@@ -38,6 +38,11 @@ st.caption(
     f"{info.data_as_of[8:10]}.{info.data_as_of[5:7]}.{info.data_as_of[:4]} · "
     f"{KIND_LABELS[info.kind]} · Prüfsumme {info.content_hash[:12]}"
 )
+if info.public_since is not None:
+    st.caption(
+        f"Öffentliche Ergebnisseite seit {info.public_since:%d.%m.%Y}: /ergebnisse/welle-"
+        f"{info.wave}/ (ohne Anmeldung; ein- und ausschalten auf der Seite „Bericht“)"
+    )
 counts = " · ".join(
     f"{AUDIENCES[a]}: {format_count(n)}" for a, n in res.audience_n.items() if a in AUDIENCES
 )

@@ -16,7 +16,12 @@ from pathlib import Path
 import streamlit as st
 
 from bedarfsradar import audit
-from bedarfsradar.cli_translations import plan_workbook, questionnaire_bundle, write_import
+from bedarfsradar.cli_translations import (
+    plan_workbook,
+    questionnaire_bundle,
+    result_texts_for,
+    write_import,
+)
 from bedarfsradar.stored_translations import plan_stored, write_stored
 from dashboard import auth, data, questionnaires, recording_upload
 from dashboard.exports import XLSX_MIME
@@ -30,6 +35,7 @@ from dashboard.translation_views import (
 from surveys.campaign_setup import BUILT_IN
 from surveys.questionnaire.languages import PREFERRED_ORDER, SOURCE_LANGUAGE, is_known
 from surveys.translations.checks import TranslationImportError
+from surveys.translations.result_texts import hidden_result_languages, result_languages
 from surveys.translations.status import coverage, hidden_languages, load_ui_string_sets
 
 MAX_UPLOAD_MB = 5
@@ -47,6 +53,7 @@ stored = None if qid in BUILT_IN else listed[qid][1]  # imported: only in the da
 bundle = questionnaire_bundle(ctx, qid) if stored is None else questionnaires.bundle(stored)
 ui_sets = load_ui_string_sets(ctx.settings.data_dir / "ui")
 ui_source = ctx.ui_text.strings[SOURCE_LANGUAGE]
+results = result_texts_for(ctx, qid)
 
 st.header("Stand der Übersetzungen")
 st.dataframe(
@@ -60,6 +67,19 @@ if hidden := hidden_languages(bundle, ctx.ui_text):
         st.markdown(f"- **{code}**: {reason}")
 else:
     st.write("Alle Sprachen mit Übersetzung werden in der Umfrage angeboten.")
+if results is not None:
+    st.subheader("Öffentliche Ergebnisseite")
+    st.write(
+        "Die Ergebnisseite bietet eine Sprache erst an, wenn ihre Texte (Zeilen „results.“ "
+        "der Arbeitsmappe) und die Namen der Bereiche und Stadtteile **geprüft** sind. "
+        "Angeboten: " + ", ".join(result_languages(results, bundle)) + "."
+    )
+    if results_hidden := hidden_result_languages(results, bundle):
+        st.dataframe(
+            [{"Sprache": c, "noch nicht angeboten, weil": r} for c, r in results_hidden.items()],
+            hide_index=True,
+            key="tr-results-hidden",
+        )
 
 st.header("Arbeitsmappe für Übersetzerinnen und Übersetzer")
 known = [c for c in PREFERRED_ORDER if c != SOURCE_LANGUAGE]
@@ -76,7 +96,7 @@ if unknown := [c for c in codes if not is_known(c)]:
 elif codes:
     st.download_button(
         "Arbeitsmappe (XLSX) herunterladen",
-        workbook_bytes(bundle, ui_source, ui_sets, codes),
+        workbook_bytes(bundle, ui_source, ui_sets, codes, results),
         file_name=f"uebersetzung-{qid}-{'-'.join(codes)}.xlsx",
         mime=XLSX_MIME,
         key="tr-export",
@@ -125,7 +145,11 @@ st.dataframe(summary_table(plan), hide_index=True, key="tr-summary")
 if not plan.has_changes:
     st.info("Keine Änderungen gegenüber den gespeicherten Übersetzungen.")
     st.stop()
-st.dataframe(diff_table(plan, bundle, ui_sets), hide_index=True, key="tr-diff")
+st.dataframe(
+    diff_table(plan, bundle, ui_sets, results.sets if results else None),
+    hide_index=True,
+    key="tr-diff",
+)
 versions_of_q = {v.id for v in ctx.storage.questionnaire_versions(mid) if v.questionnaire_id == qid}
 open_campaigns = [
     c.slug
@@ -153,7 +177,7 @@ if st.button("Übernehmen und veröffentlichen", type="primary", key="tr-apply")
         moved=result.moved,
     )
     moved = ", ".join(result.moved) or "keine"
-    ui_note = any(lp.touches_ui() for lp in plan.languages.values())
+    ui_note = any(lp.touches_ui() or lp.touches_results() for lp in plan.languages.values())
     st.session_state["tr-done"] = (
         f"Übernommen: {len(result.written)} Dateien, Fragebogen-Version {result.version}; "
         f"umgestellte Kampagnen: {moved}."

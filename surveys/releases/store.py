@@ -120,10 +120,10 @@ class ReleaseStore:
     def releases(
         self, municipality_id: int, *, include_withdrawn: bool = False
     ) -> list[ReleaseInfo]:
-        """Newest first."""
+        """Newest first. The payloads are not read (:meth:`payload` reads one)."""
         stmt = (
             select(Release)
-            .options(defer(Release.payload))  # the tables are read by payload() only
+            .options(defer(Release.payload))
             .where(Release.municipality_id == municipality_id)
         )
         if not include_withdrawn:

@@ -9,6 +9,8 @@ workbook           the interpreters' XLSX: writing (:mod:`.workbook`), reading a
 audio              checks of a recording file (format, size, duration)
 recordings         stored recordings of texts read aloud, per questionnaire version
 recording_package  the interpreters' ZIP of recordings: plan (check) and store
+result_texts       the public results pages' texts (``data/results/``): rows ``results.`` of
+                   the newcomer workbook; a language is offered there only when reviewed
 
 May import: ``surveys.questionnaire`` and ``bedarfsradar.db``.
 """

@@ -43,6 +43,8 @@ from surveys.translations.ui_text import UiText
 StringState = Literal["missing", "draft", "reviewed", "outdated"]
 UI_PREFIX = "ui."
 """Interface strings share a workbook sheet with the questionnaire's under this prefix."""
+RESULTS_PREFIX = "results."
+"""So do the public results pages' texts (:mod:`surveys.translations.result_texts`)."""
 SOURCE_HASH_CHARS = 12
 
 
@@ -178,36 +180,53 @@ class Coverage:
 
 
 def string_sets(
-    bundle: QuestionnaireBundle, ui_sets: Mapping[str, StringSet], code: str
+    bundle: QuestionnaireBundle,
+    ui_sets: Mapping[str, StringSet],
+    code: str,
+    results_sets: Mapping[str, StringSet] | None = None,
 ) -> StringSet:
-    """A language's questionnaire and interface strings as one set (``ui.`` prefix)."""
+    """A language's questionnaire and interface strings as one set (``ui.`` prefix), and
+    the result texts (``results.`` prefix) when ``results_sets`` are given."""
     tr = bundle.translations.get(code)
     q = from_translation(tr) if tr else StringSet(code)
-    u = ui_sets.get(code) or StringSet(code)
+    families = [(UI_PREFIX, ui_sets.get(code) or StringSet(code))]
+    if results_sets is not None:
+        families.append((RESULTS_PREFIX, results_sets.get(code) or StringSet(code)))
 
-    def merged(a: Mapping[str, str], b: Mapping[str, str]) -> dict[str, str]:
-        return {**a, **{UI_PREFIX + k: v for k, v in b.items()}}
+    def merged(a: Mapping[str, str], parts: list[tuple[str, Mapping[str, str]]]) -> dict[str, str]:
+        out = dict(a)
+        for prefix, b in parts:
+            out.update({prefix + k: v for k, v in b.items()})
+        return out
 
-    # per-string review data for UI keys; their file defaults become explicit per string
-    ui_status = {k: u.string_status.get(k, u.status) for k in u.strings}
-    ui_reviewers = {k: r for k in u.strings if (r := u.reviewer(k))}
-    q_status = {k: q.string_status.get(k, q.status) for k in q.strings}
-    q_reviewers = {k: r for k in q.strings if (r := q.reviewer(k))}
+    def status_of(s: StringSet) -> dict[str, str]:
+        # per-string review data; the file's default becomes explicit per string
+        return {k: s.string_status.get(k, s.status) for k in s.strings}
+
+    def reviewers_of(s: StringSet) -> dict[str, str]:
+        return {k: r for k in s.strings if (r := s.reviewer(k))}
+
     return StringSet(
         language=code,
-        strings=merged(q.strings, u.strings),
+        strings=merged(q.strings, [(p, u.strings) for p, u in families]),
         status="draft",
-        string_status=merged(q_status, ui_status),
-        string_reviewers=merged(q_reviewers, ui_reviewers),
-        source_hashes=merged(q.source_hashes, u.source_hashes),
+        string_status=merged(status_of(q), [(p, status_of(u)) for p, u in families]),
+        string_reviewers=merged(reviewers_of(q), [(p, reviewers_of(u)) for p, u in families]),
+        source_hashes=merged(q.source_hashes, [(p, u.source_hashes) for p, u in families]),
     )
 
 
-def all_source_strings(bundle: QuestionnaireBundle, ui_source: Mapping[str, str]) -> dict[str, str]:
-    """Every German string a language needs: questionnaire keys, then ``ui.`` keys."""
+def all_source_strings(
+    bundle: QuestionnaireBundle,
+    ui_source: Mapping[str, str],
+    results_source: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Every German string a language needs: questionnaire keys, then ``ui.`` keys, then
+    (when given) the result texts' ``results.`` keys."""
     return {
         **bundle.questionnaire.source_strings(),
         **{UI_PREFIX + k: v for k, v in ui_source.items()},
+        **{RESULTS_PREFIX + k: v for k, v in (results_source or {}).items()},
     }
 
 

@@ -34,7 +34,9 @@ from surveys.translations.checks import (
     is_option_label,
     neutralise,
 )
+from surveys.translations.result_texts import ResultTexts
 from surveys.translations.status import (
+    RESULTS_PREFIX,
     UI_PREFIX,
     StringSet,
     all_source_strings,
@@ -62,6 +64,7 @@ UI_CONTEXT = (
     ("privacy_", "Datenschutzhinweis vor dem Start"),
     ("receipt_", "Dankeseite mit dem Code zum Löschen"),
     ("thank_you", "Dankeseite"),
+    ("results_", "Dankeseite: wo die Ergebnisse erscheinen (danach die Adresse)"),
     ("rank_", "Frage mit Rangfolge (Platz 1, 2, 3)"),
     ("poster_", "Plakat und Handzettel: Einladung in einer Zeile, neben dem QR-Code"),
     ("survey_", "Meldung, wenn die Umfrage nicht erreichbar ist"),
@@ -70,6 +73,18 @@ UI_CONTEXT = (
     ("language_fallback", "Hinweis, wenn Texte auf Deutsch erscheinen"),
 )
 BUTTONS = {"start", "next", "back", "submit", "change"}
+RESULTS_CONTEXT = (
+    ("finding_", "Öffentliche Ergebnisseite: ein Kernbefund als Satz ({area} = Bereich, "
+                 "{share} = Anteil wie „34 %“, {interval} = Spanne, {n} = Zahl der Antworten)"),
+    ("statement_", "Erklärung zur Barrierefreiheit (öffentliche Ergebnisseite)"),
+    ("about_", "Öffentliche Ergebnisseite: „Über diese Seite“ (auch die Einstiegsseite in "
+               "Leichter Sprache)"),
+    ("measure", "Öffentliche Ergebnisseite: Maßnahmen des Stadtrats"),
+    ("method_", "Öffentliche Ergebnisseite: die Methode in drei Sätzen"),
+    ("col_", "Öffentliche Ergebnisseite: Spaltenüberschrift einer Tabelle (und der CSV-Datei)"),
+    ("poster_", "Plakat „Ergebnisse“ neben dem QR-Code"),
+    ("funding_", "EU-Förderhinweis neben dem Emblem (öffentliche Ergebnisseite)"),
+)  # fmt: skip
 
 
 def _quote(text: str, limit: int = 70) -> str:
@@ -133,12 +148,20 @@ def ui_context(key: str) -> str:
     return "Bedienoberfläche der Umfrage (Titel oder Hinweis)"
 
 
+def results_context(key: str) -> str:
+    for prefix, text in RESULTS_CONTEXT:
+        if key.startswith(prefix):
+            return text
+    return "Öffentliche Ergebnisseite (Titel, Hinweis oder Satz)"
+
+
 def context_for(key: str, source: str, contexts: Mapping[str, str]) -> str:
-    text = (
-        ui_context(key.removeprefix(UI_PREFIX))
-        if key.startswith(UI_PREFIX)
-        else contexts.get(key, "")
-    )
+    if key.startswith(UI_PREFIX):
+        text = ui_context(key.removeprefix(UI_PREFIX))
+    elif key.startswith(RESULTS_PREFIX):
+        text = results_context(key.removeprefix(RESULTS_PREFIX))
+    else:
+        text = contexts.get(key, "")
     notes = [text] if text else []
     if found := sorted(set(PLACEHOLDER.findall(source))):
         notes.append("Platzhalter unverändert lassen: " + " ".join(found))
@@ -164,11 +187,13 @@ def export_rows(
     ui_source: Mapping[str, str],
     ui_sets: Mapping[str, StringSet],
     code: str,
+    results: ResultTexts | None = None,
 ) -> list[ExportRow]:
-    """The rows of one language's sheet, in questionnaire order, then interface strings."""
-    source = all_source_strings(bundle, ui_source)
+    """The rows of one language's sheet, in questionnaire order, then interface strings,
+    then (with ``results``) the texts of the public results pages."""
+    source = all_source_strings(bundle, ui_source, results.source if results else None)
     contexts = questionnaire_contexts(bundle.questionnaire)
-    current = string_sets(bundle, ui_sets, code)
+    current = string_sets(bundle, ui_sets, code, results.sets if results else None)
     rows = []
     for key, text in source.items():
         state = current.state(key, text)
@@ -192,8 +217,10 @@ def write_workbook(
     ui_source: Mapping[str, str],
     ui_sets: Mapping[str, StringSet],
     languages: Iterable[str],
+    results: ResultTexts | None = None,
 ) -> Path:
-    """Write the translation workbook; every cell value is neutralised against formulas."""
+    """Write the translation workbook; every cell value is neutralised against formulas.
+    With ``results``, each sheet also has the rows of the public results pages."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -240,9 +267,10 @@ def write_workbook(
         ws.append([*(label for _, label in COLUMNS), RECORDING_COLUMN])
         for cell in ws[1]:
             cell.font = bold
-        for export_row in export_rows(bundle, ui_source, ui_sets, code):
+        for export_row in export_rows(bundle, ui_source, ui_sets, code, results):
             key = export_row.key
-            recording = "" if key.startswith(UI_PREFIX) else recording_file_name(code, key)
+            spoken = not key.startswith((UI_PREFIX, RESULTS_PREFIX))
+            recording = recording_file_name(code, key) if spoken else ""
             ws.append(
                 [
                     *(neutralise(getattr(export_row, name)) for name, _ in COLUMNS),

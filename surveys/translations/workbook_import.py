@@ -52,7 +52,9 @@ from surveys.translations.checks import (
     placeholders,
     script_of_letter,
 )
+from surveys.translations.result_texts import ResultTexts
 from surveys.translations.status import (
+    RESULTS_PREFIX,
     UI_PREFIX,
     StringSet,
     all_source_strings,
@@ -209,9 +211,16 @@ class LanguagePlan:
     def touches_ui(self) -> bool:
         return any(k.startswith(UI_PREFIX) for k in self.added + self.changed + self.status_changed)
 
+    def touches_results(self) -> bool:
+        """Whether the import changes texts of the public results pages."""
+        return any(
+            k.startswith(RESULTS_PREFIX) for k in self.added + self.changed + self.status_changed
+        )
+
     def touches_questionnaire(self) -> bool:
         return any(
-            not k.startswith(UI_PREFIX) for k in self.added + self.changed + self.status_changed
+            not k.startswith((UI_PREFIX, RESULTS_PREFIX))
+            for k in self.added + self.changed + self.status_changed
         )
 
     def summary(self) -> str:
@@ -434,8 +443,10 @@ def plan_import(
     bundle: QuestionnaireBundle,
     ui_source: Mapping[str, str],
     ui_sets: Mapping[str, StringSet],
+    results: ResultTexts | None = None,
 ) -> ImportPlan:
-    """Validate every sheet against the current files and compute the diff; no writes."""
+    """Validate every sheet against the current files and compute the diff; no writes.
+    With ``results``, rows ``results.<key>`` are the public results pages' texts."""
     q = bundle.questionnaire
     plan = ImportPlan(q.id)
     if content.questionnaire and content.questionnaire != q.id:
@@ -445,9 +456,9 @@ def plan_import(
             )
         )
         return plan
-    source = all_source_strings(bundle, ui_source)
+    source = all_source_strings(bundle, ui_source, results.source if results else None)
     for sheet, rows in content.sheets.items():
-        current = string_sets(bundle, ui_sets, sheet)
+        current = string_sets(bundle, ui_sets, sheet, results.sets if results else None)
         plan.languages[sheet] = _plan_language(sheet, rows, source, current, plan.problems)
     return plan
 
@@ -484,10 +495,12 @@ def new_translation(q: Questionnaire, plan: LanguagePlan) -> Translation:
     return parse_translation(raw, f"{q.id}.{plan.language}.yaml", q)
 
 
-def new_ui_file(plan: LanguagePlan, ui_source: Mapping[str, str]) -> dict[str, Any]:
-    entries = {
-        k.removeprefix(UI_PREFIX): e for k, e in plan.entries.items() if k.startswith(UI_PREFIX)
-    }
+def new_ui_file(
+    plan: LanguagePlan, ui_source: Mapping[str, str], prefix: str = UI_PREFIX
+) -> dict[str, Any]:
+    """The interface strings file (or, with ``prefix`` ``results.``, the result texts
+    file) of the plan's language."""
+    entries = {k.removeprefix(prefix): e for k, e in plan.entries.items() if k.startswith(prefix)}
     data = _split_entries(entries, ui_source)
     raw = {"language": plan.language, **data}
     return {k: v for k, v in raw.items() if v not in (None, {})}
@@ -519,9 +532,12 @@ def apply_import(
     ui_source: Mapping[str, str],
     translations_dir: Path | None,
     ui_dir: Path,
+    results: ResultTexts | None = None,
+    results_dir: Path | None = None,
 ) -> list[Path]:
-    """Write the changed translation files (questionnaire and interface). Refuses a plan
-    with errors; builds and validates every file before writing the first.
+    """Write the changed translation files (questionnaire, interface and, with
+    ``results`` and ``results_dir``, the results pages' texts). Refuses a plan with
+    errors; builds and validates every file before writing the first.
     ``translations_dir`` None: only the interface files (an imported questionnaire lives
     in the database, :mod:`bedarfsradar.stored_translations`)."""
     if not plan.ok:
@@ -541,6 +557,9 @@ def apply_import(
             )
         if lp.touches_ui():
             pending.append((ui_dir / f"{code}.yaml", _dump(new_ui_file(lp, ui_source), HEADER)))
+        if lp.touches_results() and results is not None and results_dir is not None:
+            data = new_ui_file(lp, results.source, RESULTS_PREFIX)
+            pending.append((results_dir / f"{code}.yaml", _dump(data, HEADER)))
     for path, text in pending:
         _write_atomic(path, text)
     return [p for p, _ in pending]

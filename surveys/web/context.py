@@ -71,6 +71,9 @@ class SurveyConfig:
     worker_threads: int = 8
     """Survey pages in progress at once (each in a worker thread); more requests wait
     for a turn without holding a thread."""
+    results_path: str | None = None
+    """Where the public results pages are served (``/ergebnisse/``): the thank-you page
+    names that address. None: no results pages, no hint."""
 
 
 class RequestContext:

@@ -350,10 +350,15 @@ class SurveyApp(SurveyCore):
         if ctx.state is None or not ctx.state.done:
             return RedirectResponse(ctx.url(), status_code=303)
         code = ltr(self.config.storage.receipt_code(ctx.state.uuid))
+        results = self.config.results_path
         return self.render(
             ctx,
             "thanks.html",
             code=code,
+            results_url=results,
+            results_address=f"{request.url.scheme}://{request.url.netloc}{results}"
+            if results
+            else None,
             thank_you=ctx.bundle.text("thank_you", ctx.lang),
             thank_you_audio=ctx.audio().get("thank_you"),
             assisted=ctx.state.mode != "online",

@@ -51,7 +51,8 @@ def test_import_without_edits_reports_no_changes_and_writes_nothing(cli, data_co
     before = _tree_digest(data_copy)
     code, text = cli("translations", "import", str(out), "--yes")
     assert code == 0
-    assert "ar: 0 added, 0 changed, 0 review status changed, 210 unchanged" in text
+    # 207 questionnaire and interface rows, 105 rows of the public results pages
+    assert "ar: 0 added, 0 changed, 0 review status changed, 312 unchanged" in text
     assert text.strip().endswith("no changes")
     assert _tree_digest(data_copy) == before
 
@@ -86,20 +87,25 @@ def test_a_new_language_appears_in_the_survey_after_import(cli, data_copy, tmp_p
     # an interpreter fills the Pashto sheet (here: Arabic-script text of the right shape)
     ar_q = ctx.bundles()["newcomer"].translations["ar"].strings
     ar_ui = ctx.ui_text.strings["ar"]
+    ar_results = ctx.result_texts.text.strings["ar"]
     wb = load_workbook(out)
     for row in wb["ps"].iter_rows(min_row=2):
         key = row[0].value
-        row[3].value = ar_ui[key[3:]] if key.startswith("ui.") else ar_q[key]
+        if key.startswith("results."):
+            row[3].value = ar_results[key.removeprefix("results.")]
+        else:
+            row[3].value = ar_ui[key[3:]] if key.startswith("ui.") else ar_q[key]
     wb.save(out)
 
     code, text = cli("translations", "import", str(out))
-    assert code == 0 and "ps: 210 added" in text and "preview only" in text
+    assert code == 0 and "ps: 312 added" in text and "preview only" in text
     assert not (data_copy / "ui" / "ps.yaml").exists()
 
     code, text = cli("translations", "import", str(out), "--yes")
     assert code == 0, text
     assert (data_copy / "questionnaires" / "translations" / "newcomer.ps.yaml").exists()
     assert (data_copy / "ui" / "ps.yaml").exists()
+    assert (data_copy / "results" / "ps.yaml").exists()  # the results pages' texts too
     assert "campaigns now on it: neu" in text
     ctx = _context(data_copy, tmp_path)  # the server after a restart
     assert ctx.storage.campaign("neu").questionnaire_version_id != first
