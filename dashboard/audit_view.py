@@ -50,6 +50,16 @@ ACTIONS = {
     "measure.update": "Maßnahme geändert",
     "measure.delete": "Maßnahme gelöscht",
     "report_contact.update": "Ansprechperson geändert",
+    "release.create": "Welle freigegeben",
+    "release.download": "Datei einer Freigabe heruntergeladen",
+    "release.public": "öffentliche Ergebnisseite ein- oder ausgeschaltet",
+    "submissions.import": "Offline-Interviews eingelesen",
+    "invitations.import": "Einladungsliste eingelesen",
+    "invitations.letters": "Einladungsbriefe erstellt",
+    "invitations.mailing": "Einladungen oder Erinnerungen verschickt",
+    "invitations.mailing_planned": "Versand vorbereitet",
+    "invitations.mailing_cancelled": "Versand abgebrochen",
+    "privacy.volunteer_answers": "Sichtbarkeit der Antworten Ehrenamtlicher geändert",
 }
 DETAILS = {
     "slug": "Welle",
@@ -83,6 +93,11 @@ DETAILS = {
     "recordings": "Aufnahmen",
     "versions": "Fragebogen-Versionen",
     "compare": "Vergleich mit",
+    "release": "Freigabe",
+    "wave": "Welle",
+    "content_hash": "Prüfsumme",
+    "public": "öffentlich",
+    "reason": "Begründung",
 }
 KINDS = {"aggregate": "Ergebnisse", "raw": "Einzelantworten", "codebook": "Codebuch",
          "record_of_processing": "Verzeichnis der Verarbeitungstätigkeiten"}  # fmt: skip
