@@ -2,7 +2,7 @@
 
 The built-in questionnaires keep their translations in ``data/questionnaires/translations``
 (:mod:`bedarfsradar.cli_translations`); an imported one has no files. Its returned
-workbook is checked exactly the same way (:func:`surveys.translations.workbook.plan_import`)
+workbook is checked exactly the same way (:func:`surveys.translations.workbook_import.plan_import`)
 and then stored as a new questionnaire version with the new translations; interface
 strings in the same workbook still go to ``data/ui``. Campaigns of that questionnaire that
 are not closed move onto the new version when their questions are identical (stored
@@ -20,7 +20,7 @@ from surveys.questionnaire.model import QuestionnaireBundle
 from surveys.responses.storage import StorageError
 
 if TYPE_CHECKING:
-    from surveys.translations.workbook import ImportPlan
+    from surveys.translations.workbook_import import ImportPlan
 
 
 def plan_stored(
@@ -28,7 +28,7 @@ def plan_stored(
 ) -> tuple[QuestionnaireBundle, ImportPlan]:
     """Read and check a returned workbook against a stored version; writes nothing."""
     from surveys.translations.status import load_ui_string_sets
-    from surveys.translations.workbook import plan_import, read_workbook
+    from surveys.translations.workbook_import import plan_import, read_workbook
 
     bundle = ctx.storage.questionnaire_bundle(version_id)
     ui_sets = load_ui_string_sets(ctx.settings.data_dir / "ui")
@@ -39,7 +39,7 @@ def write_stored(
     ctx: AppContext, version_id: int, bundle: QuestionnaireBundle, plan: ImportPlan
 ) -> ImportResult:
     """Store the checked translations as a new version and move open campaigns onto it."""
-    from surveys.translations.workbook import apply_import, new_translation
+    from surveys.translations.workbook_import import apply_import, new_translation
 
     written = apply_import(
         plan, bundle, ctx.ui_text.strings["de"], None, ctx.settings.data_dir / "ui"
