@@ -158,20 +158,9 @@ class ReleaseStore:
     def set_public(self, municipality_id: int, release_id: int, public: bool) -> bool:
         """Turn the release's public results page on (now) or off (at once). False when
         the release is unknown, another town's or withdrawn."""
-        with self.db.write() as s:
-            done = cast(
-                CursorResult[Any],
-                s.execute(
-                    update(Release)
-                    .where(
-                        Release.id == release_id,
-                        Release.municipality_id == municipality_id,
-                        Release.withdrawn_at.is_(None),
-                    )
-                    .values(public_since=datetime.now(UTC) if public else None)
-                ),
-            )
-            return bool(done.rowcount)
+        return self._update_current(
+            municipality_id, release_id, public_since=datetime.now(UTC) if public else None
+        )
 
     def public_releases(self, municipality_id: int) -> list[ReleaseInfo]:
         """The releases whose public page is on, newest first."""
@@ -180,6 +169,12 @@ class ReleaseStore:
     def withdraw(self, municipality_id: int, release_id: int) -> bool:
         """Mark a release withdrawn (it is no longer offered anywhere; it still counts for
         the rules). False when unknown or withdrawn already."""
+        return self._update_current(
+            municipality_id, release_id, withdrawn_at=datetime.now(UTC), public_since=None
+        )
+
+    def _update_current(self, municipality_id: int, release_id: int, **values: Any) -> bool:
+        """Set ``values`` on the town's release unless it is withdrawn; False if no row."""
         with self.db.write() as s:
             done = cast(
                 CursorResult[Any],
@@ -190,7 +185,7 @@ class ReleaseStore:
                         Release.municipality_id == municipality_id,
                         Release.withdrawn_at.is_(None),
                     )
-                    .values(withdrawn_at=datetime.now(UTC), public_since=None)
+                    .values(**values)
                 ),
             )
             return bool(done.rowcount)
