@@ -1,4 +1,5 @@
-"""Command line: ``bedarfsradar init-db | demo | serve | user | backup | restore | purge``.
+"""Command line: ``bedarfsradar [--town SLUG] init-db | demo | serve | town | user | backup |
+restore | purge | …`` (``--town``: :mod:`bedarfsradar.cli_towns`).
 
 Errors are one line on stderr with a specific exit code, never a traceback:
 1 unexpected, 2 usage, 3 database unreachable or misconfigured, 4 invalid data file,
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bedarfsradar import cli_materials, cli_privacy, cli_translations
+from bedarfsradar import cli_materials, cli_privacy, cli_towns, cli_translations
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -94,7 +95,10 @@ def cmd_serve(ctx: AppContext, args: argparse.Namespace) -> int:
     port = args.port or ctx.settings.port
     init_db(ctx)  # migrations current before the first request
     _out(f"Bedarfsradar on http://{host}:{port}/  (dashboard; login at /login)")
-    _out(f"  public surveys: http://{host}:{port}/u/<kampagne>  health: /healthz")
+    _out(
+        f"  public surveys: http://{host}:{port}/u/<kommune>/<kampagne> (one town: "
+        "/u/<kampagne>)  health: /healthz"
+    )
     server.run(host, port)
     return 0
 
@@ -109,12 +113,25 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_user(ctx: AppContext, args: argparse.Namespace) -> int:
-    from bedarfsradar import users
+    from bedarfsradar import tenancy, users
 
     mid = ctx.municipality_id
-    if args.action == "add":
+    if args.action == "add" and args.role == tenancy.LAND_ROLE:
+        if args.town not in (None, tenancy.LAND_SLUG):
+            raise tenancy.TownError(
+                "Benutzer des Landes gehören zu keiner Kommune: ohne --town anlegen."
+            )
+        users.check_new_user(args.username, "x" * users.MIN_PASSWORD_LENGTH, args.role)
+        password = _password(args)
+        land = tenancy.town_by_id(ctx, tenancy.ensure_land(ctx))
+        assert land is not None
+        tenancy.add_user(ctx, land, args.username, password, args.role)
+        _out(f"user {args.username} (land) added")
+    elif args.action == "add":
         role = args.role or "guide"
-        users.add_user(ctx.db, mid, args.username, _password(args), role)
+        tenant = tenancy.town_by_id(ctx, mid)
+        assert tenant is not None
+        tenancy.add_user(ctx, tenant, args.username, _password(args), role)
         _out(f"user {args.username} ({role}) added")
     elif args.action == "passwd":
         users.set_password(ctx.db, mid, args.username, _password(args))
@@ -199,6 +216,9 @@ def cmd_release(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bedarfsradar", description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--town", help="the town a command works on (default: BEDARFSRADAR_MUNICIPALITY)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init-db", help="create or migrate the database and load questionnaires")
     d = sub.add_parser("demo", help="load demo data into an empty database")
@@ -209,7 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     u = sub.add_parser("user", help="manage dashboard users")
     u.add_argument("action", choices=["add", "passwd", "role", "disable", "enable"])
     u.add_argument("username")
-    u.add_argument("--role", choices=["admin", "guide", "viewer"], help="add: default guide")
+    u.add_argument(
+        "--role", choices=["admin", "guide", "viewer", "land"], help="add: default guide"
+    )
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     b = sub.add_parser("backup", help="write a backup file")
     b.add_argument("--dir", help="target folder (default: backups/)")
@@ -227,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_translations.add_parsers(sub)
     cli_materials.add_parsers(sub)
     cli_privacy.add_parsers(sub)
+    cli_towns.add_parsers(sub)
     return p
 
 
@@ -238,13 +261,15 @@ COMMANDS["report"] = cmd_report
 COMMANDS["release"] = cmd_release
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
+COMMANDS.update(cli_towns.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     ctx = AppContext()
     try:
-        return COMMANDS[args.command](ctx, args)
+        with cli_towns.town_of_command(ctx, args):
+            return COMMANDS[args.command](ctx, args)
     except DatabaseConfigError as exc:
         return _fail(EXIT_DATABASE, f"database: {exc}")
     except OperationalError as exc:

@@ -1,6 +1,8 @@
 """``/login`` and ``/logout`` for the guide's dashboard (Starlette routes beside ``st.App``).
 
-- ``GET /login`` shows the form; ``POST /login`` checks a CSRF token (double submit: a
+- ``GET /login`` shows the form (with a choice of the town, or the Land, where the
+  installation has more than one tenant: user names are unique within a town only);
+  ``POST /login`` checks a CSRF token (double submit: a
   random token in an HttpOnly cookie scoped to ``/login`` and in the form), then the
   password (:func:`bedarfsradar.users.authenticate`: argon2, lockout after five failures
   for 15 minutes). Every failure shows the same German message, so nobody learns whether
@@ -28,6 +30,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,7 +42,8 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bedarfsradar import audit
+from bedarfsradar import audit, tenancy
+from bedarfsradar.db import rls
 from bedarfsradar.session import COOKIE, MAX_AGE_SECONDS, SessionCodec, SessionUser
 from bedarfsradar.users import authenticate
 
@@ -135,11 +139,15 @@ class LoginRoutes:
         message: str = "",
         username: str = "",
         next_path: str = "/",
+        town: str = "",
     ) -> HTMLResponse:
         token = secrets.token_urlsafe(24)
+        tenants = tenancy.cached_tenants(self.ctx)
+        choices = [(t.slug, t.name) for t in tenants] if len(tenants) > 1 else []
         response = self.render(
-            "login.html", status, message=message, username=username, csrf=token, next=next_path
-        )
+            "login.html", status, message=message, username=username, csrf=token,
+            next=next_path, towns=choices, town=town,
+        )  # fmt: skip
         response.set_cookie(
             CSRF_COOKIE,
             token,
@@ -151,6 +159,10 @@ class LoginRoutes:
         )
         return response
 
+    async def form_page(self, request: Request, *args: Any, **kwargs: Any) -> HTMLResponse:
+        """:meth:`login_form` in a worker thread (it may read the list of towns)."""
+        return await to_thread.run_sync(partial(self.login_form, request, *args, **kwargs))
+
     # -- endpoints -----------------------------------------------------------------------
     async def login(self, request: Request) -> Response:
         if request.method == "GET":
@@ -158,22 +170,29 @@ class LoginRoutes:
             if self.user(request) is not None:
                 return RedirectResponse(next_path, status_code=303)
             notice = MESSAGES["logged_out"] if "abgemeldet" in request.query_params else ""
-            return self.login_form(request, message=notice, next_path=next_path)
+            town = str(request.query_params.get("kommune", ""))[:64]
+            return await self.form_page(request, message=notice, next_path=next_path, town=town)
         form = await self.form(request)
         if form is None:
-            return self.login_form(request, 413, MESSAGES["expired"])
+            return await self.form_page(request, 413, MESSAGES["expired"])
         next_path = safe_next(form.get("next"))
         username = form.get("username", "").strip().lower()[:64]
+        town = form.get("kommune", "")[:64]
         cookie_token = request.cookies.get(CSRF_COOKIE, "")
         if not cookie_token or not hmac.compare_digest(cookie_token, form.get("csrf", "")):
-            return self.login_form(request, 403, MESSAGES["expired"], username, next_path)
-        mid = self.ctx.municipality_id
+            return await self.form_page(
+                request, 403, MESSAGES["expired"], username, next_path, town
+            )
         password = form.get("password", "")
         # argon2 (tens of ms of CPU) and the lockout bookkeeping in the database run in a
-        # worker thread: the event loop is shared with the survey and the dashboard
-        info = await to_thread.run_sync(authenticate, self.ctx.db, mid, username, password)
+        # worker thread: the event loop is shared with the survey and the dashboard. The
+        # town named in the form is the transaction's (an unknown one: none, no user).
+        mid = await to_thread.run_sync(tenancy.login_tenant, self.ctx, town)
+        with rls.town_scope(mid):
+            info = await to_thread.run_sync(authenticate, self.ctx.db, mid or 0, username,
+                                            password)  # fmt: skip
         if info is None:
-            return self.login_form(request, 401, MESSAGES["failed"], username, next_path)
+            return await self.form_page(request, 401, MESSAGES["failed"], username, next_path, town)
         user = SessionUser(info.id, info.username, info.role, info.municipality_id, time.time())
         response = RedirectResponse(next_path, status_code=303)
         response.set_cookie(
@@ -206,9 +225,10 @@ class LoginRoutes:
                     csrf=self.logout_token(session_token),
                     message=MESSAGES["expired"],
                 )
-            await to_thread.run_sync(
-                audit.record, self.ctx.db, user.municipality_id, user.username, "logout"
-            )
+            with rls.town_scope(user.municipality_id):
+                await to_thread.run_sync(
+                    audit.record, self.ctx.db, user.municipality_id, user.username, "logout"
+                )
         response = RedirectResponse("/login?abgemeldet=1", status_code=303)
         response.delete_cookie(
             COOKIE, path="/", httponly=True, samesite="strict", secure=self.secure

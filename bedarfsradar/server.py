@@ -2,7 +2,8 @@
 
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
 current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
-``/u/<campaign>/…`` public survey (its own issue). Streamlit only reads
+``/u/<town>/<campaign>/…`` public survey (``/u/<campaign>/…`` where the installation has
+one town; :class:`bedarfsradar.tenancy.SurveyTowns`). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
 Every response gets the security headers of :mod:`bedarfsradar.headers`; Streamlit's own
@@ -153,6 +154,7 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
             submissions_per_minute=ctx.settings.survey_submissions_per_minute,
             secure_cookies=ctx.settings.secure_cookies,
             min_fill_seconds=ctx.settings.survey_min_fill_seconds,
+            town_name=ctx.home_geography.name,
         )
     )
 
@@ -160,10 +162,11 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
 def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
     """The Starlette routes beside the dashboard (public survey under /u, login)."""
     from bedarfsradar.login import login_routes
+    from bedarfsradar.tenancy import SurveyTowns
 
     return [
         Route("/healthz", healthz_endpoint(ctx)),
-        Mount("/u", app=survey_app(ctx)),
+        Mount("/u", app=SurveyTowns(survey_app(ctx), ctx or _ctx())),
         *login_routes(ctx or _ctx()),
         Route("/healthz/dashboard", dashboard_caches),
     ]

@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 COOKIE = "br_session"
 MAX_AGE_SECONDS = 8 * 60 * 60
-ROLES = ("admin", "guide", "viewer")
+ROLES = ("admin", "guide", "viewer", "land")
 ANALYST_ROLES = ("admin", "guide")
 """Roles that may see raw responses, free text and raw exports."""
 

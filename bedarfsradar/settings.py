@@ -20,7 +20,14 @@ class Settings(BaseSettings):
     database_url: str = ""
     """``sqlite:///path`` or ``postgresql+psycopg://user:pw@host/db``; empty = SQLite file in
     ``data_dir``."""
+    migration_database_url: str = Field(default="", repr=False)
+    """The owner of the tables, for migrations and for adding and removing towns; empty =
+    ``database_url``. On PostgreSQL with several towns the application's own URL names a
+    role that neither owns the tables nor bypasses row-level security
+    (:mod:`bedarfsradar.db.rls`)."""
     municipality: str = "oestrich-winkel"
+    """The installation's own town (its Stadtteile: ``data/geography.yaml``); the town of
+    the CLI without ``--town``."""
     host: str = "127.0.0.1"
     port: int = 8501
     secret_key: str = Field(default="", repr=False)
@@ -39,6 +46,10 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bedarfsradar.db'}"
+
+    @property
+    def effective_migration_url(self) -> str:
+        return self.migration_database_url or self.effective_database_url
 
     @property
     def effective_secret_key(self) -> str:

@@ -1,4 +1,5 @@
-"""Dashboard users: argon2-hashed passwords and roles (admin, guide, viewer)."""
+"""Dashboard users: argon2-hashed passwords and roles (admin, guide, viewer in a town;
+land in the Land's tenant, :mod:`bedarfsradar.tenancy`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from bedarfsradar.db import Database
 from bedarfsradar.db.schema import AppUser, AuditLog
 
 ROLES = ("admin", "guide", "viewer")
+LAND_ROLE = "land"
+"""The ministry's role: only in the Land's tenant (:func:`bedarfsradar.tenancy.add_user`)."""
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -59,10 +62,20 @@ def _guard_last_admin(s: Session, user: AppUser, role: str, active: bool) -> Non
 def _check(username: str, password: str, role: str) -> None:
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", username):
         raise UserError("user name: 2–64 lower-case letters, digits, '.', '_' or '-'")
-    if role not in ROLES:
+    if role not in (*ROLES, LAND_ROLE):
         raise UserError(f"role must be one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def check_new_user(username: str, password: str, role: str) -> None:
+    """Raise :class:`UserError` unless a user with these values could be added (for
+    callers that check everything before they store anything)."""
+    _check(username, password, role)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 def add_user(

@@ -2,8 +2,10 @@
 
 The session cookie is set by ``/login`` (:mod:`bedarfsradar.login`); Streamlit hands the
 cookies of the websocket's opening request to ``st.context.cookies``. The user must still
-exist, be active, belong to the server's municipality and have the name and role the
-cookie names. Tests replace ``current_user`` with
+exist in the town the cookie names, be active and have the name and role the cookie
+names. That town is then the current town of the script run (:mod:`bedarfsradar.db.rls`:
+every query of the page, cached or not, is that town's, and on PostgreSQL the database
+shows no other). Tests replace ``current_user`` with
 ``monkeypatch`` (AppTest has no real cookies); there is no bypass in this module.
 """
 
@@ -11,19 +13,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from bedarfsradar.db import rls
 from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
 from bedarfsradar.users import get_user
 from dashboard import data
 
-ROLE_LABELS = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "viewer": "Lesend"}
+ROLE_LABELS = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "viewer": "Lesend",
+               "land": "Land (Ministerium)"}  # fmt: skip
 
 
 def current_user() -> SessionUser | None:
+    """The signed-in user (None: nobody), checked in the town the cookie names."""
     ctx = data.context()
     user = SessionCodec(ctx.settings.effective_secret_key).loads(st.context.cookies.get(COOKIE))
-    if user is None or user.municipality_id != ctx.municipality_id:
+    if user is None:
         return None
-    stored = get_user(ctx.db, user.user_id)
+    with rls.town_scope(user.municipality_id):
+        stored = get_user(ctx.db, user.user_id)
     if stored is None or not stored.active or stored.role != user.role:
         return None
     if stored.municipality_id != user.municipality_id or stored.username != user.username:
@@ -31,15 +37,22 @@ def current_user() -> SessionUser | None:
     return user
 
 
+def enter_town(user: SessionUser | None) -> None:
+    """The user's town as the current town of this script run (none without a user)."""
+    rls.set_town(user.municipality_id if user is not None else None)
+
+
 def require(*roles: str) -> SessionUser:
     """The logged-in user, or stop the page: a login link when nobody is logged in, a
     message when the role is not among ``roles`` (empty = any role)."""
     user = current_user()
+    enter_town(user)
     if user is None:
         st.warning("Bitte melden Sie sich an, um das Dashboard zu sehen.")
         st.markdown("[Zur Anmeldung](/login)")
         st.stop()
+    assert user is not None
     if roles and user.role not in roles:
         st.error("Für diese Seite fehlt Ihrer Rolle die Berechtigung.")
         st.stop()
-    return user  # type: ignore[return-value]
+    return user

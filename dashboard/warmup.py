@@ -81,6 +81,17 @@ class Warmer:
         self._thread.join(timeout)
 
     def _round(self) -> None:
+        """Every town's first views, each in its town's scope (a background job works on
+        one town at a time, like a request: :mod:`bedarfsradar.db.rls`)."""
+        from bedarfsradar import tenancy
+        from bedarfsradar.db import rls
+        from dashboard import data
+
+        for town in tenancy.towns(data.context()):
+            with rls.town_scope(town.id):
+                self._warm_town()
+
+    def _warm_town(self) -> None:
         from dashboard import data, exports, labels
 
         labels.labels()

@@ -43,7 +43,7 @@ def test_new_responses_get_a_random_key_that_a_later_save_keeps(sqlite_ctx):
 
 def test_migration_assigns_random_keys_to_existing_responses(database_url):
     ctx = make_context(database_url)
-    db = ctx.db
+    db = ctx.owner_db  # migrations run as the owner of the tables
     try:
         migrate.upgrade(db, "0002")
         with db.engine.begin() as conn:

@@ -276,7 +276,7 @@ class SurveyApp(SurveyCore):
         if online and time.time() - ctx.state.started < self.config.min_fill_seconds:
             flag = flag or "too_fast"  # stored and flagged for review, never refused
         already = self.config.storage.response_status(ctx.state.uuid) == "complete"
-        if not already and not self.limiter.allow(ctx.campaign.slug):
+        if not already and not self.limiter.allow(str(ctx.campaign.id)):
             return self.review_page(ctx, answers, status=429, failure=ctx.t("error_rate_limited"))
         try:
             self.config.storage.complete_response(

@@ -11,7 +11,7 @@ import pytest
 from bedarfsradar.backup import backup, restore
 from bedarfsradar.context import load_demo
 from bedarfsradar.db import migrate
-from tests.conftest import make_context
+from tests.conftest import dispose, make_context, scoped
 
 
 def checksum(ctx) -> tuple[int, str]:
@@ -25,15 +25,18 @@ def test_backup_wipe_restore_gives_identical_data(database_url, tmp_path):
         pytest.skip("pg_dump not installed")
     ctx = make_context(database_url)
     load_demo(ctx)
-    before = checksum(ctx)
+    with scoped(ctx):
+        before = checksum(ctx)
     assert before[0] == 505
-    path = backup(ctx.db, database_url, tmp_path)
+    path = backup(ctx.owner_db, database_url, tmp_path)
     assert path.stat().st_size > 10_000
-    migrate.downgrade(ctx.db, "base")  # wipe: every table gone
     ctx.db.dispose()
-    restore(ctx.db, database_url, path)
+    migrate.downgrade(ctx.owner_db, "base")  # wipe: every table gone
+    ctx.owner_db.dispose()
+    restore(ctx.owner_db, database_url, path)
     restored = make_context(database_url)
     assert migrate.is_current(restored.db)
-    assert checksum(restored) == before
-    restored.db.dispose()
-    ctx.db.dispose()
+    with scoped(restored):
+        assert checksum(restored) == before
+    dispose(restored)
+    dispose(ctx)
