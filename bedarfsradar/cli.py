@@ -151,8 +151,8 @@ def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
     from bedarfsradar.backup import backup
 
     path = backup(
-        ctx.db,
-        ctx.settings.effective_database_url,
+        ctx.owner_db,
+        ctx.settings.effective_backup_url,
         Path(args.dir) if args.dir else ctx.settings.backup_dir,
     )
     _out(f"backup written: {path}")
@@ -165,7 +165,8 @@ def cmd_restore(ctx: AppContext, args: argparse.Namespace) -> int:
     if not args.yes:
         _out("restore replaces ALL data in the database; repeat with --yes to proceed")
         return EXIT_USAGE
-    restore(ctx.db, ctx.settings.effective_database_url, Path(args.file))
+    ctx.db.dispose()
+    restore(ctx.owner_db, ctx.settings.effective_migration_url, Path(args.file))
     _out(f"restored from {args.file}")
     return 0
 

@@ -177,8 +177,7 @@ def init_db(ctx: AppContext) -> InitResult:
         if town.id != mid and town.stadtteile:
             parts = [{"code": c, "name": n} for c, n in town.stadtteile]
             with rls.town_scope(town.id):
-                for bundle in bundles.values():
-                    own = tenancy.town_bundle(bundle, geo.name, town.name, parts)
+                for own in tenancy.town_bundles(ctx, town.name, parts).values():
                     ctx.storage.store_questionnaire_version(town.id, own)
     return InitResult(migrate.current_revision(ctx.db), versions, added)
 
@@ -198,9 +197,31 @@ def _load_demo(ctx: AppContext, mid: int, result: InitResult, force: bool) -> di
 
     measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
     stored = demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)
+    _release_closed_waves(ctx)
+    return stored
+
+
+def _release_closed_waves(ctx: AppContext) -> None:
     from bedarfsradar import releases
 
     for wave, state in releases.waves(ctx).items():
         if not state.open:  # the closed wave is released, so the viewer sees it at once
             releases.release_wave(ctx, wave, "final", "demo")
+
+
+def load_town_demo(
+    ctx: AppContext, municipality_id: int, seed: int, scale: float = 1.0
+) -> dict[str, int]:
+    """The demo campaigns for a town added with ``town add`` (its own questionnaire
+    versions and Stadtteile, its own random draws), the closed wave released."""
+    with rls.town_scope(municipality_id):
+        versions = {a: ctx.storage.latest_version(municipality_id, a) for a in AUDIENCES}
+        if any(v is None for v in versions.values()):
+            raise LookupError(f"town {municipality_id} has no questionnaires")
+        ids = {a: int(v) for a, v in versions.items() if v is not None}
+        bundles = {a: ctx.storage.questionnaire_bundle(v) for a, v in ids.items()}
+        codes = [o.code for o in bundles["newcomer"].questionnaire.option_sets["stadtteil"]]
+        stored = demo.generate(ctx.storage, municipality_id, bundles, ids, seed=seed,
+                               scale=scale, stadtteile=codes)  # fmt: skip
+        _release_closed_waves(ctx)
     return stored

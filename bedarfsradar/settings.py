@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     ``database_url``. On PostgreSQL with several towns the application's own URL names a
     role that neither owns the tables nor bypasses row-level security
     (:mod:`bedarfsradar.db.rls`)."""
+    backup_database_url: str = Field(default="", repr=False)
+    """PostgreSQL: a role that may read every town's rows for a whole-database backup
+    (``BYPASSRLS``, e.g. with ``pg_read_all_data``); empty = the migration URL, which
+    row-level security confines (``backup`` then says so)."""
     municipality: str = "oestrich-winkel"
     """The installation's own town (its Stadtteile: ``data/geography.yaml``); the town of
     the CLI without ``--town``."""
@@ -50,6 +54,10 @@ class Settings(BaseSettings):
     @property
     def effective_migration_url(self) -> str:
         return self.migration_database_url or self.effective_database_url
+
+    @property
+    def effective_backup_url(self) -> str:
+        return self.backup_database_url or self.effective_migration_url
 
     @property
     def effective_secret_key(self) -> str:

@@ -24,6 +24,7 @@ import json
 import re
 import time
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,27 +135,45 @@ def parse_stadtteile(spec: str) -> list[dict[str, str]]:
 
 
 def town_bundle(
-    core: QuestionnaireBundle, core_town: str, name: str, stadtteile: list[dict[str, str]]
+    core: QuestionnaireBundle,
+    core_town: str,
+    name: str,
+    stadtteile: list[dict[str, str]],
+    core_stadtteile: Collection[str] = (),
 ) -> QuestionnaireBundle:
     """The core questionnaire for one town: every text naming the core's town names this
     one (German and translations alike; a translation's recorded source hash follows its
     German text, so it stays current), and the Stadtteil option set lists its Stadtteile
-    (names as they are in every language). Ids and codes stay the core's."""
+    (names as they are in every language) in place of the core town's
+    (``core_stadtteile``; other options such as "outside the town" stay). Ids and codes
+    stay the core's."""
     data = json.loads(json.dumps(core.model_dump(mode="json")).replace(core_town, name))
-    if STADTTEIL_SET in data["questionnaire"].get("option_sets", {}):
-        data["questionnaire"]["option_sets"][STADTTEIL_SET] = [
-            {"code": s["code"], "label": s["name"]} for s in stadtteile
-        ]
+    sets = data["questionnaire"].get("option_sets", {})
+    if STADTTEIL_SET in sets:
+        kept = [o for o in sets[STADTTEIL_SET] if o["code"] not in core_stadtteile]
+        sets[STADTTEIL_SET] = [{"code": s["code"], "label": s["name"]} for s in stadtteile] + kept
     bundle = QuestionnaireBundle.model_validate(data)
     source = bundle.questionnaire.source_strings()
+    gone = {f"options.{STADTTEIL_SET}.{code}" for code in core_stadtteile}
     translations = {}
     for lang, tr in bundle.translations.items():
-        strings = {k: v for k, v in tr.strings.items() if not k.startswith("options.stadtteil.")}
+        strings = {k: v for k, v in tr.strings.items() if k not in gone}
         strings |= {f"options.{STADTTEIL_SET}.{s['code']}": s["name"] for s in stadtteile}
         hashes = {k: source_hash(source[k]) if k in source and core_town in v else v
                   for k, v in tr.source_hashes.items()}  # fmt: skip
         translations[lang] = tr.model_copy(update={"strings": strings, "source_hashes": hashes})
     return bundle.model_copy(update={"translations": translations})
+
+
+def town_bundles(
+    ctx: AppContext, name: str, stadtteile: list[dict[str, str]]
+) -> dict[str, QuestionnaireBundle]:
+    """The core questionnaires of every audience for one town."""
+    home = ctx.home_geography
+    return {
+        audience: town_bundle(bundle, home.name, name, stadtteile, tuple(home.stadtteile))
+        for audience, bundle in ctx.bundles().items()
+    }
 
 
 def core_question_ids(bundles: dict[str, QuestionnaireBundle]) -> dict[str, set[str]]:
@@ -252,8 +271,7 @@ def add_town(
         raise TownError(f"Die Kommune „{slug}“ gibt es bereits; nichts wurde gespeichert.")
     if towns(ctx, kind=None) and (problem := _role_problem(ctx)):
         raise TownError(problem)
-    core = ctx.bundles()
-    bundles = {a: town_bundle(b, ctx.home_geography.name, name, parts) for a, b in core.items()}
+    bundles = town_bundles(ctx, name, parts)
     with ctx.owner_db.write() as s:
         mid = _insert_tenant(s, slug, name, "town", parts)
         for bundle in bundles.values():

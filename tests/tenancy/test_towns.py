@@ -54,14 +54,17 @@ def _cli_env(network: Network) -> dict[str, str]:
 # -- town add --------------------------------------------------------------------------------
 def test_a_new_town_has_the_core_questionnaires_with_its_name_and_stadtteile(network):
     ctx = network.ctx
-    with rls.town_scope(network.b), ctx.db.read() as s:
-        versions = s.scalars(
-            select(QuestionnaireVersion).where(QuestionnaireVersion.municipality_id == network.b)
-        ).all()
+    with rls.town_scope(network.b):
+        with ctx.db.read() as s:
+            versions = s.scalars(
+                select(QuestionnaireVersion).where(
+                    QuestionnaireVersion.municipality_id == network.b
+                )
+            ).all()
+        newcomer = ctx.storage.questionnaire_bundle(
+            next(v.id for v in versions if v.audience == "newcomer")
+        )
     assert sorted(v.audience for v in versions) == ["administration", "newcomer", "volunteer"]
-    newcomer = ctx.storage.questionnaire_bundle(
-        next(v.id for v in versions if v.audience == "newcomer")
-    )
     q = newcomer.questionnaire
     assert "Idstein" in q.title and "Oestrich-Winkel" not in newcomer.content_json()
     assert [(o.code, o.label) for o in q.option_sets["stadtteil"]] == [
@@ -69,6 +72,12 @@ def test_a_new_town_has_the_core_questionnaires_with_its_name_and_stadtteile(net
         ("sued", "Süd"),
     ]
     assert newcomer.translations["ar"].strings["options.stadtteil.sued"] == "Süd"
+    with rls.town_scope(network.b):
+        volunteer = ctx.storage.questionnaire_bundle(
+            next(v.id for v in versions if v.audience == "volunteer")
+        )
+    outside = volunteer.questionnaire.option_sets["stadtteil"][-1]
+    assert (outside.code, outside.label) == ("outside", "außerhalb von Idstein")
     assert "Idstein" in newcomer.translations["ar"].strings["title"]
     core_ids = tenancy.core_question_ids(ctx.bundles())["newcomer"]
     assert {question.id for _, question in q.questions()} == core_ids
@@ -222,8 +231,9 @@ def test_the_dashboards_caches_are_per_town(network, monkeypatch):
             version = data.data_version()
             seen[town] = (version, {c.slug for c in data.campaign_list()}, data.survey_data())
     assert seen[network.a][0].town == network.a and seen[network.b][0].town == network.b
-    assert seen[network.a][1] == {"zugewanderte", "nur-a"}
-    assert seen[network.b][1] == {"zugewanderte", "nur-b"}
+    assert {"zugewanderte", "nur-a", "zugewanderte-w1"} <= seen[network.a][1]
+    assert {"zugewanderte", "nur-b", "zugewanderte-w1"} <= seen[network.b][1]
+    assert "nur-b" not in seen[network.a][1] and "nur-a" not in seen[network.b][1]
     ids_a = set(seen[network.a][2].respondents.index)
     ids_b = set(seen[network.b][2].respondents.index)
     assert network.b_uuid in ids_b and network.b_uuid not in ids_a and not ids_a & ids_b
