@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bedarfsradar import cli_materials, cli_privacy, cli_towns, cli_translations
+from bedarfsradar import cli_land, cli_materials, cli_privacy, cli_towns, cli_translations
 from bedarfsradar.backup import BackupError
 from bedarfsradar.context import AppContext, init_db, load_demo
 from bedarfsradar.db import DatabaseConfigError
@@ -251,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_materials.add_parsers(sub)
     cli_privacy.add_parsers(sub)
     cli_towns.add_parsers(sub)
+    cli_land.add_parsers(sub)
     return p
 
 
@@ -263,6 +264,7 @@ COMMANDS["release"] = cmd_release
 COMMANDS.update({**cli_translations.COMMANDS, **cli_materials.COMMANDS})
 COMMANDS.update(cli_privacy.COMMANDS)
 COMMANDS.update(cli_towns.COMMANDS)
+COMMANDS.update(cli_land.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from bedarfsradar import tenancy
 from bedarfsradar.context import AppContext
 from bedarfsradar.db import rls
 
-WITHOUT_TOWN = frozenset({"init-db", "demo", "serve", "town", "backup", "restore"})
+WITHOUT_TOWN = frozenset({"init-db", "demo", "serve", "town", "backup", "restore", "land"})
 """Commands of the whole installation (``--town`` narrows those that can be narrowed)."""
 
 

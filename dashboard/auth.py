@@ -18,6 +18,7 @@ from bedarfsradar.session import COOKIE, SessionCodec, SessionUser
 from bedarfsradar.users import get_user
 from dashboard import data
 
+TOWN_ROLES = ("admin", "guide", "viewer")
 ROLE_LABELS = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "viewer": "Lesend",
                "land": "Land (Ministerium)"}  # fmt: skip
 
@@ -44,7 +45,8 @@ def enter_town(user: SessionUser | None) -> None:
 
 def require(*roles: str) -> SessionUser:
     """The logged-in user, or stop the page: a login link when nobody is logged in, a
-    message when the role is not among ``roles`` (empty = any role)."""
+    message when the role is not among ``roles`` (empty = any of a town's roles; the
+    Land's role opens only the pages that name it)."""
     user = current_user()
     enter_town(user)
     if user is None:
@@ -52,7 +54,7 @@ def require(*roles: str) -> SessionUser:
         st.markdown("[Zur Anmeldung](/login)")
         st.stop()
     assert user is not None
-    if roles and user.role not in roles:
+    if user.role not in (roles or TOWN_ROLES):
         st.error("Für diese Seite fehlt Ihrer Rolle die Berechtigung.")
         st.stop()
     return user

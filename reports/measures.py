@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "target": "Zielwert",
     "position": "Reihenfolge",
     "active": "Im Bericht",
+    "adopted_on": "Beschlossen am",
 }
 
 
@@ -64,6 +65,9 @@ class MeasureSpec(BaseModel):
     target: str = Field(default="", max_length=120)
     position: int = Field(default=0, ge=0, le=999)
     active: bool = True
+    adopted_on: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    """The day the council adopted it (ISO date); None: proposed only (the Land's
+    indicator sheet counts both)."""
 
     @field_validator("indicator_ref")
     @classmethod

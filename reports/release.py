@@ -50,13 +50,25 @@ def _unframe(data: dict[str, Any]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def release_payload(inp: ReportInput, kind: Kind) -> dict[str, Any]:
+def release_payload(
+    inp: ReportInput,
+    kind: Kind,
+    *,
+    group_vars: tuple[str, ...] | None = None,
+    supply: bool = True,
+) -> dict[str, Any]:
     """The published tables of the wave of ``inp`` for a release of ``kind`` (raises
-    :class:`reports.inputs.ReportError` without newcomer answers)."""
+    :class:`reports.inputs.ReportError` without newcomer answers). ``group_vars``: the
+    breakdowns of the newcomers' needs (default: the catalogue's for ``kind``);
+    ``supply``: False leaves out the supply gaps (the Land's pooled tables: offers and
+    Stadtteile are each town's own)."""
     comparisons = publishes_comparisons(kind)
     if not comparisons:
         inp = replace(inp, compare_answers=None, compare_campaigns=[])
-    res = analyse(inp, needs_group_vars=breakdowns(kind), comparisons=comparisons, release=True)
+    chosen = breakdowns(kind) if group_vars is None else group_vars
+    res = analyse(inp, needs_group_vars=chosen, comparisons=comparisons, release=True)
+    if not supply:
+        res = replace(res, supply=res.supply.iloc[0:0])
     if kind == "interim":  # the coarser catalogue of a running wave (analysis.catalogue)
         res = replace(
             res,

@@ -272,6 +272,8 @@ class Measure(Base):
     indicator_ref: Mapped[str] = mapped_column(String(120), default="")
     target: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    adopted_on: Mapped[str | None] = mapped_column(String(10))
+    """ISO date the council adopted the measure; None: proposed."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_by: Mapped[str] = mapped_column(String(64))
 

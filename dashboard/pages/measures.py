@@ -5,6 +5,8 @@ Guides and admins edit; every change is stored in the database and written to th
 log with the changed fields (:mod:`bedarfsradar.measures`), shown at the foot of the page.
 Invalid input shows a German message and changes nothing."""
 
+from datetime import date
+
 import streamlit as st
 
 from bedarfsradar import audit
@@ -98,6 +100,18 @@ with st.form(f"measure-form-{choice}"):
     active = c6.checkbox(
         "Im Bericht", value=current.active if current else True, key=f"m-active-{choice}"
     )
+    c7, c8 = st.columns(2)
+    adopted = c7.checkbox(
+        "Vom Stadtrat beschlossen",
+        value=bool(current and current.adopted_on),
+        key=f"m-adopted-{choice}",
+    )
+    adopted_on = c8.date_input(
+        "Beschlossen am",
+        value=date.fromisoformat(current.adopted_on) if current and current.adopted_on else None,
+        format="DD.MM.YYYY",
+        key=f"m-adopted-on-{choice}",
+    )
     saved = st.form_submit_button("Speichern")
 if saved:
     fields = {
@@ -113,6 +127,7 @@ if saved:
         "target": target,
         "position": int(position),
         "active": active,
+        "adopted_on": (adopted_on or date.today()).isoformat() if adopted else None,
     }
     try:
         store.save_measure(ctx.db, mid, user.username, fields, None if choice == NEW else choice)

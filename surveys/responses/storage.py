@@ -585,6 +585,7 @@ class Storage:
         municipality_id: int,
         campaign_slugs: Sequence[str] | None = None,
         include_partial: bool = False,
+        question_ids: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """All answers as a tidy long frame (columns :data:`ANSWER_COLUMNS`, then
         ``record_key`` and ``month``); text columns are pandas strings.
@@ -592,7 +593,9 @@ class Storage:
         ``response_id`` is the client UUID (stable across backups and engines). The
         response-level columns are read once per response and spread over its answers
         (an answer row itself carries five columns): at 100,000 respondents this is a
-        fraction of the time and memory of reading every column on every answer row."""
+        fraction of the time and memory of reading every column on every answer row.
+        ``question_ids``: only the answers to these questions are read (the Land's pooled
+        tables read a town's core questions only)."""
         chosen = [Response.municipality_id == municipality_id]
         if not include_partial:
             chosen.append(Response.status == "complete")
@@ -622,6 +625,8 @@ class Storage:
             .join(Campaign, Campaign.id == Response.campaign_id)
             .where(*chosen)
         )
+        if question_ids is not None:
+            answers = answers.where(Answer.question_id.in_(list(question_ids)))
         dialect = self.db.engine.dialect.name
         parts = []
         with self.db.read_cursor() as cur:  # plain tuples: SQLAlchemy rows cost 5x here
