@@ -150,6 +150,17 @@ def cmd_user(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
     from bedarfsradar.backup import backup
 
+    if args.town:  # one town: its rows as a single-town SQLite database
+        from datetime import UTC, datetime
+
+        from bedarfsradar import tenancy, town_data
+
+        town = tenancy.require_town(ctx, args.town)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        folder = Path(args.dir) if args.dir else ctx.settings.backup_dir
+        done = town_data.export_town(ctx, town, folder / f"{town.slug}-{stamp}.sqlite")
+        _out(f"backup of {town.name} written: {done.path} ({sum(done.rows.values())} rows)")
+        return 0
     path = backup(
         ctx.owner_db,
         ctx.settings.effective_backup_url,

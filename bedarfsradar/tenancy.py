@@ -176,6 +176,14 @@ def town_bundles(
     }
 
 
+def core_of(ctx: AppContext, town: Town) -> dict[str, QuestionnaireBundle]:
+    """The core questionnaires as ``town`` asks them (the installation's own town: the
+    core itself)."""
+    if not town.stadtteile:
+        return ctx.bundles()
+    return town_bundles(ctx, town.name, [{"code": c, "name": n} for c, n in town.stadtteile])
+
+
 def core_question_ids(bundles: dict[str, QuestionnaireBundle]) -> dict[str, set[str]]:
     """Per audience, the question ids of the shared core: what the Land's pooled tables
     may use. A town's own questions are not among them."""
@@ -283,7 +291,7 @@ def add_town(
         _add_first_user(s, mid, admin, password, "admin")
         s.add(AuditLog(municipality_id=mid, actor="cli", action="town.add",
                        detail={"slug": slug, "name": name}))  # fmt: skip
-    _forget_towns()
+    forget_towns()
     return Town(mid, slug, name, "town", tuple((p["code"], p["name"]) for p in parts))
 
 
@@ -299,7 +307,7 @@ def ensure_home_town(ctx: AppContext) -> int:
         if existing is not None:
             return int(existing)
         mid = _insert_tenant(s, slug, ctx.home_geography.name, "town", None)
-    _forget_towns()
+    forget_towns()
     return mid
 
 
@@ -312,7 +320,7 @@ def ensure_land(ctx: AppContext) -> int:
         raise TownError(problem.replace("genau eine Kommune", "kein Konto für das Land"))
     with ctx.owner_db.write() as s:
         mid = _insert_tenant(s, LAND_SLUG, LAND_NAME, "land", None)
-    _forget_towns()
+    forget_towns()
     return mid
 
 
@@ -348,7 +356,7 @@ def grant_app_role(ctx: AppContext) -> None:
 _SLUGS: dict[str, Any] = {}
 
 
-def _forget_towns() -> None:
+def forget_towns() -> None:
     _SLUGS.clear()
 
 
