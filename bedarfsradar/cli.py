@@ -59,14 +59,35 @@ def ensure_demo_users(ctx: AppContext) -> list[tuple[str, str, str]]:
 
 
 def cmd_demo(ctx: AppContext, args: argparse.Namespace) -> int:
+    if args.towns and args.towns > 1:
+        return _network_demo(ctx, args)
+    from bedarfsradar.db import rls
+
     stored = load_demo(ctx, force=args.force)
     if stored is None:
         _out("database has data already: demo not loaded (existing data kept)")
     else:
         _out("demo data loaded: " + ", ".join(f"{n} {a}" for a, n in stored.items()))
-    ensure_demo_users(ctx)
-    for name, password, role in demo_logins(ctx):
-        _out(f"demo login: {name} / {password} ({role})")
+    with rls.town_scope(ctx.home_municipality_id):  # the installation's own town
+        ensure_demo_users(ctx)
+        for name, password, role in demo_logins(ctx):
+            _out(f"demo login: {name} / {password} ({role})")
+    return 0
+
+
+def _network_demo(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar import network_demo
+    from bedarfsradar.db import rls
+
+    done = network_demo.load_network_demo(ctx, args.towns, args.newcomers)
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in done.seconds.items())
+    _out(f"network demo: {len(done.towns)} towns, {done.responses} responses stored ({phases})")
+    with rls.town_scope(ctx.home_municipality_id):
+        ensure_demo_users(ctx)
+        for name, password, role in demo_logins(ctx):
+            _out(f"demo login ({ctx.home_geography.name}): {name} / {password} ({role})")
+    _out(f"demo login (Land): {network_demo.LAND_LOGIN[0]} / {network_demo.LAND_LOGIN[1]} (land)")
+    _out(f"demo login (other towns): <kürzel>-admin / {network_demo.TOWN_PASSWORD} (admin)")
     return 0
 
 
@@ -235,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init-db", help="create or migrate the database and load questionnaires")
     d = sub.add_parser("demo", help="load demo data into an empty database")
     d.add_argument("--force", action="store_true", help="add demo campaigns even if data exist")
+    d.add_argument("--towns", type=int, help="a KISI network of N towns (PostgreSQL)")
+    d.add_argument("--newcomers", type=int, default=500, help="--towns: newcomers per town")
     s = sub.add_parser("serve", help="run dashboard and public survey on one port")
     s.add_argument("--host")
     s.add_argument("--port", type=int)

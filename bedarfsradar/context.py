@@ -182,21 +182,24 @@ def init_db(ctx: AppContext) -> InitResult:
     return InitResult(migrate.current_revision(ctx.db), versions, added)
 
 
-def load_demo(ctx: AppContext, force: bool = False) -> dict[str, int] | None:
-    """Fill an empty database with the demo campaigns; None if it has responses already."""
+def load_demo(ctx: AppContext, force: bool = False, scale: float = 1.0) -> dict[str, int] | None:
+    """Fill an empty database with the demo campaigns; None if it has responses already.
+    ``scale`` multiplies the number of responses (the network demo: 500 newcomers)."""
     result = init_db(ctx)
     mid = ctx.home_municipality_id
     with rls.town_scope(mid):
-        return _load_demo(ctx, mid, result, force)
+        return _load_demo(ctx, mid, result, force, scale)
 
 
-def _load_demo(ctx: AppContext, mid: int, result: InitResult, force: bool) -> dict[str, int] | None:
+def _load_demo(
+    ctx: AppContext, mid: int, result: InitResult, force: bool, scale: float = 1.0
+) -> dict[str, int] | None:
     if not force and (ctx.storage.campaigns(mid) or ctx.storage.count_responses(mid)):
         return None
     from bedarfsradar import measures
 
     measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
-    stored = demo.generate(ctx.storage, mid, ctx.bundles(), result.versions)
+    stored = demo.generate(ctx.storage, mid, ctx.bundles(), result.versions, scale=scale)
     _release_closed_waves(ctx)
     return stored
 

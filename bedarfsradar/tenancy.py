@@ -106,7 +106,9 @@ def require_town(ctx: AppContext, slug: str) -> Town:
 
 # -- the town's questionnaires from the core ---------------------------------------------------
 def _ascii_code(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore")
+    german = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+    name = "".join(german.get(ch, ch) for ch in name)
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore")
     return re.sub(r"[^a-z0-9]+", "_", plain.decode().lower()).strip("_")
 
 

@@ -15,8 +15,9 @@ it starts (:mod:`dashboard.warmup`), so the guide's first login finds them warm.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -94,7 +95,11 @@ class Stand:
     provisional_waves: tuple[int, ...]
 
 
-@st.cache_resource(max_entries=4)
+TOWN_SLOTS = 64
+"""Towns whose views the caches hold at once (a network of 42 towns; one town: the same)."""
+
+
+@st.cache_resource(max_entries=TOWN_SLOTS)
 def _loaded_at(version: DataVersion) -> datetime:
     return datetime.now().astimezone()
 
@@ -113,11 +118,36 @@ def stand() -> Stand:
     return Stand(_loaded_at(version), version.answers, tuple(waves))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _survey_data(version: DataVersion) -> SurveyData:
+@dataclass
+class _Newest:
+    """A town's prepared answers of its newest data version (replaced, not added to)."""
+
+    version: DataVersion | None = None
+    data: SurveyData | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource(max_entries=TOWN_SLOTS, show_spinner=False)
+def _town_answers(town: int) -> _Newest:
+    return _Newest()
+
+
+def prepare_survey_data(version: DataVersion) -> SurveyData:
+    """The town's answers loaded and prepared (uncached)."""
     ctx = context()
-    _loaded_at(version)
-    return ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
+    return ctx.survey_data(ctx.storage.answers_frame(version.town))
+
+
+def _survey_data(version: DataVersion) -> SurveyData:
+    """The prepared answers of ``version``: one object per town, the newest version only,
+    shared by every session (a large town's answers are hundreds of megabytes, so older
+    versions are dropped at once; many small towns each keep theirs)."""
+    held = _town_answers(version.town)
+    with held.lock:  # one session prepares, the others wait for it
+        if held.version != version or held.data is None:
+            _loaded_at(version)
+            held.data, held.version = prepare_survey_data(version), version
+        return held.data
 
 
 def survey_data() -> SurveyData:
@@ -143,7 +173,7 @@ def needs_view(
     return _needs_view(chosen, breakdown, audience, version)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=4 * TOWN_SLOTS, show_spinner=False)
 def _needs_view(
     filters: Filters, breakdown: str | None, audience: str, version: DataVersion
 ) -> NeedsView:
@@ -152,7 +182,7 @@ def _needs_view(
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
 def perception_view(waves: tuple[str, ...], severe: bool, version: DataVersion):  # type: ignore[no-untyped-def]
     return published.perception_view(
         _survey_data(version), waves, severe=severe, population_sizes=_population_sizes()
@@ -171,7 +201,7 @@ def offers_key(catalogue: pd.DataFrame) -> str:
     return str(catalogue[present].to_dict("records"))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
 def supply_view(
     waves: tuple[str, ...],
     languages: tuple[str, ...],
@@ -194,7 +224,7 @@ def supply_view(
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
 def admin_view(waves: tuple[str, ...], version: DataVersion):  # type: ignore[no-untyped-def]
     grid = published.admin_view(
         _survey_data(version), waves, _population_sizes().get("administration")
@@ -207,7 +237,7 @@ def admin_view(waves: tuple[str, ...], version: DataVersion):  # type: ignore[no
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
 def volunteer_view(waves: tuple[str, ...], version: DataVersion) -> pd.DataFrame:
     return concat_results([published.volunteer_view(_survey_data(version), waves)])
 
@@ -268,7 +298,7 @@ class OverviewView:
     per_month: pd.DataFrame
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
 def overview_view(version: DataVersion) -> OverviewView:
     data = _survey_data(version)
     resp = data.respondents

@@ -50,6 +50,14 @@ def _unframe(data: dict[str, Any]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def _number(x: float) -> float | None:
+    return None if pd.isna(x) else float(x)
+
+
+def _float(x: float | None) -> float:
+    return float("nan") if x is None else float(x)
+
+
 def release_payload(
     inp: ReportInput,
     kind: Kind,
@@ -83,8 +91,9 @@ def release_payload(
         ip = {
             "results": _frame(res.ip.results),
             "grid": _frame(res.ip.grid),
-            "crosshair_importance": res.ip.crosshair_importance,
-            "crosshair_performance": res.ip.crosshair_performance,
+            # NaN (too few ratings) is no JSON: PostgreSQL refuses it
+            "crosshair_importance": _number(res.ip.crosshair_importance),
+            "crosshair_performance": _number(res.ip.crosshair_performance),
         }
     return {
         "catalogue": CATALOGUE_VERSION,
@@ -117,8 +126,8 @@ def results_of(payload: dict[str, Any]) -> ReportResults:
         grid = published.IPGrid(
             _unframe(ip["results"]),
             _unframe(ip["grid"]),
-            float(ip["crosshair_importance"]),
-            float(ip["crosshair_performance"]),
+            _float(ip["crosshair_importance"]),
+            _float(ip["crosshair_performance"]),
         )
     return ReportResults(
         audience_n={a: float("nan") if n is None else n for a, n in payload["audience_n"].items()},

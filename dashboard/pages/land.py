@@ -72,10 +72,9 @@ st.caption(
     "berechnet und geschützt, nie aus den Werten der Kommunen summiert), die Freigaben der "
     "Kommunen und die Beteiligung je Kommune. Gruppen unter 5 Personen sind verborgen."
 )
-pooled_tab, towns_tab, part_tab, sheet_tab = st.tabs(
-    ["Gemeinsame Tabellen", "Freigaben der Kommunen", "Beteiligung", "Kennzahlenblatt"]
-)
-with pooled_tab:
+VIEWS = ("Gemeinsame Tabellen", "Freigaben der Kommunen", "Beteiligung", "Kennzahlenblatt")
+view = st.radio("Ansicht", VIEWS, horizontal=True, key="land-view")  # only the chosen one runs
+if view == VIEWS[0]:
     waves = _waves()
     state_rows = [
         {
@@ -125,7 +124,7 @@ with pooled_tab:
         st.write(f"{len(towns)} Kommunen · Befragte (geschützt): {counts}")
         needs_view(res, "land-needs", f"{land.NETWORK}, {by_id[chosen].label}")
 
-with towns_tab:
+elif view == VIEWS[1]:
     own = land.town_releases(ctx)
     if not own:
         st.info("Noch keine Kommune hat eine Welle freigegeben.")
@@ -141,7 +140,7 @@ with towns_tab:
         if res is not None:
             needs_view(res, "land-town-needs", keys[pick].town.name)
 
-with part_tab:
+elif view == VIEWS[2]:
     part = _participation()
     st.subheader("Antworten je Kommune, Zielgruppe und Sprache")
     st.caption(
@@ -152,7 +151,7 @@ with part_tab:
     st.subheader("Wellen je Kommune")
     st.dataframe(part.waves, hide_index=True, key="land-town-waves")
 
-with sheet_tab:
+else:
     st.write(
         "Kennzahlen für den Programmbericht: Befragte nach Zielgruppe und Sprache, "
         "Bedarfe nach Feld mit Konfidenzintervallen, Maßnahmen je Kommune."
