@@ -1,5 +1,10 @@
 """Backup and restore: SQLite online backup API; ``pg_dump -Fc`` / ``pg_restore`` on
-PostgreSQL. A restore replaces the whole database with the backup's content."""
+PostgreSQL. A restore replaces the whole database with the backup's content.
+
+On PostgreSQL every town's rows are behind row-level security
+(:mod:`bedarfsradar.db.rls`), the owner's too: a whole backup is made by a role that
+bypasses it (``BEDARFSRADAR_BACKUP_DATABASE_URL``); a restore runs as the owner (the rows
+are loaded before the policies are switched on again)."""
 
 from __future__ import annotations
 
@@ -34,6 +39,12 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{cmd[0]} not found: install the PostgreSQL client tools")
     done = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True)  # noqa: S603
     if done.returncode != 0:
+        if "row-level security" in done.stderr:
+            raise BackupError(
+                f"{cmd[0]}: the database role is confined by row-level security; a whole "
+                "backup needs a role that bypasses it (BEDARFSRADAR_BACKUP_DATABASE_URL), "
+                "or back up one town (--town SLUG backup)"
+            )
         raise BackupError(f"{cmd[0]} failed: {done.stderr.strip().splitlines()[-1:]}")
 
 

@@ -1,5 +1,6 @@
-"""Command line: ``bedarfsradar init-db | demo | serve | user | campaign | backup | restore |
-purge`` (and translations, xlsform, poster).
+"""Command line: ``bedarfsradar [--town SLUG] init-db | demo | serve | town | user |
+campaign | backup | restore | purge | …`` (and translations, xlsform, poster, land;
+``--town``: :mod:`bedarfsradar.cli_towns`).
 
 Errors are one line on stderr with a specific exit code, never a traceback:
 1 unexpected, 2 usage, 3 database unreachable or misconfigured, 4 invalid data file,
@@ -19,9 +20,11 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from bedarfsradar import (
     cli_campaigns,
     cli_invitations,
+    cli_land,
     cli_materials,
     cli_privacy,
     cli_submissions,
+    cli_towns,
     cli_translations,
 )
 from bedarfsradar.backup import BackupError
@@ -66,14 +69,35 @@ def ensure_demo_users(ctx: AppContext) -> list[tuple[str, str, str]]:
 
 
 def cmd_demo(ctx: AppContext, args: argparse.Namespace) -> int:
+    if args.towns and args.towns > 1:
+        return _network_demo(ctx, args)
+    from bedarfsradar.db import rls
+
     stored = load_demo(ctx, force=args.force)
     if stored is None:
         _out("database has data already: demo not loaded (existing data kept)")
     else:
         _out("demo data loaded: " + ", ".join(f"{n} {a}" for a, n in stored.items()))
-    ensure_demo_users(ctx)
-    for name, password, role in demo_logins(ctx):
-        _out(f"demo login: {name} / {password} ({role})")
+    with rls.town_scope(ctx.home_municipality_id):  # the installation's own town
+        ensure_demo_users(ctx)
+        for name, password, role in demo_logins(ctx):
+            _out(f"demo login: {name} / {password} ({role})")
+    return 0
+
+
+def _network_demo(ctx: AppContext, args: argparse.Namespace) -> int:
+    from bedarfsradar import network_demo
+    from bedarfsradar.db import rls
+
+    done = network_demo.load_network_demo(ctx, args.towns, args.newcomers)
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in done.seconds.items())
+    _out(f"network demo: {len(done.towns)} towns, {done.responses} responses stored ({phases})")
+    with rls.town_scope(ctx.home_municipality_id):
+        ensure_demo_users(ctx)
+        for name, password, role in demo_logins(ctx):
+            _out(f"demo login ({ctx.home_geography.name}): {name} / {password} ({role})")
+    _out(f"demo login (Land): {network_demo.LAND_LOGIN[0]} / {network_demo.LAND_LOGIN[1]} (land)")
+    _out(f"demo login (other towns): <kürzel>-admin / {network_demo.TOWN_PASSWORD} (admin)")
     return 0
 
 
@@ -102,7 +126,10 @@ def cmd_serve(ctx: AppContext, args: argparse.Namespace) -> int:
     port = args.port or ctx.settings.port
     init_db(ctx)  # migrations current before the first request
     _out(f"Bedarfsradar on http://{host}:{port}/  (dashboard; login at /login)")
-    _out(f"  public surveys: http://{host}:{port}/u/<kampagne>  health: /healthz")
+    _out(
+        f"  public surveys: http://{host}:{port}/u/<kommune>/<kampagne> (one town: "
+        "/u/<kampagne>)  health: /healthz"
+    )
     server.run(host, port)
     return 0
 
@@ -117,12 +144,25 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_user(ctx: AppContext, args: argparse.Namespace) -> int:
-    from bedarfsradar import users
+    from bedarfsradar import tenancy, users
 
     mid = ctx.municipality_id
-    if args.action == "add":
+    if args.action == "add" and args.role == tenancy.LAND_ROLE:
+        if args.town not in (None, tenancy.LAND_SLUG):
+            raise tenancy.TownError(
+                "Benutzer des Landes gehören zu keiner Kommune: ohne --town anlegen."
+            )
+        users.check_new_user(args.username, None, args.role)
+        password = _password(args)
+        land = tenancy.town_by_id(ctx, tenancy.ensure_land(ctx))
+        assert land is not None
+        tenancy.add_user(ctx, land, args.username, password, args.role)
+        _out(f"user {args.username} (land) added")
+    elif args.action == "add":
         role = args.role or "guide"
-        users.add_user(ctx.db, mid, args.username, _password(args), role)
+        tenant = tenancy.town_by_id(ctx, mid)
+        assert tenant is not None
+        tenancy.add_user(ctx, tenant, args.username, _password(args), role)
         _out(f"user {args.username} ({role}) added")
     elif args.action == "passwd":
         users.set_password(ctx.db, mid, args.username, _password(args))
@@ -141,9 +181,20 @@ def cmd_user(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_backup(ctx: AppContext, args: argparse.Namespace) -> int:
     from bedarfsradar.backup import backup
 
+    if args.town:  # one town: its rows as a single-town SQLite database
+        from datetime import UTC, datetime
+
+        from bedarfsradar import tenancy, town_data
+
+        town = tenancy.require_town(ctx, args.town)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        folder = Path(args.dir) if args.dir else ctx.settings.backup_dir
+        done = town_data.export_town(ctx, town, folder / f"{town.slug}-{stamp}.sqlite")
+        _out(f"backup of {town.name} written: {done.path} ({sum(done.rows.values())} rows)")
+        return 0
     path = backup(
-        ctx.db,
-        ctx.settings.effective_database_url,
+        ctx.owner_db,
+        ctx.settings.effective_backup_url,
         Path(args.dir) if args.dir else ctx.settings.backup_dir,
     )
     _out(f"backup written: {path}")
@@ -156,7 +207,8 @@ def cmd_restore(ctx: AppContext, args: argparse.Namespace) -> int:
     if not args.yes:
         _out("restore replaces ALL data in the database; repeat with --yes to proceed")
         return EXIT_USAGE
-    restore(ctx.db, ctx.settings.effective_database_url, Path(args.file))
+    ctx.db.dispose()
+    restore(ctx.owner_db, ctx.settings.effective_migration_url, Path(args.file))
     _out(f"restored from {args.file}")
     return 0
 
@@ -207,17 +259,24 @@ def cmd_release(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bedarfsradar", description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--town", help="the town a command works on (default: BEDARFSRADAR_MUNICIPALITY)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init-db", help="create or migrate the database and load questionnaires")
     d = sub.add_parser("demo", help="load demo data into an empty database")
     d.add_argument("--force", action="store_true", help="add demo campaigns even if data exist")
+    d.add_argument("--towns", type=int, help="a KISI network of N towns (PostgreSQL)")
+    d.add_argument("--newcomers", type=int, default=500, help="--towns: newcomers per town")
     s = sub.add_parser("serve", help="run dashboard and public survey on one port")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     u = sub.add_parser("user", help="manage dashboard users")
     u.add_argument("action", choices=["add", "passwd", "role", "disable", "enable"])
     u.add_argument("username")
-    u.add_argument("--role", choices=["admin", "guide", "viewer"], help="add: default guide")
+    u.add_argument(
+        "--role", choices=["admin", "guide", "viewer", "land"], help="add: default guide"
+    )
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     b = sub.add_parser("backup", help="write a backup file")
     b.add_argument("--dir", help="target folder (default: backups/)")
@@ -238,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_submissions.add_parsers(sub)
     cli_invitations.add_parsers(sub)
     cli_campaigns.add_parsers(sub)
+    cli_towns.add_parsers(sub)
+    cli_land.add_parsers(sub)
     return p
 
 
@@ -252,13 +313,16 @@ COMMANDS.update(cli_privacy.COMMANDS)
 COMMANDS.update(cli_submissions.COMMANDS)
 COMMANDS.update(cli_invitations.COMMANDS)
 COMMANDS.update(cli_campaigns.COMMANDS)
+COMMANDS.update(cli_towns.COMMANDS)
+COMMANDS.update(cli_land.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     ctx = AppContext()
     try:
-        return COMMANDS[args.command](ctx, args)
+        with cli_towns.town_of_command(ctx, args):
+            return COMMANDS[args.command](ctx, args)
     except DatabaseConfigError as exc:
         return _fail(EXIT_DATABASE, f"database: {exc}")
     except OperationalError as exc:

@@ -58,7 +58,9 @@ def cmd_campaign_add(ctx: AppContext, args: argparse.Namespace) -> int:
     audit.record(ctx.db, mid, "cli", "campaign.create", slug=c.slug, version=version)
     state = "offen" if c.status == "open" else "Entwurf (öffnen im Dashboard, Seite Kampagnen)"
     _out(f"angelegt: {c.slug} – {c.title}, Welle {c.wave}, Fragebogen-Version {version}, {state}")
-    _out(f"öffentlicher Link: /u/{c.slug}/")
+    from bedarfsradar.tenancy import survey_slug
+
+    _out(f"öffentlicher Link: /u/{survey_slug(ctx, c.slug)}/")
     for line in created.messages(max_texts=args.max_texts):
         _out(line)
     return 0

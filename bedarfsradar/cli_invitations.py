@@ -42,14 +42,16 @@ def public_base_url(ctx: AppContext) -> str:
 
 
 def _mailings(ctx: AppContext):  # type: ignore[no-untyped-def]
+    from functools import partial
+
+    from bedarfsradar.tenancy import survey_slug
     from surveys.invitations.mail import SmtpConfig
     from surveys.invitations.sending import Mailings
     from surveys.invitations.store import InvitationStore
 
     store = InvitationStore(ctx.db, ctx.settings.effective_secret_key)
-    return store, Mailings(
-        ctx.db, store, SmtpConfig.from_settings(ctx.settings), public_base_url(ctx)
-    )
+    config = SmtpConfig.from_settings(ctx.settings)
+    return store, Mailings(ctx.db, store, config, public_base_url(ctx), partial(survey_slug, ctx))
 
 
 def cmd_invitations(ctx: AppContext, args: argparse.Namespace) -> int:

@@ -20,7 +20,9 @@ def cmd_poster(ctx: AppContext, args: argparse.Namespace) -> int:
     campaign = ctx.storage.campaign(args.campaign)  # CampaignNotFound is a StorageError
     bundle = ctx.storage.questionnaire_bundle(campaign.questionnaire_version_id)
     languages = offered_languages(bundle, ctx.ui_text)
-    url = campaign_url(args.base_url, campaign.slug)
+    from bedarfsradar.tenancy import survey_slug
+
+    url = campaign_url(args.base_url, survey_slug(ctx, campaign.slug))
     path = write_poster(
         Path(args.output), url, ctx.ui_text, languages, title=bundle.questionnaire.title
     )

@@ -1,15 +1,17 @@
 """``/login`` and ``/logout`` for the guide's dashboard (Starlette routes beside ``st.App``),
 and :class:`LoginRequired`, the session check in front of everything that is not public.
 
-- ``GET /login`` shows the form; ``POST /login`` checks a CSRF token (double submit: a
-  random token in an HttpOnly cookie scoped to ``/login`` and in the form), waits as
-  :mod:`bedarfsradar.throttle` says for the client address and the user name (an
-  ``await``: no thread is held), then checks the password
+- ``GET /login`` shows the form (with a choice of the town, or the Land, where the
+  installation has more than one tenant: user names are unique within a town only);
+  ``POST /login`` checks a CSRF token (double submit: a random token in an HttpOnly
+  cookie scoped to ``/login`` and in the form), waits as :mod:`bedarfsradar.throttle`
+  says for the client address and the user name in that town (an ``await``: no thread is
+  held), then checks the password in the town's tenant
   (:func:`bedarfsradar.users.authenticate`: argon2). Every failure shows the same German
-  message, so nobody learns whether a user exists. Success starts a server-side session
-  (:mod:`bedarfsradar.session`), sets its cookie (HttpOnly, SameSite=Strict, Path=/,
-  Secure when the public address or the request is https) and redirects to the dashboard
-  (or a local ``next`` path).
+  message, so nobody learns whether a user or a town exists. Success starts a server-side
+  session (:mod:`bedarfsradar.session`), sets its cookie (HttpOnly, SameSite=Strict,
+  Path=/, Secure when the public address or the request is https) and redirects to the
+  dashboard (or a local ``next`` path).
 - ``GET /logout`` shows a confirmation with a POST form (state changes only on POST);
   ``POST /logout`` checks its CSRF token (an HMAC of the session cookie), ends every
   session of the user on the server and clears the cookie.
@@ -35,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -53,7 +56,8 @@ from starlette.responses import (
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bedarfsradar import audit
+from bedarfsradar import audit, tenancy
+from bedarfsradar.db import rls
 from bedarfsradar.limits import LOGIN_MAX_BODY, BodyLimit
 from bedarfsradar.media import MEDIA_PREFIX, REFUSED_HTML, SessionMediaStorage
 from bedarfsradar.session import COOKIE, SessionUser
@@ -149,7 +153,7 @@ class LoginRoutes:
         return await to_thread.run_sync(self._check, token)
 
     def _check(self, token: str) -> SessionUser | None:
-        return self.sessions.check(token, self.ctx.municipality_id)
+        return self.sessions.check(token)
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = _env.get_template(template).render(**values)
@@ -169,11 +173,15 @@ class LoginRoutes:
         message: str = "",
         username: str = "",
         next_path: str = "/",
+        town: str = "",
     ) -> HTMLResponse:
         token = secrets.token_urlsafe(24)
+        tenants = tenancy.cached_tenants(self.ctx)
+        choices = [(t.slug, t.name) for t in tenants] if len(tenants) > 1 else []
         response = self.render(
-            "login.html", status, message=message, username=username, csrf=token, next=next_path
-        )
+            "login.html", status, message=message, username=username, csrf=token,
+            next=next_path, towns=choices, town=town,
+        )  # fmt: skip
         response.set_cookie(
             CSRF_COOKIE,
             token,
@@ -185,17 +193,28 @@ class LoginRoutes:
         )
         return response
 
-    def attempt(self, username: str, password: str) -> str | None:
-        """In a worker thread: the password check and, if right, a new session's cookie."""
-        mid = self.ctx.municipality_id
-        info = authenticate(self.ctx.db, mid, username, password)
+    async def form_page(self, request: Request, *args: Any, **kwargs: Any) -> HTMLResponse:
+        """:meth:`login_form` in a worker thread (it may read the list of towns)."""
+        return await to_thread.run_sync(partial(self.login_form, request, *args, **kwargs))
+
+    def attempt(self, town: str, username: str, password: str) -> str | None:
+        """In a worker thread: the password check in the town the form names (an unknown
+        town: none, no user) and, if right, a new session's cookie."""
+        mid = tenancy.login_tenant(self.ctx, town)
+        if mid is None:
+            return None
+        with rls.town_scope(mid):
+            info = authenticate(self.ctx.db, mid, username, password)
         if info is None:
             return None
         return self.sessions.start(info.id, info.municipality_id)
 
-    def audit_failures(self, username: str, failures: int) -> None:
-        audit.record(self.ctx.db, self.ctx.municipality_id, username or "?", "login.failed",
-                     failures=failures)  # fmt: skip
+    def audit_failures(self, town: str, username: str, failures: int) -> None:
+        mid = tenancy.login_tenant(self.ctx, town)
+        if mid is None:  # a town that does not exist has no log to write to
+            return
+        with rls.town_scope(mid):
+            audit.record(self.ctx.db, mid, username or "?", "login.failed", failures=failures)
 
     # -- endpoints -----------------------------------------------------------------------
     async def login(self, request: Request) -> Response:
@@ -204,28 +223,33 @@ class LoginRoutes:
             if await self.user(request) is not None:
                 return RedirectResponse(next_path, status_code=303)
             notice = MESSAGES["logged_out"] if "abgemeldet" in request.query_params else ""
-            return self.login_form(request, message=notice, next_path=next_path)
+            town = str(request.query_params.get("kommune", ""))[:64]
+            return await self.form_page(request, message=notice, next_path=next_path, town=town)
         form = await self.form(request)
         next_path = safe_next(form.get("next"))
         username = form.get("username", "").strip().lower()[:64]
+        town = form.get("kommune", "")[:64]
         cookie_token = request.cookies.get(CSRF_COOKIE, "")
         if not cookie_token or not hmac.compare_digest(cookie_token, form.get("csrf", "")):
-            return self.login_form(request, 403, MESSAGES["expired"], username, next_path)
+            return await self.form_page(
+                request, 403, MESSAGES["expired"], username, next_path, town
+            )
         password = form.get("password", "")
         address = client_address(request.scope)
-        wait = self.throttle.admit(address, username)
+        account = f"{town}/{username}" if town else username  # names are unique per town
+        wait = self.throttle.admit(address, account)
         session = None
         if wait is not None:
             await self.throttle.sleep(wait)  # before the check: a success is no faster
             # argon2 (tens of ms of CPU) and the database run in a worker thread: the
             # event loop is shared with the survey and the dashboard
-            session = await to_thread.run_sync(self.attempt, username, password)
+            session = await to_thread.run_sync(self.attempt, town, username, password)
         if session is None:
-            if (failures := self.throttle.failed(username)) is not None:
-                await to_thread.run_sync(self.audit_failures, username, failures)
-            return self.login_form(request, 401, MESSAGES["failed"], username, next_path)
-        if failures := self.throttle.succeeded(address, username):
-            await to_thread.run_sync(self.audit_failures, username, failures)
+            if (failures := self.throttle.failed(account)) is not None:
+                await to_thread.run_sync(self.audit_failures, town, username, failures)
+            return await self.form_page(request, 401, MESSAGES["failed"], username, next_path, town)
+        if failures := self.throttle.succeeded(address, account):
+            await to_thread.run_sync(self.audit_failures, town, username, failures)
         response = RedirectResponse(next_path, status_code=303)
         response.set_cookie(
             COOKIE,
@@ -269,8 +293,9 @@ class LoginRoutes:
         return response
 
     def end_sessions(self, user: SessionUser) -> None:
-        self.sessions.end_all(user.user_id, "logout")
-        audit.record(self.ctx.db, user.municipality_id, user.username, "logout")
+        self.sessions.end_all(user, "logout")
+        with rls.town_scope(user.municipality_id):
+            audit.record(self.ctx.db, user.municipality_id, user.username, "logout")
 
     async def stylesheet(self, request: Request) -> Response:
         return FileResponse(
@@ -303,7 +328,7 @@ class LoginRequired:
 
     def check(self, token: str) -> SessionUser | None:
         """In a worker thread (database)."""
-        return self.ctx.sessions.check(token, self.ctx.municipality_id)
+        return self.ctx.sessions.check(token)
 
     async def user(self, scope: Scope) -> SessionUser | None:
         token = Request(scope).cookies.get(COOKIE)

@@ -49,6 +49,7 @@ from starlette.routing import Route
 
 from bedarfsradar import measures as measure_store
 from bedarfsradar.context import AppContext
+from bedarfsradar.tenancy import RESULTS_BASE as BASE
 from publicity.results_page.model import (
     Contact,
     Listed,
@@ -77,7 +78,6 @@ from surveys.translations.result_texts import (
     result_languages,
 )
 
-BASE = "/ergebnisse"
 SLUG = re.compile(r"welle-([1-9][0-9]{0,2})(?:-freigabe-([1-9][0-9]{0,2}))?")
 TEXTS_TTL_SECONDS = 2.0
 TOWN_TTL_SECONDS = 2.0
@@ -406,7 +406,8 @@ class ResultsSite:
         return self._send(request, data, cache=LONG if versioned else SHORT)
 
     def app(self) -> Starlette:
-        async def missing(request: Request, exc: Exception) -> Response:
+        def missing(request: Request, exc: Exception) -> Response:
+            # plain def: Starlette runs it in its thread pool (the page reads the database)
             return self.not_found(request)
 
         routes = [
@@ -422,6 +423,46 @@ class ResultsSite:
         return Starlette(routes=routes, exception_handlers={404: missing})
 
 
-def results_app(ctx: AppContext) -> Starlette:
-    """The Starlette app the server mounts at :data:`BASE`."""
-    return ResultsSite(ctx).app()
+def results_app(ctx: AppContext, base: str = BASE) -> Starlette:
+    """The results pages of the current town, served at ``base``."""
+    return ResultsSite(ctx, base).app()
+
+
+class ResultsTowns:
+    """ASGI app mounted at :data:`BASE`: ``/ergebnisse/<town>/…`` are that town's pages
+    (the town is the current town of the request, :mod:`bedarfsradar.db.rls`);
+    ``/ergebnisse/…`` are the town's pages where the installation has exactly one town.
+    Any other address is served without a town: it finds no release (the German 404)."""
+
+    def __init__(self, ctx: AppContext):
+        self.ctx = ctx
+        self._apps: dict[str, Starlette] = {}
+        self._lock = threading.Lock()
+
+    def _app(self, slug: str) -> Starlette:
+        with self._lock:
+            if slug not in self._apps:
+                self._apps[slug] = results_app(self.ctx, f"{BASE}/{slug}" if slug else BASE)
+            return self._apps[slug]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from bedarfsradar import tenancy
+        from bedarfsradar.db import rls
+
+        if scope["type"] != "http":
+            return
+        root = str(scope.get("root_path", ""))
+        path = str(scope["path"])
+        rest = path[len(root) :] if path.startswith(root) else path
+        first = rest.lstrip("/").split("/", 1)[0]
+        tenants = await tenancy.tenants_of_request(self.ctx)
+        towns = {t.slug: t for t in tenants if t.kind == "town"}
+        town = towns.get(first) if len(towns) > 1 else None
+        if town is not None:
+            app, scope = self._app(first), {**scope, "root_path": f"{root}/{first}"}
+        else:
+            app = self._app("")
+            if len(towns) == 1:
+                town = next(iter(towns.values()))
+        with rls.town_scope(town.id if town is not None else rls.NO_TOWN):
+            await app(scope, receive, send)

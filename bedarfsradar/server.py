@@ -2,8 +2,9 @@
 
 ``/`` Streamlit dashboard · ``/healthz`` readiness (database reachable, migrations
 current) · ``/healthz/dashboard`` whether the dashboard's caches are warm ·
-``/u/<campaign>/…`` public survey (its own issue) · ``/ergebnisse/…`` public results pages
-(:mod:`bedarfsradar.results_site`). Streamlit only reads
+``/u/<town>/<campaign>/…`` public survey (``/u/<campaign>/…`` where the installation has
+one town; :class:`bedarfsradar.tenancy.SurveyTowns`) · ``/ergebnisse/[<town>/]…`` public
+results pages (:mod:`bedarfsradar.results_site`). Streamlit only reads
 ``.streamlit/config.toml``; the project's ``streamlit_config.toml`` is the source of truth,
 loaded here into Streamlit's configuration (and exported as ``STREAMLIT_*`` variables).
 Everything but the survey, the login and Streamlit's public files passes the server-side
@@ -160,6 +161,7 @@ def survey_app(ctx=None):  # type: ignore[no-untyped-def]
             secure_cookies=ctx.settings.effective_secure_cookies,
             seconds_per_question=ctx.settings.survey_seconds_per_question,
             results_path="/ergebnisse/",  # bedarfsradar.results_site.BASE
+            town_name=ctx.home_geography.name,
         )
     )
 
@@ -169,15 +171,16 @@ def routes(ctx=None) -> list[BaseRoute]:  # type: ignore[no-untyped-def]
     under /ergebnisse, login)."""
     from bedarfsradar.limits import SURVEY_MAX_BODY, BodyLimit
     from bedarfsradar.login import login_routes
-    from bedarfsradar.results_site import BASE, results_app
+    from bedarfsradar.results_site import BASE, ResultsTowns
+    from bedarfsradar.tenancy import SurveyTowns
 
     survey = survey_app(ctx)
     # bodies counted as they arrive (chunked too), before the survey's form parser
     survey.add_middleware(BodyLimit, max_bytes=SURVEY_MAX_BODY)
     return [
         Route("/healthz", healthz_endpoint(ctx)),
-        Mount("/u", app=survey),
-        Mount(BASE, app=results_app(ctx or _ctx())),
+        Mount("/u", app=SurveyTowns(survey, ctx or _ctx())),
+        Mount(BASE, app=ResultsTowns(ctx or _ctx())),
         *login_routes(ctx or _ctx()),
         Route("/healthz/dashboard", dashboard_caches),
     ]

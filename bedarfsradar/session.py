@@ -2,9 +2,11 @@
 
 ``POST /login`` (:mod:`bedarfsradar.login`) starts a session: a row in ``app_session``
 with the SHA-256 of a random 256-bit key, the user and the times, and the cookie
-``br_session`` holding the key, signed with the server secret (itsdangerous, its own
-salt). Every request that needs a user asks :meth:`SessionStore.check`: the row must exist
-and not be ended, the user must be active and of this municipality, the session younger
+``br_session`` holding the user's town and the key, signed with the server secret
+(itsdangerous, its own salt). Every request that needs a user asks
+:meth:`SessionStore.check`: in the town the cookie names (the transaction's town,
+:mod:`bedarfsradar.db.rls`), the row must exist and not be ended, the user must be active
+and of that town, the session younger
 than the absolute timeout and used within the idle timeout
 (:attr:`~bedarfsradar.settings.Settings.session_idle_minutes`,
 :attr:`~bedarfsradar.settings.Settings.session_absolute_hours`). The role comes from the
@@ -33,11 +35,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bedarfsradar.db import Database
+from bedarfsradar.db import Database, rls
 from bedarfsradar.db.schema import AppSession, AppUser
 
 COOKIE = "br_session"
-ROLES = ("admin", "guide", "viewer")
+ROLES = ("admin", "guide", "viewer", "land")
 ANALYST_ROLES = ("admin", "guide")
 """Roles that may see raw responses, free text and raw exports."""
 TOUCH_EVERY_SECONDS = 60.0
@@ -81,23 +83,35 @@ def key_hash(key: str) -> str:
 
 
 class SessionCodec:
-    """The cookie: a session key, signed so a forged or altered cookie costs no query."""
+    """The cookie: the session's town and key, signed so a forged or altered cookie costs
+    no query. The town says in which tenant the session row is looked up
+    (:mod:`bedarfsradar.db.rls`); a cookie naming another town finds no row there."""
 
     def __init__(self, secret: str):
         self._serializer = URLSafeTimedSerializer(secret, salt="bedarfsradar-session-key")
 
-    def dumps(self, key: str) -> str:
-        return self._serializer.dumps(key)
+    def dumps(self, key: str, municipality_id: int) -> str:
+        return self._serializer.dumps([int(municipality_id), key])
 
-    def loads(self, token: str | None, max_age: float | None = None) -> str | None:
-        """The key of a validly signed token (no older than ``max_age`` seconds), else None."""
+    def payload(self, token: str | None, max_age: float | None = None) -> tuple[int, str] | None:
+        """(town, key) of a validly signed token no older than ``max_age`` seconds, else None."""
         if not token:
             return None
         try:
-            key = self._serializer.loads(token, max_age=max_age)
+            found = self._serializer.loads(token, max_age=max_age)
         except (BadSignature, TypeError, ValueError):
             return None
-        return key if isinstance(key, str) and len(key) >= 32 else None
+        if not (isinstance(found, list) and len(found) == 2):
+            return None
+        town, key = found
+        if not (isinstance(town, int) and isinstance(key, str) and len(key) >= 32):
+            return None
+        return town, key
+
+    def loads(self, token: str | None, max_age: float | None = None) -> str | None:
+        """The key of a validly signed token (no older than ``max_age`` seconds), else None."""
+        found = self.payload(token, max_age)
+        return None if found is None else found[1]
 
 
 def _aware(moment: datetime) -> datetime:
@@ -142,11 +156,15 @@ class SessionStore:
         key = secrets.token_urlsafe(32)
         now = self._now()
         stale = now - timedelta(seconds=self.policy.absolute_seconds) - KEEP_ENDED
-        with self.db.write() as s:
-            s.execute(delete(AppSession).where(AppSession.created_at < stale))
+        with rls.town_scope(municipality_id), self.db.write() as s:
+            s.execute(
+                delete(AppSession).where(
+                    AppSession.municipality_id == municipality_id, AppSession.created_at < stale
+                )
+            )
             s.add(AppSession(municipality_id=municipality_id, user_id=user_id,
                              key_hash=key_hash(key), created_at=now, last_seen_at=now))  # fmt: skip
-        return self.codec.dumps(key)
+        return self.codec.dumps(key, municipality_id)
 
     def key_hash_of(self, token: str | None) -> str | None:
         """The stored name of the session a cookie claims (signature checked, no query):
@@ -154,17 +172,25 @@ class SessionStore:
         key = self.codec.loads(token, self.policy.absolute_seconds)
         return None if key is None else key_hash(key)
 
-    def check(self, token: str | None, municipality_id: int) -> SessionUser | None:
-        """The user of a live session of this municipality, else None. Ends a session
-        found past a timeout and notes its use (at most once a minute)."""
-        digest = self.key_hash_of(token)
-        if digest is None:
+    def check(self, token: str | None, municipality_id: int | None = None) -> SessionUser | None:
+        """The user of a live session, else None; the session is looked up in the town its
+        cookie names (and must be of ``municipality_id`` where one is given). Ends a
+        session found past a timeout and notes its use (at most once a minute)."""
+        found_key = self.codec.payload(token, self.policy.absolute_seconds)
+        if found_key is None:
             return None
+        town, key = found_key
+        if municipality_id is not None and town != municipality_id:
+            return None
+        with rls.town_scope(town):
+            return self._check(key_hash(key), town)
+
+    def _check(self, digest: str, municipality_id: int) -> SessionUser | None:
         now = self._now()
         stmt = (
             select(AppSession, AppUser)
             .join(AppUser, AppUser.id == AppSession.user_id)
-            .where(AppSession.key_hash == digest)
+            .where(AppSession.key_hash == digest, AppSession.municipality_id == municipality_id)
         )
         with self.db.read() as s:
             found = s.execute(stmt).first()
@@ -194,7 +220,7 @@ class SessionStore:
         return SessionUser(user.id, user.username, user.role, user.municipality_id,
                            created.timestamp())  # fmt: skip
 
-    def end_all(self, user_id: int, reason: str) -> None:
+    def end_all(self, user: SessionUser, reason: str) -> None:
         """End every session of the user (logout ends them on every device)."""
-        with self.db.write() as s:
-            end_user_sessions(s, user_id, reason, self._now())
+        with rls.town_scope(user.municipality_id), self.db.write() as s:
+            end_user_sessions(s, user.user_id, reason, self._now())

@@ -20,7 +20,18 @@ class Settings(BaseSettings):
     database_url: str = ""
     """``sqlite:///path`` or ``postgresql+psycopg://user:pw@host/db``; empty = SQLite file in
     ``data_dir``."""
+    migration_database_url: str = Field(default="", repr=False)
+    """The owner of the tables, for migrations and for adding and removing towns; empty =
+    ``database_url``. On PostgreSQL with several towns the application's own URL names a
+    role that neither owns the tables nor bypasses row-level security
+    (:mod:`bedarfsradar.db.rls`)."""
+    backup_database_url: str = Field(default="", repr=False)
+    """PostgreSQL: a role that may read every town's rows for a whole-database backup
+    (``BYPASSRLS``, e.g. with ``pg_read_all_data``); empty = the migration URL, which
+    row-level security confines (``backup`` then says so)."""
     municipality: str = "oestrich-winkel"
+    """The installation's own town (its Stadtteile: ``data/geography.yaml``); the town of
+    the CLI without ``--town``."""
     host: str = "127.0.0.1"
     port: int = 8501
     secret_key: str = Field(default="", repr=False)
@@ -71,6 +82,14 @@ class Settings(BaseSettings):
         if self.secure_cookies is not None:
             return self.secure_cookies
         return self.public_base_url.strip().lower().startswith("https://")
+
+    @property
+    def effective_migration_url(self) -> str:
+        return self.migration_database_url or self.effective_database_url
+
+    @property
+    def effective_backup_url(self) -> str:
+        return self.backup_database_url or self.effective_migration_url
 
     @property
     def effective_secret_key(self) -> str:

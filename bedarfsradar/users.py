@@ -1,4 +1,5 @@
-"""Dashboard users: argon2-hashed passwords and roles (admin, guide, viewer).
+"""Dashboard users: argon2-hashed passwords and roles (admin, guide, viewer in a town;
+land in the Land's tenant, :mod:`bedarfsradar.tenancy`).
 
 A new or changed password must pass :func:`bedarfsradar.passwords.password_problem`
 (12 characters, not common, not built from the user name or the town). Changing a
@@ -24,6 +25,8 @@ from bedarfsradar.passwords import MIN_LENGTH, password_problem
 from bedarfsradar.session import end_user_sessions
 
 ROLES = ("admin", "guide", "viewer")
+LAND_ROLE = "land"
+"""The ministry's role: only in the Land's tenant (:func:`bedarfsradar.tenancy.add_user`)."""
 MIN_PASSWORD_LENGTH = MIN_LENGTH
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
@@ -69,7 +72,7 @@ def _guard_last_admin(s: Session, user: AppUser, role: str, active: bool) -> Non
 def _check(username: str, role: str) -> None:
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", username):
         raise UserError("user name: 2–64 lower-case letters, digits, '.', '_' or '-'")
-    if role not in ROLES:
+    if role not in (*ROLES, LAND_ROLE):
         raise UserError(f"role must be one of {', '.join(ROLES)}")
 
 
@@ -78,6 +81,19 @@ def _check_password(s: Session, municipality_id: int, username: str, password: s
     names = (town.slug, town.name) if town is not None else ()
     if problem := password_problem(password, username, *names):
         raise WeakPasswordError(problem)
+
+
+def check_new_user(username: str, password: str | None, role: str, *town: str) -> None:
+    """Raise :class:`UserError` unless a user with these values could be added to the
+    town named ``town`` (slug, name) (for callers that check everything before they store
+    anything; ``password`` None: it is asked for later)."""
+    _check(username, role)
+    if password is not None and (problem := password_problem(password, username, *town)):
+        raise WeakPasswordError(problem)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 def add_user(

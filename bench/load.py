@@ -161,24 +161,25 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen:
 
 
 def prepare_database(url: str) -> None:
-    from bedarfsradar.context import init_db
-    from tests.conftest import make_context
+    from tests.conftest import dispose, make_context, scoped
 
     ctx = make_context(url, "load")
-    init_db(ctx)
-    mid = ctx.municipality_id
-    ctx.storage.create_campaign(
-        mid, "last", "Lasttest", ctx.storage.latest_version(mid, "newcomer")
-    )
-    ctx.db.dispose()
+    with scoped(ctx):  # the installation's town (row-level security on PostgreSQL)
+        mid = ctx.municipality_id
+        ctx.storage.create_campaign(
+            mid, "last", "Lasttest", ctx.storage.latest_version(mid, "newcomer")
+        )
+    dispose(ctx)
 
 
 def stored_uuids(url: str) -> set[str]:
-    from tests.conftest import make_context
+    from bedarfsradar.db import rls
+    from tests.conftest import dispose, make_context
 
     ctx = make_context(url, "load")
-    frame = ctx.storage.answers_frame(ctx.municipality_id, ["last"])
-    ctx.db.dispose()
+    with rls.town_scope(ctx.home_municipality_id):
+        frame = ctx.storage.answers_frame(ctx.municipality_id, ["last"])
+    dispose(ctx)
     return set(frame["response_id"])
 
 

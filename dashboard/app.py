@@ -21,7 +21,9 @@ from dashboard.links import URL_PATHS
 from publicity.emblem import funding_html
 
 PAGES = Path(__file__).parent / "pages"
-ALL, ANALYSTS, ADMIN = ("admin", "guide", "viewer"), ("admin", "guide"), ("admin",)
+# LAND: the ministry, its own page only (no answers, no explorer). No bare string literal
+# here: Streamlit's "magic" would draw it on every page.
+ALL, ANALYSTS, ADMIN, LAND = ("admin", "guide", "viewer"), ("admin", "guide"), ("admin",), ("land",)
 PAGE_LIST = [  # file, title, roles; the explorer pages are internal (trusted roles only)
     ("overview.py", "Überblick", ANALYSTS),
     ("results.py", "Freigegebene Ergebnisse", ALL),
@@ -40,6 +42,7 @@ PAGE_LIST = [  # file, title, roles; the explorer pages are internal (trusted ro
     ("translations.py", "Übersetzungen", ANALYSTS),
     ("xlsform_import.py", "Fragebogen importieren", ANALYSTS),
     ("users.py", "Benutzer", ADMIN),
+    ("land.py", "KISI-Netzwerk (Land)", LAND),
 ]
 PRINT_CSS = """<style>
 @page { size: A4 landscape; margin: 12mm; }
@@ -96,6 +99,7 @@ def _stand_line() -> str:
 
 st.set_page_config(page_title="Bedarfsradar", layout="wide")
 user = auth.current_user()
+auth.enter_town(user)  # every query of this run is the user's town's
 if user is None:
     login = PAGES / "login_required.py"
     pages = [st.Page(login, title="Anmeldung", default=True)] + [
@@ -137,7 +141,8 @@ with st.sidebar:
         f'<input type="hidden" name="csrf" value="{escape(token)}">'
         '<button type="submit" id="abmelden">Abmelden</button></form>'
     )
-st.caption(_stand_line())
+if user.role != "land":  # the Land has no answers of its own; its page says what it shows
+    st.caption(_stand_line())
 if current in [registered[name] for name in INTERNAL] and user.role in ANALYSTS:
     st.warning(INTERNAL_NOTE)
 current.run()

@@ -53,6 +53,9 @@ ACTIONS = {
     "release.create": "Welle freigegeben",
     "release.download": "Datei einer Freigabe heruntergeladen",
     "release.public": "öffentliche Ergebnisseite ein- oder ausgeschaltet",
+    "release.pooled": "gemeinsame Tabellen des Landes freigegeben",
+    "town.add": "Kommune angelegt",
+    "town.remove": "Kommune aus dem Netzwerk entfernt (Daten exportiert und gelöscht)",
     "submissions.import": "Offline-Interviews eingelesen",
     "invitations.import": "Einladungsliste eingelesen",
     "invitations.letters": "Einladungsbriefe erstellt",
@@ -98,10 +101,13 @@ DETAILS = {
     "content_hash": "Prüfsumme",
     "public": "öffentlich",
     "reason": "Begründung",
+    "towns": "Kommunen",
+    "kommune": "Kommune",
 }
 KINDS = {"aggregate": "Ergebnisse", "raw": "Einzelantworten", "codebook": "Codebuch",
          "record_of_processing": "Verzeichnis der Verarbeitungstätigkeiten"}  # fmt: skip
-ROLES = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "viewer": "Lesezugriff"}
+ROLES = {"admin": "Verwaltung (Admin)", "guide": "Integrationsguide", "viewer": "Lesezugriff",
+         "land": "Land (Ministerium)"}  # fmt: skip
 
 
 def _value(name: str, value: Any) -> str:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from bedarfsradar import audit
 from bedarfsradar.session import SessionUser
+from bedarfsradar.tenancy import survey_slug
 from dashboard import data, questionnaires
 from dashboard.import_views import languages_table, missing_table
 from dashboard.labels import MODES
@@ -118,7 +119,8 @@ def render(user: SessionUser, next_wave: int) -> None:
     for key in ("new-title", "new-slug", "new-opens", "new-closes", "new-open"):
         st.session_state.pop(key, None)  # the form starts empty for the next wave
     st.session_state["camp-done"] = [
-        f"Angelegt: {request.title.strip()} ({state}). {lines[0]} Link: /u/{request.slug}/",
+        f"Angelegt: {request.title.strip()} ({state}). {lines[0]} "
+        f"Link: /u/{survey_slug(ctx, request.slug)}/",
         *(line for line in lines[1:] if not line.startswith("  ")),
     ]
     st.rerun()

@@ -1,7 +1,9 @@
 """Loading at the dashboard's data boundary, cached per process.
 
-Every cache key includes :func:`data_version` (number and highest id of complete
-responses), so results are recomputed as soon as a response arrives or is deleted. The
+Every cache key includes :func:`data_version` (the town, number and highest id of complete
+responses), so results are recomputed as soon as a response arrives or is deleted, and a
+town's cached views are never another town's: the town is the signed-in user's
+(:func:`town`); caches without a data version are keyed by the town (:func:`per_town`). The
 prepared survey data is cached as a resource (one shared, read-only object); results
 tables are cached as data per (campaigns, filters, breakdown). Every number comes from
 :mod:`analysis.published` - protected by the one disclosure layer - and this module only
@@ -12,8 +14,12 @@ it starts (:mod:`dashboard.warmup`), so the guide's first login finds them warm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +36,15 @@ from surveys.responses.storage import CampaignInfo
 
 Filters = tuple[tuple[str, tuple[str, ...]], ...]
 """Hashable filters: ((attribute, (value, ...)), ...); an empty value tuple = no filter."""
+R = TypeVar("R")
+
+
+class DataVersion(NamedTuple):
+    """The town and its complete responses: a key of every cached view."""
+
+    town: int
+    answers: int
+    highest: int
 
 
 @st.cache_resource
@@ -37,18 +52,37 @@ def context() -> AppContext:
     return AppContext()
 
 
+def town() -> int:
+    """The current town: the signed-in user's (:func:`dashboard.auth.current_user`)."""
+    return context().municipality_id
+
+
+def per_town(cached: Callable[..., R]) -> Callable[..., R]:
+    """``cached(town, *args)`` called as ``f(*args)`` for the current town; ``f.clear()``
+    clears it (for every town)."""
+
+    @functools.wraps(cached)
+    def call(*args: Any, **kwargs: Any) -> R:
+        return cached(town(), *args, **kwargs)
+
+    call.clear = cached.clear  # type: ignore[attr-defined]
+    return call
+
+
+@per_town
 @st.cache_data(ttl=2, show_spinner=False)
-def data_version() -> tuple[int, int]:
-    """(number, highest id) of complete responses: changes with every new or deleted one.
-    Read at most every 2 seconds (a page asks several times per run; with 100,000
-    responses each count is a table scan); :func:`data_version.clear` after a deletion."""
+def data_version(town: int) -> DataVersion:
+    """The town's (number, highest id) of complete responses: changes with every new or
+    deleted one. Read at most every 2 seconds (a page asks several times per run; with
+    100,000 responses each count is a table scan); :func:`data_version.clear` after a
+    deletion."""
     ctx = context()
     stmt = select(func.count(Response.id), func.max(Response.id)).where(
-        Response.municipality_id == ctx.municipality_id, Response.status == "complete"
+        Response.municipality_id == town, Response.status == "complete"
     )
     with ctx.db.read() as s:
         count, highest = s.execute(stmt).one()
-    return int(count or 0), int(highest or 0)
+    return DataVersion(town, int(count or 0), int(highest or 0))
 
 
 @dataclass(frozen=True)
@@ -61,30 +95,59 @@ class Stand:
     provisional_waves: tuple[int, ...]
 
 
-@st.cache_resource(max_entries=4)
-def _loaded_at(version: tuple[int, int]) -> datetime:
+TOWN_SLOTS = 64
+"""Towns whose views the caches hold at once (a network of 42 towns; one town: the same)."""
+
+
+@st.cache_resource(max_entries=TOWN_SLOTS)
+def _loaded_at(version: DataVersion) -> datetime:
     return datetime.now().astimezone()
 
 
+@per_town
 @st.cache_data(ttl=15, show_spinner=False)
-def campaign_list() -> list[CampaignInfo]:
+def campaign_list(town: int) -> list[CampaignInfo]:
     """The town's campaigns (re-read at most every 15 s; :func:`campaign_list.clear` after
     a change)."""
-    ctx = context()
-    return ctx.storage.campaigns(ctx.municipality_id)
+    return context().storage.campaigns(town)
 
 
 def stand() -> Stand:
     version = data_version()
     waves = sorted({c.wave for c in campaign_list() if c.status == "open"})
-    return Stand(_loaded_at(version), version[0], tuple(waves))
+    return Stand(_loaded_at(version), version.answers, tuple(waves))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _survey_data(version: tuple[int, int]) -> SurveyData:
+@dataclass
+class _Newest:
+    """A town's prepared answers of its newest data version (replaced, not added to)."""
+
+    version: DataVersion | None = None
+    data: SurveyData | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource(max_entries=TOWN_SLOTS, show_spinner=False)
+def _town_answers(town: int) -> _Newest:
+    return _Newest()
+
+
+def prepare_survey_data(version: DataVersion) -> SurveyData:
+    """The town's answers loaded and prepared (uncached)."""
     ctx = context()
-    _loaded_at(version)
-    return ctx.survey_data(ctx.storage.answers_frame(ctx.municipality_id))
+    return ctx.survey_data(ctx.storage.answers_frame(version.town))
+
+
+def _survey_data(version: DataVersion) -> SurveyData:
+    """The prepared answers of ``version``: one object per town, the newest version only,
+    shared by every session (a large town's answers are hundreds of megabytes, so older
+    versions are dropped at once; many small towns each keep theirs)."""
+    held = _town_answers(version.town)
+    with held.lock:  # one session prepares, the others wait for it
+        if held.version != version or held.data is None:
+            _loaded_at(version)
+            held.data, held.version = prepare_survey_data(version), version
+        return held.data
 
 
 def survey_data() -> SurveyData:
@@ -101,7 +164,7 @@ def _population_sizes() -> dict[str, int]:
 
 
 def needs_view(
-    filters: Filters, breakdown: str | None, audience: str, version: tuple[int, int]
+    filters: Filters, breakdown: str | None, audience: str, version: DataVersion
 ) -> NeedsView:
     """The Bedarfe view of one selection (published results, group differences, whether
     the breakdown was allowed: selections below the minimum show totals only); attributes
@@ -110,17 +173,17 @@ def needs_view(
     return _needs_view(chosen, breakdown, audience, version)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=4 * TOWN_SLOTS, show_spinner=False)
 def _needs_view(
-    filters: Filters, breakdown: str | None, audience: str, version: tuple[int, int]
+    filters: Filters, breakdown: str | None, audience: str, version: DataVersion
 ) -> NeedsView:
     return published.needs_view(
         _survey_data(version), dict(filters), breakdown, audience, _population_sizes()
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def perception_view(waves: tuple[str, ...], severe: bool, version: tuple[int, int]):  # type: ignore[no-untyped-def]
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
+def perception_view(waves: tuple[str, ...], severe: bool, version: DataVersion):  # type: ignore[no-untyped-def]
     return published.perception_view(
         _survey_data(version), waves, severe=severe, population_sizes=_population_sizes()
     )
@@ -138,7 +201,7 @@ def offers_key(catalogue: pd.DataFrame) -> str:
     return str(catalogue[present].to_dict("records"))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
 def supply_view(
     waves: tuple[str, ...],
     languages: tuple[str, ...],
@@ -146,7 +209,7 @@ def supply_view(
     max_cost: str | None,
     childcare: bool,
     offers_key: str,
-    version: tuple[int, int],
+    version: DataVersion,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(supply gap rows, barrier shares), published; ``offers_key`` changes with the
     catalogue."""
@@ -161,8 +224,8 @@ def supply_view(
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def admin_view(waves: tuple[str, ...], version: tuple[int, int]):  # type: ignore[no-untyped-def]
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
+def admin_view(waves: tuple[str, ...], version: DataVersion):  # type: ignore[no-untyped-def]
     grid = published.admin_view(
         _survey_data(version), waves, _population_sizes().get("administration")
     )
@@ -174,13 +237,13 @@ def admin_view(waves: tuple[str, ...], version: tuple[int, int]):  # type: ignor
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def volunteer_view(waves: tuple[str, ...], version: tuple[int, int]) -> pd.DataFrame:
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
+def volunteer_view(waves: tuple[str, ...], version: DataVersion) -> pd.DataFrame:
     return concat_results([published.volunteer_view(_survey_data(version), waves)])
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
-def aggregate_sheets(version: tuple[int, int]) -> dict[str, pd.DataFrame]:
+def aggregate_sheets(version: DataVersion) -> dict[str, pd.DataFrame]:
     """Every published results table of the export (only the breakdowns the pages offer),
     protected exactly as on the pages: safe for every role."""
     return published.export_sheets(_survey_data(version), offers(), _population_sizes())
@@ -250,8 +313,8 @@ class OverviewView:
     per_month: pd.DataFrame
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def overview_view(version: tuple[int, int]) -> OverviewView:
+@st.cache_data(max_entries=TOWN_SLOTS, show_spinner=False)
+def overview_view(version: DataVersion) -> OverviewView:
     data = _survey_data(version)
     resp = data.respondents
     waves = sorted(int(w) for w in pd.unique(resp["wave"])) if len(resp) else []
@@ -280,7 +343,7 @@ def overview_view(version: tuple[int, int]) -> OverviewView:
     )
 
 
-def overview_findings(version: tuple[int, int]) -> pd.DataFrame:
+def overview_findings(version: DataVersion) -> pd.DataFrame:
     """The key findings of the newest wave and the change since the wave before - the list
     the Stadtrat deck of that wave (with the previous wave as comparison) shows."""
     data = _survey_data(version)
@@ -328,7 +391,7 @@ def processing_facts():  # type: ignore[no-untyped-def]
 
 # -- Freitext (guide/admin only) -------------------------------------------------------------
 @st.cache_data(max_entries=2, show_spinner=False)
-def free_texts(version: tuple[int, int]) -> pd.DataFrame:
+def free_texts(version: DataVersion) -> pd.DataFrame:
     """Free texts of complete responses with their suggested need areas (column
     ``suggested``: codes, best first; :func:`surveys.free_text.keywords.suggest_areas`). The raw
     text is cached like the survey data; only guide/admin pages call this."""
@@ -375,7 +438,7 @@ def codes() -> pd.DataFrame:
 
 
 # -- warm-up ---------------------------------------------------------------------------------
-def warm_up() -> tuple[int, int]:
+def warm_up() -> DataVersion:
     """Compute every page's first view (the default widget values) for the current data
     version; a no-op apart from cache look-ups when nothing changed. Returns the version."""
     version = data_version()

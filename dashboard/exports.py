@@ -227,21 +227,21 @@ def reading_guide() -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
-def german_sheets(version: tuple[int, int]) -> dict[str, pd.DataFrame]:
+def german_sheets(version: data.DataVersion) -> dict[str, pd.DataFrame]:
     """The results tables as German sheets (see :func:`german_sheet`)."""
     sheets = data.aggregate_sheets(version)
     return {name: german_sheet(name, frame) for name, frame in sheets.items()}
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
-def results_workbook(version: tuple[int, int]) -> bytes:
+def results_workbook(version: data.DataVersion) -> bytes:
     """The workbook to hand on: "Lesehilfe", then the German sheets."""
     sheets = {"Lesehilfe": reading_guide(), **german_sheets(version)}
     return to_xlsx_bytes(sheets, number_formats=NUMBER_FORMATS, readable=True)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def sheet_csv(version: tuple[int, int], name: str) -> bytes:
+def sheet_csv(version: data.DataVersion, name: str) -> bytes:
     return to_csv_bytes(german_sheets(version)[name])
 
 
@@ -270,7 +270,7 @@ def code_list() -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
-def technical_workbook(version: tuple[int, int]) -> bytes:
+def technical_workbook(version: data.DataVersion) -> bytes:
     """All results tables as one long table (codes, raw numbers), a data dictionary and
     the code list (for analysts; the same suppression as everywhere). The cell keys of
     the cell-key method (``key_n``, ``key_count``) are left out: with the published
@@ -300,7 +300,7 @@ class RawExport:
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
-def raw_export(version: tuple[int, int]) -> RawExport:
+def raw_export(version: data.DataVersion) -> RawExport:
     """The individual answers for download (guide/admin only): read once per data
     version for both formats and the counts the page shows."""
     raw = data.raw_answers()

@@ -3,9 +3,12 @@ the letters PDF and the mailing in progress (:mod:`surveys.invitations`)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
+from bedarfsradar.tenancy import survey_slug
 from dashboard import data, materials
 from publicity.letters import LetterPage, letters_pdf
 from surveys.invitations import rates
@@ -34,7 +37,8 @@ def store() -> InvitationStore:
 def mailings() -> Mailings:
     ctx = data.context()
     config = SmtpConfig.from_settings(ctx.settings)
-    return Mailings(ctx.db, store(), config, materials.public_base_url())
+    return Mailings(ctx.db, store(), config, materials.public_base_url(),
+                    partial(survey_slug, ctx))  # fmt: skip
 
 
 def people_table(people: pd.DataFrame) -> pd.DataFrame:

@@ -178,8 +178,10 @@ class _Named(dict):  # type: ignore[type-arg]
         return True
 
 
+@data.per_town
 @st.cache_resource
-def labels() -> Labels:
+def labels(town: int) -> Labels:
+    """The current town's labels (its Stadtteile; the core's questions)."""
     ctx = data.context()
     options: dict[str, dict[str, str]] = {}
     for bundle in ctx.bundles().values():

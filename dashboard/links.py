@@ -33,6 +33,7 @@ URL_PATHS = {
     "translations.py": "uebersetzungen",
     "xlsform_import.py": "fragebogen-importieren",
     "users.py": "benutzer",
+    "land.py": "land",
 }
 AREA_PARAM = "bereich"
 """Query parameter of the offer catalogue: a need area code to filter by."""

@@ -93,7 +93,10 @@ def set_public_base_url(url: str) -> str:
 
 
 def survey_url(slug: str, base: str | None = None) -> str:
-    return campaign_url(base or public_base_url(), slug)
+    """The campaign's public address (with the town where there are several)."""
+    from bedarfsradar.tenancy import survey_slug
+
+    return campaign_url(base or public_base_url(), survey_slug(data.context(), slug))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -1,7 +1,9 @@
 """The dashboard's door to releases (:mod:`surveys.releases`): what the viewer, the deck
-and the hand-on workbook read. A release never changes, so its results are cached per id
-for the life of the process; the list of releases is re-read every few seconds (a new
-release shows at once, a withdrawn one disappears)."""
+and the hand-on workbook read. A release never changes, so its results are cached per
+(town, id) for the life of the process; the list of releases is re-read every few seconds
+(a new release shows at once, a withdrawn one disappears). Every cache is keyed by the
+current town (:func:`dashboard.data.per_town`): another town's release id finds nothing,
+also in the cache."""
 
 from __future__ import annotations
 
@@ -17,21 +19,23 @@ from reports.inputs import Labels
 from surveys.releases.store import ReleaseInfo
 
 
+@data.per_town
 @st.cache_data(ttl=5, show_spinner=False)
-def release_list() -> list[ReleaseInfo]:
+def release_list(town: int) -> list[ReleaseInfo]:
     """The town's releases in force, newest first."""
-    ctx = data.context()
-    return ctx.releases.releases(ctx.municipality_id)
+    return data.context().releases.releases(town)
 
 
+@data.per_town
 @st.cache_resource(max_entries=32, show_spinner=False)
-def results(release_id: int) -> ReportResults | None:
+def results(town: int, release_id: int) -> ReportResults | None:
     """The published tables of a release (None: unknown or another town's)."""
     return releases.release_results(data.context(), release_id)
 
 
+@data.per_town
 @st.cache_data(max_entries=8, show_spinner=False)
-def report_bytes(release_id: int, fmt: str) -> bytes:
+def report_bytes(town: int, release_id: int, fmt: str) -> bytes:
     """The Stadtrat deck or PDF of a release. Raises :class:`reports.ReportError`."""
     return releases.release_report(data.context(), release_id, fmt)  # type: ignore[arg-type]
 
@@ -49,8 +53,9 @@ def sheets(res: ReportResults) -> dict[str, pd.DataFrame]:
     }
 
 
+@data.per_town
 @st.cache_data(max_entries=8, show_spinner=False)
-def workbook(release_id: int) -> bytes:
+def workbook(town: int, release_id: int) -> bytes:
     """The workbook to hand on, from the release: "Lesehilfe", then German sheets."""
     from dashboard.exports import NUMBER_FORMATS, german_sheet, reading_guide
 
@@ -62,9 +67,10 @@ def workbook(release_id: int) -> bytes:
     )
 
 
+@data.per_town
 @st.cache_resource(show_spinner=False)
-def report_labels() -> Labels:
-    """The report's German labels (read once per process)."""
+def report_labels(town: int) -> Labels:
+    """The town's report labels in German (read once per process)."""
     return Labels.from_context(data.context())
 
 
@@ -73,8 +79,9 @@ def key_sentences(res: ReportResults) -> list[str]:
     return key_findings(res, report_labels())
 
 
+@data.per_town
 @st.cache_resource(max_entries=32, show_spinner=False)
-def findings(release_id: int) -> list[str]:
+def findings(town: int, release_id: int) -> list[str]:
     """The key findings of a stored release (computed once per process)."""
     res = results(release_id)
     return [] if res is None else key_sentences(res)

@@ -65,6 +65,7 @@ class Warmer:
         self.interval = interval
         self.state = "warming"
         self.first_seconds: float | None = None
+        self._rounds = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
 
@@ -81,6 +82,26 @@ class Warmer:
         self._thread.join(timeout)
 
     def _round(self) -> None:
+        """The first views, each town in its scope (a background job works on one town at
+        a time, like a request: :mod:`bedarfsradar.db.rls`): every town in the first
+        round, then the installation's own town only - warming 42 towns every minute
+        while their surveys run would recompute all of them all the time; a town whose
+        answers changed computes its views on its guide's next visit."""
+        from bedarfsradar import tenancy
+        from bedarfsradar.db import rls
+        from dashboard import data
+
+        ctx = data.context()
+        home = ctx.home_municipality_id
+        towns = [home] if self._rounds else [home, *(t.id for t in tenancy.towns(ctx))]
+        for town in dict.fromkeys(towns):
+            if self._stop.is_set():
+                return
+            with rls.town_scope(town):
+                self._warm_town()
+        self._rounds += 1
+
+    def _warm_town(self) -> None:
         from dashboard import data, exports, labels
 
         labels.labels()

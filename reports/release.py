@@ -50,13 +50,33 @@ def _unframe(data: dict[str, Any]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def release_payload(inp: ReportInput, kind: Kind) -> dict[str, Any]:
+def _number(x: float) -> float | None:
+    return None if pd.isna(x) else float(x)
+
+
+def _float(x: float | None) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def release_payload(
+    inp: ReportInput,
+    kind: Kind,
+    *,
+    group_vars: tuple[str, ...] | None = None,
+    supply: bool = True,
+) -> dict[str, Any]:
     """The published tables of the wave of ``inp`` for a release of ``kind`` (raises
-    :class:`reports.inputs.ReportError` without newcomer answers)."""
+    :class:`reports.inputs.ReportError` without newcomer answers). ``group_vars``: the
+    breakdowns of the newcomers' needs (default: the catalogue's for ``kind``);
+    ``supply``: False leaves out the supply gaps (the Land's pooled tables: offers and
+    Stadtteile are each town's own)."""
     comparisons = publishes_comparisons(kind)
     if not comparisons:
         inp = replace(inp, compare_answers=None, compare_campaigns=[])
-    res = analyse(inp, needs_group_vars=breakdowns(kind), comparisons=comparisons, release=True)
+    chosen = breakdowns(kind) if group_vars is None else group_vars
+    res = analyse(inp, needs_group_vars=chosen, comparisons=comparisons, release=True)
+    if not supply:
+        res = replace(res, supply=res.supply.iloc[0:0])
     if kind == "interim":  # the coarser catalogue of a running wave (analysis.catalogue)
         res = replace(
             res,
@@ -71,8 +91,9 @@ def release_payload(inp: ReportInput, kind: Kind) -> dict[str, Any]:
         ip = {
             "results": _frame(res.ip.results),
             "grid": _frame(res.ip.grid),
-            "crosshair_importance": res.ip.crosshair_importance,
-            "crosshair_performance": res.ip.crosshair_performance,
+            # NaN (too few ratings) is no JSON: PostgreSQL refuses it
+            "crosshair_importance": _number(res.ip.crosshair_importance),
+            "crosshair_performance": _number(res.ip.crosshair_performance),
         }
     return {
         "catalogue": CATALOGUE_VERSION,
@@ -105,8 +126,8 @@ def results_of(payload: dict[str, Any]) -> ReportResults:
         grid = published.IPGrid(
             _unframe(ip["results"]),
             _unframe(ip["grid"]),
-            float(ip["crosshair_importance"]),
-            float(ip["crosshair_performance"]),
+            _float(ip["crosshair_importance"]),
+            _float(ip["crosshair_performance"]),
         )
     return ReportResults(
         audience_n={a: float("nan") if n is None else n for a, n in payload["audience_n"].items()},

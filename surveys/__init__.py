@@ -1,7 +1,8 @@
 """Questionnaires and responses: everything the survey knows, one concern per package.
 
 questionnaire/  the questionnaire as data: model, YAML loader, skip logic (relevance),
-                languages, codebook, need-area bases
+                languages, codebook, need-area bases, a town's own questions beside the
+                Land's core (additions)
 responses/      answers as submitted: validation (form <-> rows), storage, the survey's
                 compiled SQL, offline interviews' identity (keyed hashes, replacement)
 translations/   the survey's own texts (ui_text), review status of every language and

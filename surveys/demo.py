@@ -20,6 +20,7 @@ languages, assisted and paper interviews.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -419,6 +420,13 @@ SLUGS = {"newcomer": "zugewanderte", "volunteer": "ehrenamt", "administration": 
 WAVE_TITLES = {1: "Welle 1 – Frühjahr 2026", 2: "Welle 2 – Herbst 2026"}
 
 
+def _stadtteil_map(codes: Sequence[str]) -> list[str]:
+    """Oestrich-Winkel's four Stadtteile as another town's codes (the last stays last)."""
+    if not codes:
+        return list(STADTTEILE)
+    return [codes[0], codes[1 % len(codes)], codes[2 % len(codes)], codes[-1]]
+
+
 def generate(
     storage: Storage,
     municipality_id: int,
@@ -426,11 +434,14 @@ def generate(
     version_ids: dict[str, int],
     seed: int = SEED,
     scale: float = 1.0,
+    stadtteile: Sequence[str] = (),
 ) -> dict[str, int]:
     """Create the six demo campaigns and fill them; returns responses stored per audience.
 
     Wave 1 campaigns are closed after filling, wave 2 stays open. ``scale`` multiplies the
-    number of responses (benchmarks)."""
+    number of responses (benchmarks). ``stadtteile``: another town's Stadtteil codes
+    (default: Oestrich-Winkel's); the last one plays Hallgarten's part (planted fact 3)."""
+    towns = dict(zip(STADTTEILE, _stadtteil_map(stadtteile), strict=True))
     rng = np.random.default_rng(seed)
     # record keys from their own generator: reproducible published tables, and the answers
     # stay the same draws as before keys existed
@@ -459,6 +470,8 @@ def generate(
                     answers = volunteer_answers(rng, wave)
                 else:
                     answers = administration_answers(rng, wave)
+                if answers.get("stadtteil") in towns:
+                    answers["stadtteil"] = towns[answers["stadtteil"]]
                 cleaned, errors = clean_answers(q, answers, sensitive_consent=consent)
                 if errors:  # the generator must only produce valid answers
                     raise AssertionError(f"demo answers invalid: {errors}")

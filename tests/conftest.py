@@ -1,9 +1,15 @@
 """Shared fixtures: real SQLite files and, where configured, real PostgreSQL databases.
 
 PostgreSQL tests use ``BEDARFSRADAR_TEST_POSTGRES_URL`` (a role allowed to create
-databases); each test gets a fresh database that is dropped afterwards. Locally they skip
-when the variable is absent; with ``BEDARFSRADAR_REQUIRE_POSTGRES=1`` (set by ``.ci/run``)
-a missing or unreachable server fails the run instead of skipping.
+databases: it owns the tables and runs the migrations); each test gets a fresh database
+that is dropped afterwards. ``BEDARFSRADAR_TEST_POSTGRES_APP_URL`` names the application's
+role (no owner, no ``BYPASSRLS``; its database part is replaced by the test's): contexts
+on PostgreSQL connect with it, so row-level security is what the tests meet. Locally they
+skip when the variables are absent; with ``BEDARFSRADAR_REQUIRE_POSTGRES=1`` (set by
+``.ci/run``) a missing or unreachable server fails the run instead of skipping.
+
+Contexts run in the scope of the installation's own town (:func:`scoped`), as the CLI
+does without ``--town``: on PostgreSQL nothing of a town is visible without one.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,9 +26,11 @@ from sqlalchemy.engine import make_url
 
 from bedarfsradar import PROJECT_ROOT
 from bedarfsradar.context import AppContext, init_db
+from bedarfsradar.db import rls
 from bedarfsradar.settings import Settings
 
 PG_URL = os.environ.get("BEDARFSRADAR_TEST_POSTGRES_URL", "")
+PG_APP_URL = os.environ.get("BEDARFSRADAR_TEST_POSTGRES_APP_URL", "")
 REQUIRE_PG = os.environ.get("BEDARFSRADAR_REQUIRE_POSTGRES") == "1"
 DATA_DIR = PROJECT_ROOT / "data"
 
@@ -67,22 +76,65 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+def app_url(owner_url: str) -> str:
+    """The application role's URL for the owner's database (the owner's URL without
+    ``BEDARFSRADAR_TEST_POSTGRES_APP_URL``, or for SQLite)."""
+    if not PG_APP_URL or not owner_url.startswith("postgresql"):
+        return owner_url
+    database = make_url(owner_url).database
+    return make_url(PG_APP_URL).set(database=database).render_as_string(hide_password=False)
+
+
 def make_context(url: str, secret_key: str = "test-secret") -> AppContext:
-    return AppContext(Settings(database_url=url, data_dir=DATA_DIR, secret_key=secret_key))
+    """A context on ``url`` (PostgreSQL: the application role, migrations as the owner)."""
+    settings = Settings(
+        database_url=app_url(url),
+        migration_database_url=url,
+        data_dir=DATA_DIR,
+        secret_key=secret_key,
+    )
+    return AppContext(settings)
+
+
+def add_municipality(context: AppContext, slug: str, name: str) -> int:
+    """A second town in the database (as its owner; SQLite too, where the code's own
+    filters are what keeps them apart)."""
+    from bedarfsradar.db.schema import Municipality
+
+    with context.owner_db.write() as s:
+        row = Municipality(slug=slug, name=name)
+        s.add(row)
+        s.flush()
+        return int(row.id)
+
+
+@contextmanager
+def scoped(context: AppContext) -> Iterator[AppContext]:
+    """The block in the scope of the context's own town (its database initialised)."""
+    init_db(context)
+    with rls.town_scope(context.home_municipality_id):
+        yield context
+
+
+def dispose(context: AppContext) -> None:
+    context.db.dispose()
+    if context.owner_db is not context.db:
+        context.owner_db.dispose()
 
 
 @pytest.fixture
 def ctx(database_url: str) -> Iterator[AppContext]:
-    """An initialised database (migrated, questionnaires and offers loaded), both engines."""
+    """An initialised database (migrated, questionnaires and offers loaded), both engines,
+    in the scope of its town."""
     context = make_context(database_url)
-    init_db(context)
-    yield context
-    context.db.dispose()
+    with scoped(context):
+        yield context
+    dispose(context)
 
 
 @pytest.fixture
 def sqlite_ctx(sqlite_url: str) -> Iterator[AppContext]:
     context = make_context(sqlite_url)
-    init_db(context)
-    yield context
-    context.db.dispose()
+    with scoped(context):
+        yield context
+    dispose(context)

@@ -194,3 +194,18 @@ def test_every_from_import_of_the_project_names_something_that_exists():
                         rel = path.relative_to(PROJECT_ROOT)
                         missing.append(f"{rel}:{node.lineno}: {node.module}.{alias.name}")
     assert missing == []
+
+
+def test_no_streamlit_script_has_a_bare_string_below_its_docstring():
+    """Streamlit's "magic" draws every bare expression of a page script: a string literal
+    after the module docstring (say, a constant's "docstring") appears in English on
+    every page."""
+    pages = sorted((PROJECT_ROOT / "dashboard" / "pages").glob("*.py"))
+    scripts = [PROJECT_ROOT / "dashboard" / "app.py", *pages]
+    found = []
+    for path in scripts:
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        for node in body[1:]:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                found.append(f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}")
+    assert found == []

@@ -7,7 +7,7 @@ import itertools
 
 from sqlalchemy import select, text
 
-from bedarfsradar.db import Database, migrate
+from bedarfsradar.db import Database, migrate, rls
 from bedarfsradar.db.schema import Response
 from surveys.responses.answers import AnswerRow
 from surveys.responses.storage import RECORD_KEY_RANGE
@@ -43,7 +43,7 @@ def test_new_responses_get_a_random_key_that_a_later_save_keeps(sqlite_ctx):
 
 def test_migration_assigns_random_keys_to_existing_responses(database_url):
     ctx = make_context(database_url)
-    db = ctx.db
+    db = ctx.owner_db  # migrations run as the owner of the tables
     try:
         migrate.upgrade(db, "0002")
         with db.engine.begin() as conn:
@@ -79,17 +79,18 @@ def test_migration_assigns_random_keys_to_existing_responses(database_url):
                     {"i": i},
                 )
         migrate.upgrade(db)
-        keys = _keys(db)
-        assert len(keys) == 300  # nothing lost
-        values = list(keys.values())
-        assert all(v is not None and 0 <= v < RECORD_KEY_RANGE for v in values)
-        assert len(set(values)) >= 299
-        with db.engine.connect() as conn:
-            answers = conn.execute(text("SELECT count(*) FROM answer")).scalar()
-        assert answers == 300
-        # a downgrade and upgrade again works and draws new keys
-        migrate.downgrade(db, "0002")
-        migrate.upgrade(db)
-        assert len(_keys(db)) == 300
+        with rls.town_scope(1):  # row-level security (PostgreSQL): the town's rows
+            keys = _keys(db)
+            assert len(keys) == 300  # nothing lost
+            values = list(keys.values())
+            assert all(v is not None and 0 <= v < RECORD_KEY_RANGE for v in values)
+            assert len(set(values)) >= 299
+            with db.engine.connect() as conn:
+                answers = conn.execute(text("SELECT count(*) FROM answer")).scalar()
+            assert answers == 300
+            # a downgrade and upgrade again works and draws new keys
+            migrate.downgrade(db, "0002")
+            migrate.upgrade(db)
+            assert len(_keys(db)) == 300
     finally:
         db.dispose()

@@ -9,6 +9,7 @@ from bedarfsradar.cli import main
 from bedarfsradar.db.schema import Answer, FreeTextCode, Response
 from surveys.free_text.codes import CodingError, codes, free_text_answers, save_code
 from surveys.privacy import retention
+from tests.conftest import add_municipality
 from tests.test_storage import rows_for
 
 
@@ -40,7 +41,7 @@ def test_retention_period_is_stored_per_municipality_and_can_change(ctx):
     retention.set_retention_months(ctx.db, mid, 24)
     retention.set_retention_months(ctx.db, mid, 18)
     assert retention.retention_months(ctx.db, mid) == 18
-    other = ctx.storage.ensure_municipality("geisenheim", "Geisenheim")
+    other = add_municipality(ctx, "geisenheim", "Geisenheim")
     assert retention.retention_months(ctx.db, other) is None
     with pytest.raises(ValueError):
         retention.set_retention_months(ctx.db, mid, 0)
@@ -86,7 +87,7 @@ def test_coding_keeps_one_code_per_coder_and_answer(ctx, campaign):
     assert len(codes(ctx.db, mid, coder="zweite")) == 1
     with pytest.raises(CodingError):
         save_code(ctx.db, mid, answer_id, "guide", "flying", areas=["mobility"])
-    other = ctx.storage.ensure_municipality("geisenheim", "Geisenheim")
+    other = add_municipality(ctx, "geisenheim", "Geisenheim")
     with pytest.raises(CodingError):  # an answer of another municipality
         save_code(ctx.db, other, answer_id, "guide", "mobility")
     assert codes(ctx.db, other).empty and free_text_answers(ctx.db, other).empty

@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 
-from bedarfsradar.db import Database, migrate
+from bedarfsradar.db import Database, migrate, rls
 from surveys.responses.answers import AnswerRow, clean_answers, to_rows
 from surveys.responses.storage import AlreadyComplete, CampaignClosed, code_hash
+from tests.conftest import add_municipality
 
 ANSWERS = {
     "stadtteil": "hallgarten",
@@ -264,16 +265,19 @@ def test_schema_matches_migrations(database_url):
 
 def test_one_municipality_never_reads_another_municipalitys_answers(ctx, campaign):
     s = ctx.storage
-    other = s.ensure_municipality("geisenheim", "Geisenheim")
-    version = s.store_questionnaire_version(other, ctx.bundles()["newcomer"])
-    theirs = s.create_campaign(other, "gh-w1", "Geisenheim", version)
+    ours = ctx.municipality_id
+    other = add_municipality(ctx, "geisenheim", "Geisenheim")
+    with rls.town_scope(other):
+        version = s.store_questionnaire_version(other, ctx.bundles()["newcomer"])
+        theirs = s.create_campaign(other, "gh-w1", "Geisenheim", version)
+        receipt = s.complete_response(theirs, "theirs-1", rows_for(ctx), "de")
+        assert set(s.answers_frame(other)["response_id"]) == {"theirs-1"}
+        assert set(s.response_counts(other)["campaign"]) == {"gh-w1"}
+        assert [c.slug for c in s.campaigns(other)] == ["gh-w1"]
     s.complete_response(campaign, "ours-1", rows_for(ctx), "de")
-    receipt = s.complete_response(theirs, "theirs-1", rows_for(ctx), "de")
-    assert set(s.answers_frame(ctx.municipality_id)["response_id"]) == {"ours-1"}
-    assert set(s.answers_frame(other)["response_id"]) == {"theirs-1"}
-    assert s.count_responses(ctx.municipality_id) == 1
-    assert set(s.response_counts(other)["campaign"]) == {"gh-w1"}
-    assert [c.slug for c in s.campaigns(other)] == ["gh-w1"]
+    assert set(s.answers_frame(ours)["response_id"]) == {"ours-1"}
+    assert s.count_responses(ours) == 1
     # a receipt code only deletes within its own municipality when one is given
-    assert s.delete_by_receipt(receipt.code, ctx.municipality_id) is False
-    assert s.delete_by_receipt(receipt.code, other) is True
+    assert s.delete_by_receipt(receipt.code, ours) is False
+    with rls.town_scope(other):
+        assert s.delete_by_receipt(receipt.code, other) is True

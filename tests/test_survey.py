@@ -76,14 +76,14 @@ class Respondent(Browser):
         return found.group(1) if found else None
 
 
-def run_to_review(r: Respondent, children="no", housing="5"):
+def run_to_review(r: Respondent, children="no", housing="5", stadtteil="hallgarten"):
     r.accept_privacy()
     assert r.path.endswith("/s/household")
-    r.answer({"stadtteil": "hallgarten", "children": children})
+    r.answer({"stadtteil": stadtteil, "children": children})
     if children == "yes":  # follow-up appears on the same page after a round trip
         assert r.path.endswith("/s/household")
         assert 'name="children_ages"' in r.page.text
-        r.answer({"stadtteil": "hallgarten", "children": "yes", "children_ages": ["under3"]})
+        r.answer({"stadtteil": stadtteil, "children": "yes", "children_ages": ["under3"]})
     assert r.path.endswith("/s/needs")
     r.answer_section({"need.housing": housing, "need.mobility": "4", "need.language": "dk"})
     r.answer({"top3.1": "housing", "top3.2": "mobility"})

@@ -10,7 +10,9 @@ database file before ``BEGIN IMMEDIATE``: SQLite's own busy handler waits by sle
 in microseconds instead of sleeping; other processes (CLI, backup) still meet
 ``busy_timeout``.
 
-PostgreSQL: ``pool_pre_ping`` so a server restart is invisible to the next request.
+PostgreSQL: ``pool_pre_ping`` so a server restart is invisible to the next request; every
+transaction, ORM, Core or raw cursor, starts by setting the current town for row-level
+security (:mod:`bedarfsradar.db.rls`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
+
+from bedarfsradar.db import rls
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _SQLITE_WRITERS: dict[str, threading.RLock] = {}
@@ -96,6 +100,7 @@ class Database:
     engine: Engine
 
     def __post_init__(self) -> None:
+        rls.install(self.engine)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = (
             self.engine.execution_options(sqlite_write=True) if self.is_sqlite else self.engine
@@ -138,6 +143,8 @@ class Database:
             try:
                 if self.is_sqlite:
                     cursor.execute("BEGIN IMMEDIATE")
+                else:
+                    rls.apply_to_cursor(cursor)
                 yield cursor
                 raw.commit()
             except BaseException:
@@ -150,6 +157,8 @@ class Database:
         """A DB-API cursor for one read statement (SQLite: its own implicit transaction;
         PostgreSQL: rolled back when the connection returns to the pool)."""
         with self._raw_cursor() as (_, cursor):
+            if not self.is_sqlite:
+                rls.apply_to_cursor(cursor)
             yield cursor
 
     @contextmanager

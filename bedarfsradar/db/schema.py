@@ -2,7 +2,9 @@
 
 Privacy by construction: a response has no IP address, user agent or exact timestamp —
 only the coarse month of submission. Receipt and resume codes are stored as SHA-256
-hashes, never in clear. Every tenant-owned row carries ``municipality_id``.
+hashes, never in clear. Every tenant-owned row carries ``municipality_id`` — answers and
+free-text codes too, so one row-level security policy covers every tenant table on
+PostgreSQL (:mod:`bedarfsradar.db.rls`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -41,10 +44,18 @@ class Base(DeclarativeBase):
 
 
 class Municipality(Base):
+    """A tenant: a town, or the Land (the ministry, ``kind = "land"``), whose rows are its
+    users, pooled releases and participation figures. Not tenant data itself: slug, name
+    and Stadtteile are public, and every role reads this table."""
+
     __tablename__ = "municipality"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="town", server_default="town")
+    stadtteile: Mapped[list[Any] | None] = mapped_column(JSON)
+    """[{"code": …, "name": …}, …] of a town added by ``bedarfsradar town add``; None: the
+    installation's own town, whose Stadtteile are ``data/geography.yaml``."""
 
 
 class QuestionnaireVersion(Base):
@@ -66,9 +77,11 @@ class Campaign(Base):
     """A survey wave for one audience, e.g. "Welle 1 – Frühjahr 2026 (Zugewanderte)"."""
 
     __tablename__ = "campaign"
+    __table_args__ = (UniqueConstraint("municipality_id", "slug"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
-    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    """Unique within the town: two towns may both have ``zugewanderte-w1``."""
     title: Mapped[str] = mapped_column(String(200))
     wave: Mapped[int] = mapped_column(Integer, default=1)
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
@@ -86,11 +99,16 @@ class Campaign(Base):
 
 class Response(Base):
     __tablename__ = "response"
-    __table_args__ = (Index("ix_response_campaign_status", "campaign_id", "status"),)
+    __table_args__ = (
+        Index("ix_response_campaign_status", "campaign_id", "status"),
+        UniqueConstraint("municipality_id", "client_uuid"),
+        UniqueConstraint("id", "municipality_id"),  # the target of answer's foreign key
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
-    client_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    client_uuid: Mapped[str] = mapped_column(String(36))
+    """Idempotent submit within the town (another town's UUID is invisible to it)."""
     language: Mapped[str] = mapped_column(String(16))
     mode: Mapped[str] = mapped_column(String(16), default="online")
     """online | assisted | paper | offline (an interview with ODK Collect or KoboCollect,
@@ -120,9 +138,18 @@ class Answer(Base):
     multiple choice: one row per selected option; free text in ``text``."""
 
     __tablename__ = "answer"
-    __table_args__ = (Index("ix_answer_response", "response_id"),)
+    __table_args__ = (
+        Index("ix_answer_response", "response_id"),
+        # the answer's town is its response's town: never another
+        ForeignKeyConstraint(
+            ["response_id", "municipality_id"],
+            ["response.id", "response.municipality_id"],
+            ondelete="CASCADE",
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    response_id: Mapped[int] = mapped_column()
     question_id: Mapped[str] = mapped_column(String(64))
     item: Mapped[str] = mapped_column(String(64), default="")
     value: Mapped[str | None] = mapped_column(String(64))
@@ -209,6 +236,7 @@ class FreeTextCode(Base):
     __tablename__ = "free_text_code"
     __table_args__ = (UniqueConstraint("answer_id", "coder"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
     coder: Mapped[str] = mapped_column(String(64))
     area: Mapped[str | None] = mapped_column(String(32))

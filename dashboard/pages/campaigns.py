@@ -13,6 +13,7 @@ import streamlit as st
 from analysis.display import SUPPRESSION_NOTE
 from analysis.published import response_table
 from bedarfsradar import audit
+from bedarfsradar.tenancy import survey_slug
 from dashboard import (
     auth,
     campaign_answers,
@@ -146,7 +147,7 @@ for c in campaigns:
         f"{c.title} · {AUDIENCES.get(c.audience, c.audience)} · Welle {c.wave} · "
         f"{STATUS.get(c.status, c.status)}"
     ):
-        base = f"/u/{c.slug}/"
+        base = f"/u/{survey_slug(ctx, c.slug)}/"
         st.markdown(f"Öffentlicher Link: `{base}`")
         for mode in ("assisted", "paper"):
             if mode in c.modes:

@@ -31,7 +31,7 @@ user = auth.require("admin", "guide")
 L = labels()
 st.title("Überblick")
 version = data.data_version()
-if version[0] == 0:
+if version.answers == 0:
     st.info(
         "Noch keine Antworten. Legen Sie eine Kampagne an oder laden Sie die Demodaten "
         "(`bedarfsradar demo`)."

@@ -92,7 +92,8 @@ def save_code(
                 FreeTextCode.answer_id == answer_id, FreeTextCode.coder == coder
             )
         )
-        s.add(FreeTextCode(answer_id=answer_id, coder=coder, area=area, theme=theme))
+        s.add(FreeTextCode(municipality_id=municipality_id, answer_id=answer_id, coder=coder,
+                           area=area, theme=theme))  # fmt: skip
 
 
 def codes(db: Database, municipality_id: int, coder: str | None = None) -> pd.DataFrame:

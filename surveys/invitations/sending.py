@@ -28,6 +28,7 @@ loop nor the page waits for it.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -114,11 +115,21 @@ def _info(m: Mailing) -> MailingInfo:
 
 
 class Mailings:
-    def __init__(self, db: Database, store: InvitationStore, config: SmtpConfig, base_url: str):
+    def __init__(
+        self,
+        db: Database,
+        store: InvitationStore,
+        config: SmtpConfig,
+        base_url: str,
+        survey_slug: Callable[[str], str] | None = None,
+    ):
         self.db = db
         self.store = store
         self.config = config
         self.base_url = base_url
+        self.survey_slug = survey_slug or (lambda slug: slug)
+        """The campaign's part of the survey address (``<town>/<campaign>`` where the
+        installation serves several towns)."""
 
     # -- reading -------------------------------------------------------------------------
     def history(self, campaign_id: int) -> list[MailingInfo]:
@@ -172,7 +183,7 @@ class Mailings:
     ) -> Preview:
         subject = DEFAULT_SUBJECTS[kind] if subject is None else subject
         body = DEFAULT_BODIES[kind] if body is None else body
-        example_link = f"{self.base_url.rstrip('/')}/u/{campaign.slug}/?t=…"
+        example_link = f"{self.base_url.rstrip('/')}/u/{self.survey_slug(campaign.slug)}/?t=…"
         subj, text = self.texts(campaign, kind, subject, body, "Vorname Name", example_link)
         return Preview(self.count(campaign.id, kind), subj, text, template_problems(subject, body))
 
@@ -296,7 +307,10 @@ class Mailings:
                         if gone is not None:
                             break
                         link = self.store.link(
-                            self.base_url, campaign.slug, campaign.id, invitation_id
+                            self.base_url,
+                            self.survey_slug(campaign.slug),
+                            campaign.id,
+                            invitation_id,
                         )
                         subj, text = self.texts(campaign, kind, subject, body, name, link)
                         try:
@@ -443,7 +457,9 @@ class Mailings:
             Letter(
                 str(name),
                 department,
-                self.store.link(self.base_url, campaign.slug, campaign.id, int(i)),
+                self.store.link(
+                    self.base_url, self.survey_slug(campaign.slug), campaign.id, int(i)
+                ),
             )
             for i, name, department in rows
         ]
@@ -518,7 +534,12 @@ class MailingJobs:
                 except Exception as exc:  # shown on the page; the mailing stays resumable
                     job.error = f"Die Sendung ist abgebrochen ({type(exc).__name__})."
 
-            job.thread = threading.Thread(target=work, name=f"mailing-{mailing_id}", daemon=True)
+            # the thread runs in a copy of the caller's context: the caller's town stays the
+            # town of every transaction of the mailing (bedarfsradar.db.rls)
+            context = contextvars.copy_context()
+            job.thread = threading.Thread(
+                target=context.run, args=(work,), name=f"mailing-{mailing_id}", daemon=True
+            )
             self._jobs[mailing_id] = job
             job.thread.start()
             return job

@@ -56,7 +56,9 @@ RESPONSE_COLUMNS = (
 PARTIAL_UPDATES = ("language", "mode", "month", "sensitive_consent", "resume_hash")
 """What a later page changes on a partial response (never its status or record key)."""
 COMPLETE_UPDATES = (*PARTIAL_UPDATES, "status", "receipt_hash")
-ANSWER_COLUMNS = ("response_id", "question_id", "item", "value", "text")
+ANSWER_COLUMNS = ("municipality_id", "response_id", "question_id", "item", "value", "text")
+UNIQUE_RESPONSE = ["municipality_id", "client_uuid"]
+"""A client UUID is unique within its town (row-level security hides the others)."""
 _PARTIAL: ColumnElement[str] = literal_column("'partial'")
 
 
@@ -120,14 +122,14 @@ class ResponseStatements:
         self.submit_new = self._compile(
             insert(Response)
             .from_select(RESPONSE_COLUMNS, select(*selected).where(campaign_open))
-            .on_conflict_do_nothing(index_elements=["client_uuid"])
+            .on_conflict_do_nothing(index_elements=UNIQUE_RESPONSE)
             .returning(Response.id)
         )
         """A new complete response while its campaign is open; no row if the client UUID
         exists already or the campaign is not open (one statement, no separate check)."""
         self.upsert_partial = self._compile(
             new_response.on_conflict_do_update(
-                index_elements=["client_uuid"],
+                index_elements=UNIQUE_RESPONSE,
                 set_={name: new_response.excluded[name] for name in PARTIAL_UPDATES},
                 where=(Response.status == _PARTIAL)
                 & (Response.campaign_id == new_response.excluded.campaign_id),
@@ -138,6 +140,7 @@ class ResponseStatements:
         self.complete_partial = self._compile(
             update(Response)
             .where(
+                Response.municipality_id == typed["municipality_id"],
                 Response.client_uuid == bindparam("client_uuid"),
                 Response.campaign_id == typed["campaign_id"],
                 Response.status == _PARTIAL,
@@ -148,7 +151,8 @@ class ResponseStatements:
         )
         self.find_response = self._compile(
             select(Response.id, Response.status, Response.campaign_id).where(
-                Response.client_uuid == bindparam("client_uuid")
+                Response.client_uuid == bindparam("client_uuid"),
+                Response.municipality_id == bindparam("municipality_id"),
             )
         )
         self.flag_response = self._compile(
@@ -161,6 +165,8 @@ class ResponseStatements:
         self.response_status = self._compile(
             select(Response.status).where(Response.client_uuid == bindparam("client_uuid"))
         )
+        """By UUID alone: the town is the transaction's (row-level security; SQLite holds
+        one town)."""
         self.delete_answers = self._compile(
             delete(Answer).where(Answer.response_id == bindparam("response_id"))
         )

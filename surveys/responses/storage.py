@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from analysis.tidy import ANSWER_COLUMNS as TIDY_ANSWER_COLUMNS
+from bedarfsradar.db import rls
 from bedarfsradar.db.engine import Database
 from bedarfsradar.db.schema import (
     Answer,
@@ -135,6 +136,19 @@ def normalise_code(code: str) -> str:
 
 def code_hash(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def current_town() -> int | None:
+    """The town of the running request or command (:mod:`bedarfsradar.db.rls`)."""
+    return rls.current_town()
+
+
+def _in_town(stmt: Any, column: Any, municipality_id: int | None) -> Any:
+    """``stmt`` limited to one town: the given one, else the current one
+    (:func:`bedarfsradar.db.rls.current_town`). Without either, no limit in the code, and
+    on PostgreSQL the database shows no town's rows (SQLite holds one town)."""
+    town = municipality_id if municipality_id is not None else rls.current_town()
+    return stmt if town is None else stmt.where(column == town)
 
 
 def _campaign_info(c: Any, audience: str) -> CampaignInfo:
@@ -288,7 +302,10 @@ class Storage:
         modes: Sequence[str] = MODES,
     ) -> CampaignInfo:
         with self.db.write() as s:
-            if s.scalar(select(Campaign.id).where(Campaign.slug == slug)) is not None:
+            taken = select(Campaign.id).where(
+                Campaign.slug == slug, Campaign.municipality_id == municipality_id
+            )
+            if s.scalar(taken) is not None:
                 raise CampaignExists(f"campaign {slug!r} exists already")
             c = Campaign(
                 municipality_id=municipality_id,
@@ -311,9 +328,12 @@ class Storage:
             )
             return _campaign_info(c, audience or "")
 
-    def campaign(self, slug: str) -> CampaignInfo:
+    def campaign(self, slug: str, municipality_id: int | None = None) -> CampaignInfo:
+        """The town's campaign (default: the current town's, see :func:`_in_town`)."""
+        by_slug = _CAMPAIGN_INFO.where(Campaign.slug == slug)
+        stmt = _in_town(by_slug, Campaign.municipality_id, municipality_id)
         with self.db.engine.connect() as conn:
-            row = conn.execute(_CAMPAIGN_INFO.where(Campaign.slug == slug)).first()
+            row = conn.execute(stmt).first()
         if row is None:
             raise CampaignNotFound(slug)
         return _campaign_info(row, row.audience)
@@ -326,22 +346,34 @@ class Storage:
             rows = conn.execute(stmt).all()
         return [_campaign_info(row, row.audience) for row in rows]
 
-    def set_campaign_status(self, slug: str, status: str) -> None:
+    def set_campaign_status(
+        self, slug: str, status: str, municipality_id: int | None = None
+    ) -> None:
         if status not in ("draft", "open", "closed"):
             raise ValueError(f"unknown campaign status {status!r}")
         with self.db.write() as s:
-            stmt = update(Campaign).where(Campaign.slug == slug).values(status=status)
+            chosen = update(Campaign).where(Campaign.slug == slug)
+            stmt = _in_town(chosen, Campaign.municipality_id, municipality_id)
+            stmt = stmt.values(status=status)
             done = cast(CursorResult[Any], s.execute(stmt))
             if done.rowcount == 0:
                 raise CampaignNotFound(slug)
 
-    def switch_campaign_version(self, slug: str, version_id: int) -> bool:
+    def switch_campaign_version(
+        self, slug: str, version_id: int, municipality_id: int | None = None
+    ) -> bool:
         """Point a campaign at a newer version whose questions are identical to its current
         one (only translations differ), e.g. after a translation import. Stored answers
         stay valid because question ids and option codes are the same; a version with
         other questions raises. False if the campaign already uses ``version_id``."""
         with self.db.write() as s:
-            c = s.scalar(select(Campaign).where(Campaign.slug == slug))
+            c = s.scalar(
+                _in_town(
+                    select(Campaign).where(Campaign.slug == slug),
+                    Campaign.municipality_id,
+                    municipality_id,
+                )
+            )
             if c is None:
                 raise CampaignNotFound(slug)
             if c.questionnaire_version_id == version_id:
@@ -383,14 +415,21 @@ class Storage:
     def _existing(self, cur: Any, campaign: CampaignInfo, client_uuid: str) -> str | None:
         """The status of the response with this UUID in ``campaign`` (None if there is
         none); raises for a response of another campaign."""
-        cur.execute(self._sql.find_response.sql, (client_uuid,))
+        find = self._sql.find_response
+        cur.execute(
+            find.sql,
+            find.args({"client_uuid": client_uuid, "municipality_id": campaign.municipality_id}),
+        )
         found = cur.fetchone()
         if found is not None and found[2] != campaign.id:
             raise StorageError("response belongs to another campaign")
         return None if found is None else str(found[1])
 
-    def _write_answers(self, cur: Any, response_id: int, rows: Iterable[AnswerRow]) -> None:
-        payload = [(response_id, r.question_id, r.item, r.value, r.text) for r in rows]
+    def _write_answers(
+        self, cur: Any, campaign: CampaignInfo, response_id: int, rows: Iterable[AnswerRow]
+    ) -> None:
+        mid = campaign.municipality_id
+        payload = [(mid, response_id, r.question_id, r.item, r.value, r.text) for r in rows]
         if payload:
             cur.executemany(self._sql.insert_answer.sql, payload)
 
@@ -435,7 +474,7 @@ class Storage:
             qids = set(question_ids)
             if qids:
                 cur.executemany(self._sql.delete_question.sql, [(rid, q) for q in sorted(qids)])
-            self._write_answers(cur, rid, rows)
+            self._write_answers(cur, campaign, rid, rows)
             self._flag(cur, rid, review_flag)
         return resume
 
@@ -491,7 +530,7 @@ class Storage:
             cur.execute(sql.submit_new.sql, sql.submit_new.args(params))
             found = cur.fetchone()
             if found is not None:
-                self._write_answers(cur, found[0], rows or [])
+                self._write_answers(cur, campaign, found[0], rows or [])
                 self._flag(cur, found[0], review_flag)
                 if on_created is not None:
                     on_created(cur)
@@ -504,7 +543,7 @@ class Storage:
                 raise CampaignClosed(campaign.slug)
             if rows is not None:
                 cur.execute(sql.delete_answers.sql, (found[0],))
-                self._write_answers(cur, found[0], rows)
+                self._write_answers(cur, campaign, found[0], rows)
             self._flag(cur, found[0], review_flag)
             if on_created is not None:
                 on_created(cur)
@@ -663,7 +702,7 @@ class Storage:
                     raise CampaignClosed(campaign.slug)
                 rid = found[0]
                 live[decision.root_hash] = uuid
-                self._write_answers(cur, rid, response.rows)
+                self._write_answers(cur, campaign, rid, response.rows)
                 remember = [(decision.instance_hash, uuid)] + [
                     (h, None) for h in decision.replaced_hashes if h not in seen
                 ]
@@ -688,6 +727,7 @@ class Storage:
         municipality_id: int,
         campaign_slugs: Sequence[str] | None = None,
         include_partial: bool = False,
+        question_ids: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """All answers as a tidy long frame (columns :data:`ANSWER_COLUMNS`, then
         ``record_key`` and ``month``); text columns are pandas strings.
@@ -695,7 +735,9 @@ class Storage:
         ``response_id`` is the client UUID (stable across backups and engines). The
         response-level columns are read once per response and spread over its answers
         (an answer row itself carries five columns): at 100,000 respondents this is a
-        fraction of the time and memory of reading every column on every answer row."""
+        fraction of the time and memory of reading every column on every answer row.
+        ``question_ids``: only the answers to these questions are read (the Land's pooled
+        tables read a town's core questions only)."""
         chosen = [Response.municipality_id == municipality_id]
         if not include_partial:
             chosen.append(Response.status == "complete")
@@ -725,6 +767,8 @@ class Storage:
             .join(Campaign, Campaign.id == Response.campaign_id)
             .where(*chosen)
         )
+        if question_ids is not None:
+            answers = answers.where(Answer.question_id.in_(list(question_ids)))
         dialect = self.db.engine.dialect.name
         parts = []
         with self.db.read_cursor() as cur:  # plain tuples: SQLAlchemy rows cost 5x here

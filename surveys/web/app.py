@@ -66,7 +66,7 @@ from starlette.routing import Mount, Route
 
 from surveys.questionnaire.languages import SOURCE_LANGUAGE
 from surveys.responses.storage import StorageError
-from surveys.web.context import HERE, SurveyConfig, safe_lang
+from surveys.web.context import HERE, SurveyConfig, safe_lang, survey_root
 from surveys.web.pages import SurveyApp
 from surveys.web.security import SecurityHeaders
 from surveys.web.state import COOKIE
@@ -139,7 +139,7 @@ def create_survey_app(config: SurveyConfig) -> Starlette:
         lang = safe_lang(request.path_params.get("lang", SOURCE_LANGUAGE))
         response = survey.message(None, "error_session_expired", 403, lang)
         if slug := request.path_params.get("slug"):
-            response.delete_cookie(COOKIE, path=f"/u/{slug}")
+            response.delete_cookie(COOKIE, path=f"{survey_root(request)}/{slug}")
         return response
 
     app = Starlette(

@@ -31,6 +31,7 @@ from surveys.responses.storage import (
     CampaignInfo,
     CampaignNotFound,
     Storage,
+    current_town,
 )
 from surveys.translations.recordings import RecordingRef, RecordingStore
 from surveys.translations.ui_text import UiText
@@ -68,6 +69,9 @@ class SurveyConfig:
     secure_cookies: bool = False
     seconds_per_question: float = SECONDS_PER_QUESTION
     """The "too fast" rule (:mod:`surveys.web.fill_time`): 0 switches it off."""
+    town_name: str = "Oestrich-Winkel"
+    """Shown above every page; where the address names a town, that town's name (the
+    request's ``town_name``, set by :class:`bedarfsradar.tenancy.SurveyTowns`)."""
     worker_threads: int = 8
     """Survey pages in progress at once (each in a worker thread); more requests wait
     for a turn without holding a thread."""
@@ -106,8 +110,18 @@ class RequestContext:
     def t(self, key: str, **params: Any) -> str:
         return self.app.config.ui.get(key, self.lang, **params)
 
+    @property
+    def town_name(self) -> str:
+        return str(self.request.scope.get("town_name") or self.app.config.town_name)
+
+    @property
+    def base(self) -> str:
+        """The campaign's address: ``/u/<town>/<campaign>`` (or ``/u/<campaign>`` where
+        the installation has one town), from where the survey is mounted."""
+        return survey_root(self.request) + "/" + self.campaign.slug
+
     def url(self, *parts: str) -> str:
-        return "/".join(["/u", self.campaign.slug, self.lang, *parts]) + ("/" if not parts else "")
+        return "/".join([self.base, self.lang, *parts]) + ("/" if not parts else "")
 
     def step_url(self, step: Step) -> str:
         section_id, part = step
@@ -132,7 +146,7 @@ class SurveyCore:
         self.code_limiter = code_limiter()
         self._bundles: dict[int, QuestionnaireBundle] = {}
         self._prepared: dict[int, PreparedQuestionnaire] = {}
-        self._campaigns: dict[str, tuple[float, CampaignInfo]] = {}
+        self._campaigns: dict[tuple[int | None, str], tuple[float, CampaignInfo]] = {}
         self._paging: dict[int, SectionPaging] = {}
         self.recordings = RecordingStore(config.storage.db)
         self.invitations = InvitationStore(config.storage.db, config.secret)
@@ -182,18 +196,22 @@ class SurveyCore:
 
     def audio_urls(self, ctx: RequestContext) -> dict[str, str]:
         index = self.recording_index(ctx.campaign.questionnaire_version_id)
-        base = f"/u/{ctx.campaign.slug}/audio/"
+        base = f"{ctx.base}/audio/"
         return {key: base + ref.url_name for (lang, key), ref in index.items() if lang == ctx.lang}
 
     def campaign(self, slug: str) -> CampaignInfo:
-        """The campaign, read from the database at most every :data:`CAMPAIGN_TTL_SECONDS`
-        (raises :class:`CampaignNotFound`; unknown slugs are not remembered)."""
+        """The current town's campaign, read from the database at most every
+        :data:`CAMPAIGN_TTL_SECONDS` (raises :class:`CampaignNotFound`; unknown slugs are
+        not remembered). Remembered per (town, slug): two towns may use one slug."""
         now = time.monotonic()
-        hit = self._campaigns.get(slug)
+        key = (current_town(), slug)
+        hit = self._campaigns.get(key)
         if hit is not None and now - hit[0] < CAMPAIGN_TTL_SECONDS:
             return hit[1]
         campaign = self.config.storage.campaign(slug)
-        self._campaigns[slug] = (now, campaign)
+        if key[0] is not None and campaign.municipality_id != key[0]:
+            raise CampaignNotFound(slug)  # never another town's, whatever the database says
+        self._campaigns[key] = (now, campaign)
         return campaign
 
     def invited_only(self, campaign_id: int) -> tuple[bool, str | None]:
@@ -222,9 +240,11 @@ class SurveyCore:
         template: str,
         status: int = 200,
         lang: str = "de",
+        brand: str | None = None,
         **values: Any,
     ) -> HTMLResponse:
         lang = ctx.lang if ctx else lang
+        brand = brand or (ctx.town_name if ctx else self.config.town_name)
         meta = language(lang)
         ui = self.config.ui
         html = self.env.get_template(template).render(
@@ -232,6 +252,7 @@ class SurveyCore:
             dir=meta.direction,
             t=lambda key, **p: ui.get(key, lang, **p),
             ctx=ctx,
+            brand=brand,
             honeypot_name=HONEYPOT,
             stylesheet=self.stylesheet,
             here=ctx.here if ctx else "",
@@ -263,7 +284,7 @@ class SurveyCore:
             COOKIE,
             self.codec.dumps(state),
             max_age=60 * 60 * 24 * 60,
-            path=f"/u/{ctx.campaign.slug}",
+            path=ctx.base,
             httponly=True,
             samesite="lax",
             secure=self.config.secure_cookies or ctx.request.url.scheme == "https",
@@ -296,10 +317,12 @@ class SurveyCore:
         try:
             campaign = self.campaign(slug)
         except CampaignNotFound:
-            return self.message(None, "survey_not_found", 404, safe_lang(lang))
+            brand = str(request.scope.get("town_name") or "Bedarfsradar")
+            return self.render(None, "message.html", 404, safe_lang(lang), brand=brand,
+                               message_key="survey_not_found")  # fmt: skip
         bundle = self.prepared(campaign.questionnaire_version_id)
         if "lang" in request.path_params and lang not in bundle.languages:
-            return RedirectResponse(f"/u/{slug}/", status_code=303)
+            return RedirectResponse(f"{survey_root(request)}/{slug}/", status_code=303)
         state = self.codec.loads(request.cookies.get(COOKIE))
         ctx = RequestContext(self, request, campaign, bundle, lang, state)
         if campaign.status != "open" and not allow_closed:
@@ -340,6 +363,12 @@ class SurveyCore:
         state = ctx.new_cookie or ctx.state
         assert state is not None
         return self.codec.csrf_token(state, ctx.campaign.slug)
+
+
+def survey_root(request: Request) -> str:
+    """Where the survey is mounted for this request: ``/u``, or ``/u/<town>`` when the
+    address names the town (:mod:`bedarfsradar.tenancy`)."""
+    return str(request.scope.get("root_path") or "/u").rstrip("/")
 
 
 def ltr(code: str) -> str:

@@ -55,7 +55,7 @@ def enter(app: SurveyCore, request: Request, token: str) -> Response:
         ctx.new_cookie = state.with_(invitation=check.token_hash)
     else:
         ctx.new_cookie = new_state().with_(invitation=check.token_hash)
-    return app.redirect(ctx, f"/u/{slug}/")
+    return app.redirect(ctx, f"{ctx.base}/")
 
 
 def finisher(app: SurveyCore, ctx: RequestContext) -> Callable[[Any], None] | None:
@@ -72,7 +72,7 @@ def refused(app: SurveyCore, ctx: RequestContext, exc: InvitationError) -> Respo
     app.invitations.discard_partial(ctx.campaign.id, ctx.state.uuid)
     key = "invitation_used" if isinstance(exc, InvitationUsed) else "invitation_invalid"
     response = app.message(None, key, 403 if key == "invitation_used" else 404)
-    response.delete_cookie(COOKIE, path=f"/u/{ctx.campaign.slug}")
+    response.delete_cookie(COOKIE, path=ctx.base)
     return response
 
 

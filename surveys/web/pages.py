@@ -285,7 +285,7 @@ class SurveyApp(SurveyCore):
         if ctx.state.mode == "online" and too_fast(elapsed, shown, per_question):
             flag = flag or "too_fast"  # stored and flagged for review, never refused
         already = self.config.storage.response_status(ctx.state.uuid) == "complete"
-        if not already and not self.limiter.allow(ctx.campaign.slug):
+        if not already and not self.limiter.allow(str(ctx.campaign.id)):
             return self.review_page(ctx, answers, status=429, failure=ctx.t("error_rate_limited"))
         try:
             self.config.storage.complete_response(
@@ -350,7 +350,9 @@ class SurveyApp(SurveyCore):
         if ctx.state is None or not ctx.state.done:
             return RedirectResponse(ctx.url(), status_code=303)
         code = ltr(self.config.storage.receipt_code(ctx.state.uuid))
-        results = self.config.results_path
+        # the town's results pages (an address naming the town: that town's, set by the
+        # server around the survey), else the configured ones
+        results = request.scope.get("results_path") or self.config.results_path
         return self.render(
             ctx,
             "thanks.html",

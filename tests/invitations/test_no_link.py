@@ -122,30 +122,29 @@ def test_on_postgresql_finishing_singles_out_no_row_by_transaction_id_or_order(p
     rewrites every invitation of the campaign, so all carry its id and keep their order."""
     from sqlalchemy import text
 
-    from bedarfsradar.context import init_db
-    from tests.conftest import make_context
+    from tests.conftest import dispose, make_context, scoped
 
     ctx = make_context(postgres_url)
-    init_db(ctx)
-    staff = make_staff(ctx)
-    order = "SELECT id FROM invitation WHERE campaign_id = :c"  # physical order, as pg_dump
-    with ctx.db.engine.connect() as conn:
-        before = conn.execute(text(order), {"c": staff.campaign.id}).scalars().all()
-    for name in ("Carla Dietz", "Anna Becker"):
-        b = Browser(staff.app)
-        b.open(f"/u/{staff.campaign.slug}/?t={staff.token(name)}")
-        b.click("de")
-        b.answer_everything()
-    with ctx.db.engine.connect() as conn:
-        after = conn.execute(text(order), {"c": staff.campaign.id}).scalars().all()
-        xmins = (
-            conn.execute(
-                text("SELECT DISTINCT xmin::text FROM invitation WHERE campaign_id = :c"),
-                {"c": staff.campaign.id},
+    with scoped(ctx):  # the town of every transaction (row-level security)
+        staff = make_staff(ctx)
+        order = "SELECT id FROM invitation WHERE campaign_id = :c"  # physical order, as pg_dump
+        with ctx.db.engine.connect() as conn:
+            before = conn.execute(text(order), {"c": staff.campaign.id}).scalars().all()
+        for name in ("Carla Dietz", "Anna Becker"):
+            b = Browser(staff.app)
+            b.open(f"/u/{staff.campaign.slug}/?t={staff.token(name)}")
+            b.click("de")
+            b.answer_everything()
+        with ctx.db.engine.connect() as conn:
+            after = conn.execute(text(order), {"c": staff.campaign.id}).scalars().all()
+            xmins = (
+                conn.execute(
+                    text("SELECT DISTINCT xmin::text FROM invitation WHERE campaign_id = :c"),
+                    {"c": staff.campaign.id},
+                )
+                .scalars()
+                .all()
             )
-            .scalars()
-            .all()
-        )
-    assert after == before
-    assert len(xmins) == 1  # the last completing transaction wrote every row
-    ctx.db.dispose()
+        assert after == before
+        assert len(xmins) == 1  # the last completing transaction wrote every row
+    dispose(ctx)

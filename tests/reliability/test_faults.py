@@ -122,8 +122,8 @@ def test_full_disk_shows_retry_page_and_keeps_the_answers(sqlite_ctx):
     raw.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(sqlite3.OperationalError, match="full"):
         for _ in range(1000):  # fill the free space left inside the answer table's pages
-            raw.execute("INSERT INTO answer (response_id, question_id, item, text) "
-                        "VALUES (0, 'filler', '', ?)", ("x" * 200,))  # fmt: skip
+            raw.execute("INSERT INTO answer (municipality_id, response_id, question_id, item, "
+                        "text) VALUES (0, 0, 'filler', '', ?)", ("x" * 200,))  # fmt: skip
     raw.close()
 
     @event.listens_for(ctx.db.engine, "connect")

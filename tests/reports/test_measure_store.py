@@ -9,6 +9,7 @@ from bedarfsradar import measures as store
 from bedarfsradar.audit import entries
 from bedarfsradar.context import init_db
 from reports.measures import MeasureError, validate
+from tests.conftest import add_municipality
 
 GOOD = {
     "title": "Bürgerbus Hallgarten",
@@ -50,7 +51,7 @@ def test_invalid_measure_raises_a_german_message_and_writes_nothing(ctx):
 
 def test_another_municipality_never_sees_or_changes_the_measures(ctx):
     init_db(ctx)
-    other = ctx.storage.ensure_municipality("geisenheim", "Geisenheim")
+    other = add_municipality(ctx, "geisenheim", "Geisenheim")
     mine = store.save_measure(ctx.db, ctx.municipality_id, "guide", GOOD)
     assert store.list_measures(ctx.db, other) == []
     with pytest.raises(MeasureError):
