@@ -296,6 +296,10 @@ class Participation:
     """Kommune, Zielgruppe, Sprache, Abgeschlossen, Begonnen (NaN: hidden, below 5)."""
     waves: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Kommune, Welle, Stand (läuft | abgeschlossen), Freigabe."""
+    invitations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Kommune, Welle, Zielgruppe, Eingeladen, Teilgenommen, Rücklauf – per campaign that
+    invites by name; Teilgenommen and Rücklauf empty below 5 finished (as per department
+    in the town, :data:`surveys.invitations.rates.MIN_GROUP`)."""
 
 
 def _respondents(ctx: AppContext, town_id: int) -> pd.DataFrame:
@@ -317,12 +321,13 @@ def participation(ctx: AppContext) -> Participation:
     from bedarfsradar import releases
 
     names = Labels.from_context(ctx).languages
-    rows, waves = [], []
+    rows, waves, invited = [], [], []
     for town in tenancy.towns(ctx):
         with rls.town_scope(town.id):
             resp = _respondents(ctx, town.id)
             states = releases.waves(ctx)
             released = {r.wave for r in ctx.releases.releases(town.id)}
+            invited += _invitations(ctx, town)
         tables = {
             status: published.respondent_counts(
                 SurveyData(resp[resp["status"] == status].reset_index(drop=True)),
@@ -345,7 +350,35 @@ def participation(ctx: AppContext) -> Participation:
             waves.append({"Kommune": town.name, "Welle": wave,
                           "Stand": "läuft" if state.open else "abgeschlossen",
                           "Freigegeben": "ja" if wave in released else "nein"})  # fmt: skip
-    return Participation(pd.DataFrame(rows), pd.DataFrame(waves))
+    columns = ["Kommune", "Welle", "Zielgruppe", "Eingeladen", "Teilgenommen", "Rücklauf"]
+    return Participation(
+        pd.DataFrame(rows), pd.DataFrame(waves), pd.DataFrame(invited, columns=columns)
+    )
+
+
+def _invitations(ctx: AppContext, town: tenancy.Town) -> list[dict[str, Any]]:
+    """The town's campaigns that invite by name (in the town's scope): how many were
+    invited and, from :data:`~surveys.invitations.rates.MIN_GROUP` finished on, how many
+    finished - a count of two tells who of a small staff answered."""
+    from surveys.invitations import rates
+    from surveys.invitations.store import InvitationStore
+
+    found = InvitationStore(ctx.db, ctx.settings.effective_secret_key).rates(town.id)
+    campaigns = {c.slug: c for c in ctx.storage.campaigns(town.id)}
+    out = []
+    for row in found.itertuples():
+        campaign = campaigns.get(str(row.campaign))
+        shown = int(row.finished) >= rates.MIN_GROUP
+        out.append({
+            "Kommune": town.name,
+            "Welle": campaign.wave if campaign else None,
+            "Zielgruppe": AUDIENCE_LABELS.get(campaign.audience, campaign.audience)
+            if campaign else "",
+            "Eingeladen": int(row.invited),
+            "Teilgenommen": int(row.finished) if shown else float("nan"),
+            "Rücklauf": float(row.rate) if shown else float("nan"),
+        })  # fmt: skip
+    return out
 
 
 def measures_per_town(ctx: AppContext) -> pd.DataFrame:
@@ -419,6 +452,8 @@ def indicator_workbook(ctx: AppContext, release_id: int | None = None) -> bytes:
     part = participation(ctx)
     sheets["Beteiligung je Kommune"] = part.responses
     sheets["Wellen je Kommune"] = part.waves
+    sheets["Einladungen je Kommune"] = part.invitations
     sheets["Maßnahmen je Kommune"] = measures_per_town(ctx)
-    formats = {"Anteil mit Bedarf": "0 %", "95-%-KI von": "0 %", "95-%-KI bis": "0 %"}
+    formats = {"Anteil mit Bedarf": "0 %", "95-%-KI von": "0 %", "95-%-KI bis": "0 %",
+               "Rücklauf": "0 %"}  # fmt: skip
     return to_xlsx_bytes(sheets, number_formats=formats, readable=True)

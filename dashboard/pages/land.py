@@ -143,11 +143,23 @@ elif view == VIEWS[1]:
 elif view == VIEWS[2]:
     part = _participation()
     st.subheader("Antworten je Kommune, Zielgruppe und Sprache")
-    st.caption(
-        "Geschützte Anzahlen (leer: unter 5). Eingeladene Personen erscheinen, sobald "
-        "die Kommunen Einladungen verwenden."
-    )
+    st.caption("Geschützte Anzahlen (leer: unter 5).")
     st.dataframe(part.responses, hide_index=True, key="land-participation")
+    st.subheader("Einladungen je Kommune")
+    if part.invitations.empty:
+        st.info("Noch keine Kommune lädt Mitarbeitende oder Ehrenamtliche namentlich ein.")
+    else:
+        st.caption(
+            "Je Welle mit namentlicher Einladung: eingeladen, teilgenommen und Rücklauf; "
+            "Teilnahme und Rücklauf erst ab 5 Teilnehmenden (sonst leer)."
+        )
+        shown = part.invitations.assign(
+            Teilgenommen=[f"{n:.0f}" if n == n else "" for n in part.invitations["Teilgenommen"]],
+            Rücklauf=[
+                f"{round(100 * r)} %" if r == r else "" for r in part.invitations["Rücklauf"]
+            ],
+        )
+        st.dataframe(shown, hide_index=True, key="land-invitations")
     st.subheader("Wellen je Kommune")
     st.dataframe(part.waves, hide_index=True, key="land-town-waves")
 

@@ -146,6 +146,25 @@ def test_the_land_sees_each_towns_releases_and_participation_per_town(network3, 
     done = pd.to_numeric(part.responses["Abgeschlossen"])
     assert done.isna().any() and (done.dropna() >= 5).all()  # small groups hidden, none < 5
     assert set(part.waves["Stand"]) == {"läuft", "abgeschlossen"}
+    # every town's demo invited its staff by name: 40 reached, 12 finished (30 %)
+    inv = part.invitations.set_index("Kommune")
+    assert set(inv.index) == {"Oestrich-Winkel", "Idstein", "Eltville"}
+    assert inv.loc["Idstein"][["Welle", "Zielgruppe", "Eingeladen", "Teilgenommen"]].tolist() == [
+        2, "Verwaltung", 40, 12]  # fmt: skip
+    assert inv.loc["Idstein", "Rücklauf"] == pytest.approx(0.3)
+    # a campaign with fewer than 5 finished shows who was invited, not who answered
+    from surveys.invitations.lists import Person
+    from surveys.invitations.store import InvitationStore
+
+    with rls.town_scope(network3.towns["eltville"]):
+        version = ctx.storage.latest_version(network3.towns["eltville"], "volunteer")
+        few = ctx.storage.create_campaign(network3.towns["eltville"], "ehrenamt-klein",
+                                          "Ehrenamt", version, wave=3)  # fmt: skip
+        InvitationStore(ctx.db, SECRET).add(few, [Person(f"P {i}", None, None, i) for i in
+                                                  range(2, 9)])  # fmt: skip
+    small = land.participation(ctx).invitations
+    small = small[(small["Kommune"] == "Eltville") & (small["Welle"] == 3)]
+    assert len(small) == 1 and small["Teilgenommen"].isna().all() and small["Rücklauf"].isna().all()
     counts = land.measures_per_town(ctx).set_index("Kommune")
     # the demo's four measures: one adopted and one running (data/measures.yaml), one more
     # adopted by the fixture; "adopted" counts every measure past the proposal
@@ -157,7 +176,8 @@ def test_the_indicator_sheet_is_german_with_needs_intervals_and_measures(network
     wb = openpyxl.load_workbook(io.BytesIO(land.indicator_workbook(network3.ctx)))
     assert wb.sheetnames == [
         "Lesehilfe", "Befragte (gemeinsam)", "Sprachen (gemeinsam)", "Bedarfe (gemeinsam)",
-        "Beteiligung je Kommune", "Wellen je Kommune", "Maßnahmen je Kommune",
+        "Beteiligung je Kommune", "Wellen je Kommune", "Einladungen je Kommune",
+        "Maßnahmen je Kommune",
     ]  # fmt: skip
     needs = wb["Bedarfe (gemeinsam)"]
     headers = [c.value for c in needs[1]]
