@@ -228,18 +228,17 @@ def _load_demo(
 
     measures.seed(ctx.db, mid, ctx.settings.data_dir / "measures.yaml")  # demo measures
     stored = demo.generate(ctx.storage, mid, ctx.bundles(), result.versions, scale=scale)
-    _invite_demo_staff(ctx)
+    _invite_demo_staff(ctx, scale)
     _release_closed_waves(ctx)
     return stored
 
 
-def _invite_demo_staff(ctx: AppContext) -> None:
+def _invite_demo_staff(ctx: AppContext, scale: float) -> None:
     """The staff survey of wave 2 was answered through personal links
-    (:mod:`surveys.invitations`)."""
-    secret = ctx.settings.effective_secret_key
-    demo.invite_staff(
-        ctx.storage, secret, "verwaltung-w2", finished=demo.SIZES["administration"][1]
-    )
+    (:mod:`surveys.invitations`): as many finished as the demo has staff answers."""
+    finished = round(demo.SIZES["administration"][1] * scale)
+    secret, domain = ctx.settings.effective_secret_key, f"{ctx.geography.slug}.example"
+    demo.invite_staff(ctx.storage, secret, "verwaltung-w2", finished, domain=domain)
 
 
 def _release_closed_waves(ctx: AppContext) -> None:
@@ -267,6 +266,6 @@ def load_town_demo(
         codes = [o.code for o in bundles["newcomer"].questionnaire.option_sets["stadtteil"]]
         stored = demo.generate(ctx.storage, municipality_id, bundles, ids, seed=seed,
                                scale=scale, stadtteile=codes)  # fmt: skip
-        _invite_demo_staff(ctx)
+        _invite_demo_staff(ctx, scale)
         _release_closed_waves(ctx)
     return stored

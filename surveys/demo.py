@@ -534,7 +534,12 @@ class _DemoMailServer:
 
 
 def invite_staff(
-    storage: Storage, secret: str, slug: str, finished: int, seed: int = SEED
+    storage: Storage,
+    secret: str,
+    slug: str,
+    finished: int,
+    seed: int = SEED,
+    domain: str = "oestrich-winkel.example",
 ) -> dict[str, int]:
     """The demo's staff campaign of invited people: 40 on the list (4 without e-mail, one
     address bounces and gets a letter), invited on 2026-09-01, reminded on 2026-09-15 -
@@ -558,7 +563,7 @@ def invite_staff(
     for i, (name, department) in enumerate(zip(names, departments, strict=True)):
         address = name.lower().replace(" ", ".").replace("ı", "i").replace("ü", "ue")
         address = address.replace("ö", "oe").replace("ä", "ae")
-        email = None if i % 10 == 9 else f"{address}@oestrich-winkel.example"
+        email = None if i % 10 == 9 else f"{address}@{domain}"
         people.append(Person(name, email, department, i + 2))
     store.add(campaign, people)
     bounce = next(p.email for p in people if p.email)
