@@ -94,7 +94,8 @@ def test_without_a_town_no_row_is_visible_and_none_can_be_written(network):
 def test_a_pooled_connection_reused_by_another_town_sees_nothing_of_the_first(network):
     """One connection in the pool: town A's transaction, then B's, then none - and a raw
     cursor (the survey's hot path) after A's, and a transaction of A that failed."""
-    engine = create_engine(app_url(network.owner_url), pool_size=1, max_overflow=0)
+    engine = create_engine(app_url(network.owner_url), pool_size=1, max_overflow=0,
+                           pool_pre_ping=True)  # as bedarfsradar.db.engine.make_engine # fmt: skip
     db = Database(engine)
     pid = "SELECT pg_backend_pid()"
     try:
@@ -125,6 +126,27 @@ def test_a_pooled_connection_reused_by_another_town_sees_nothing_of_the_first(ne
             assert s.scalar(text(pid)) == first
             assert s.scalar(text(f"SELECT {rls.TOWN_OF_TRANSACTION}")) is None
             assert s.scalar(select(func.count()).select_from(Response)) == 0
+        # taken out of the pool in A, its transaction begun in B: B's rows only
+        with rls.town_scope(network.a):
+            conn = engine.connect()
+        with rls.town_scope(network.b), conn.begin():
+            assert set(conn.execute(select(Response.municipality_id)).scalars()) == {network.b}
+        # after a commit the next transaction sets the town again (in A; none: nothing)
+        with rls.town_scope(network.a):
+            conn.commit()
+            assert set(conn.execute(select(Response.municipality_id)).scalars()) == {network.a}
+            conn.commit()
+        assert conn.execute(select(func.count()).select_from(Response)).scalar() == 0
+        conn.close()
+        # a connection whose server process is gone is replaced at checkout, unnoticed, and
+        # the new one gets the town too
+        owner = create_engine(network.owner_url)
+        with owner.begin() as c:
+            c.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first})
+        owner.dispose()
+        with rls.town_scope(network.a), db.read() as s:
+            assert s.scalar(text(pid)) != first
+            assert network.a_uuid in set(s.scalars(select(Response.client_uuid)))
     finally:
         engine.dispose()
 
