@@ -41,26 +41,33 @@ def _pg_unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test."""
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """Create an empty database beside ``BEDARFSRADAR_TEST_POSTGRES_URL`` (skips, or fails
+    in CI, when there is none), yield its URL, drop it."""
     if not PG_URL:
         _pg_unavailable("BEDARFSRADAR_TEST_POSTGRES_URL is not set")
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    name = f"br_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         admin.dispose()
         _pg_unavailable(f"cannot create a test database: {exc}")
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        yield url
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test."""
+    with fresh_postgres_database("br_test") as url:
+        yield url
 
 
 @pytest.fixture

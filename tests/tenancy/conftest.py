@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bedarfsradar import tenancy
 from bedarfsradar.context import AppContext, load_demo, load_town_demo
@@ -29,7 +27,14 @@ from bedarfsradar.users import add_user
 from surveys.offers import OfferIn, create_offer
 from surveys.responses.answers import AnswerRow
 from surveys.responses.storage import CampaignInfo, Receipt
-from tests.conftest import PG_URL, _pg_unavailable, dispose, make_context, scoped
+from tests.conftest import (
+    PG_URL,
+    _pg_unavailable,
+    dispose,
+    fresh_postgres_database,
+    make_context,
+    scoped,
+)
 
 MARK_A = "Nur-in-Oestrich-Winkel-4711"
 MARK_B = "Nur-in-Idstein-0815"
@@ -60,20 +65,8 @@ def module_postgres_url() -> Iterator[str]:
         _pg_unavailable("BEDARFSRADAR_TEST_POSTGRES_URL is not set")
     if not os.environ.get("BEDARFSRADAR_TEST_POSTGRES_APP_URL"):
         _pg_unavailable("BEDARFSRADAR_TEST_POSTGRES_APP_URL is not set (the application role)")
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    name = f"br_tenancy_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        _pg_unavailable(f"cannot create a test database: {exc}")
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("br_tenancy") as url:
+        yield url
 
 
 def rows(text: str, stadtteil: str) -> list[AnswerRow]:
