@@ -48,9 +48,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bedarfsradar import measures as measure_store
-from bedarfsradar import tenancy
 from bedarfsradar.context import AppContext
-from bedarfsradar.db import rls
 from bedarfsradar.tenancy import RESULTS_BASE as BASE
 from publicity.results_page.model import (
     Contact,
@@ -448,13 +446,23 @@ class ResultsTowns:
             return self._apps[slug]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from bedarfsradar import tenancy
+        from bedarfsradar.db import rls
+
         if scope["type"] != "http":
             return
-        found = await tenancy.address_town(self.ctx, scope, by_name_always=False)
-        if found.named:
-            assert found.town is not None
-            app, scope = self._app(found.town.slug), {**scope, "root_path": found.root_path}
+        root = str(scope.get("root_path", ""))
+        path = str(scope["path"])
+        rest = path[len(root) :] if path.startswith(root) else path
+        first = rest.lstrip("/").split("/", 1)[0]
+        tenants = await tenancy.tenants_of_request(self.ctx)
+        towns = {t.slug: t for t in tenants if t.kind == "town"}
+        town = towns.get(first) if len(towns) > 1 else None
+        if town is not None:
+            app, scope = self._app(first), {**scope, "root_path": f"{root}/{first}"}
         else:
             app = self._app("")
-        with rls.town_scope(found.town.id if found.town is not None else rls.NO_TOWN):
+            if len(towns) == 1:
+                town = next(iter(towns.values()))
+        with rls.town_scope(town.id if town is not None else rls.NO_TOWN):
             await app(scope, receive, send)

@@ -420,39 +420,6 @@ def login_tenant(ctx: AppContext, slug: str | None) -> int | None:
     return next((t.id for t in tenants if t.slug == slug), None)
 
 
-def _first_segment(scope: Scope) -> str:
-    root = str(scope.get("root_path", ""))
-    path = str(scope["path"])
-    rest = path[len(root) :] if path.startswith(root) else path
-    return rest.lstrip("/").split("/", 1)[0]
-
-
-@dataclass(frozen=True)
-class AddressTown:
-    """The town of a request to an app served per town (:class:`SurveyTowns`,
-    :class:`bedarfsradar.results_site.ResultsTowns`)."""
-
-    town: Town | None
-    """The address's town, else the only town, else None."""
-    named: bool
-    """Whether the address names it (its first path segment below the mount)."""
-    root_path: str
-    """The mount's root path, with the town's segment where the address names it."""
-
-
-async def address_town(ctx: AppContext, scope: Scope, by_name_always: bool = True) -> AddressTown:
-    """The town an address names in its first path segment - where the installation has
-    one town only if ``by_name_always`` - else the only town, else none."""
-    root, first = str(scope.get("root_path", "")), _first_segment(scope)
-    tenants = await tenants_of_request(ctx)
-    towns = {t.slug: t for t in tenants if t.kind == "town"}
-    named = towns.get(first) if by_name_always or len(towns) > 1 else None
-    if named is not None:
-        return AddressTown(named, True, f"{root}/{first}")
-    only = next(iter(towns.values())) if len(towns) == 1 else None
-    return AddressTown(only, False, root)
-
-
 class SurveyTowns:
     """ASGI wrapper of the public survey (mounted at ``/u``): ``/u/<town>/<campaign>/…``
     runs the survey for that town (the town is the current town of the request, and the
@@ -470,17 +437,22 @@ class SurveyTowns:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if _first_segment(scope).startswith("_"):  # the survey's static files: no town
+        root = str(scope.get("root_path", ""))
+        path = str(scope["path"])
+        rest = path[len(root) :] if path.startswith(root) else path
+        first = rest.lstrip("/").split("/", 1)[0]
+        if first.startswith("_"):  # the survey's static files: no town
             await self.app(scope, receive, send)
             return
         # the database away: no tenant, and the survey shows its retry page
-        found = await address_town(self.ctx, scope)
-        town = found.town
-        if found.named:
-            assert town is not None
-            scope = {**scope, "root_path": found.root_path, "town_name": town.name,
-                     "results_path": f"{RESULTS_BASE}/{town.slug}/"}  # fmt: skip
-        elif town is not None:
+        tenants = await tenants_of_request(self.ctx)
+        towns = {t.slug: t for t in tenants if t.kind == "town"}
+        town = towns.get(first)
+        if town is not None:
+            scope = {**scope, "root_path": f"{root}/{first}", "town_name": town.name,
+                     "results_path": f"{RESULTS_BASE}/{first}/"}  # fmt: skip
+        elif len(towns) == 1:
+            town = next(iter(towns.values()))
             scope = {**scope, "town_name": town.name}
         with rls.town_scope(town.id if town is not None else rls.NO_TOWN):
             await self.app(scope, receive, send)
